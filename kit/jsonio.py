@@ -1,0 +1,82 @@
+"""JSON files in and out: one-line errors with line and column, atomic writes, JSON paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from .errors import PillarkitError
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """``["pillars", 2, "title"]`` -> ``pillars[2].title``; the root is ``$``."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "$"
+
+
+def parse_json(text: str, source: str, error: type[PillarkitError]) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error.at(source, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}") from None
+
+
+def read_json(path: str | os.PathLike, error: type[PillarkitError]) -> object:
+    """Read a JSON file; every failure becomes ``error`` with a one-line message naming the file."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise error.at(source, "", "no such file") from None
+    except IsADirectoryError:
+        raise error.at(source, "", "is a folder, not a file") from None
+    except OSError as exc:
+        raise error.at(source, "", f"cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error.at(source, f"byte {exc.start}", "not UTF-8 text") from None
+    return parse_json(text, source, error)
+
+
+def dumps(data: object) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a crash leaves the old file or the new one, never a torn one."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+    # Make the rename itself durable; some file systems refuse to open a folder, which is harmless.
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,484 @@
+"""Question banks: the WA Tool's custom lens JSON, loaded unchanged and validated.
+
+What makes a lens unusable is an error (:class:`LensError`, one line per problem, each
+naming the file and a JSON path). What published lenses do anyway (extra keys, missing
+improvement plans, no ``default`` rule, reused choice ids, rules that can never fire,
+limits of the WA Tool's import) loads with warnings on :attr:`Lens.warnings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterator
+
+from . import risk, rules, schemas
+from .errors import Diagnostic, LensError, UnknownLensError
+from .jsonio import json_path, read_json
+
+SCHEMA_VERSION = "2021-11-01"
+EXTENSION_KEY = "pillarkit"
+NONE_OF_THESE_SUFFIX = "_no"
+
+
+@dataclass(frozen=True)
+class ImportLimit:
+    """A limit of the WA Tool's custom lens import: breaking it is a warning, and blocks ``--aws`` export."""
+
+    what: str
+    maximum: int
+
+
+# Where a limit of the WA Tool's import applies, by the kind of thing that carries the field.
+WA_LENGTH_LIMITS = {
+    ("lens", "name"): ImportLimit("lens name", 128),
+    ("lens", "description"): ImportLimit("lens description", 2048),
+    ("pillar", "id"): ImportLimit("pillar id", 100),
+    ("pillar", "name"): ImportLimit("pillar name", 128),
+    ("question", "id"): ImportLimit("question id", 100),
+    ("question", "title"): ImportLimit("question title", 128),
+    ("question", "description"): ImportLimit("question description", 2048),
+    ("choice", "id"): ImportLimit("choice id", 64),
+    ("choice", "title"): ImportLimit("choice title", 128),
+}
+WA_TEXT_LIMIT = ImportLimit("resource text", 2048)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A text with an optional official link (``helpfulResource``, ``improvementPlan``)."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    title: str
+    helpful: Link | None = None
+    improvement: Link | None = None
+    #: ``additionalResources`` as (type, link) pairs, in file order.
+    resources: tuple[tuple[str, Link], ...] = ()
+    #: Framework code such as ``OPS01-BP01`` (extension field), when the lens has one.
+    code: str | None = None
+    #: The framework's level for the practice: risk if missing (``HIGH``, ``MEDIUM``, ``LOW``) or a label (``Required``).
+    risk_level: str | None = None
+
+    @property
+    def is_none_of_these(self) -> bool:
+        return self.id.endswith(NONE_OF_THESE_SUFFIX)
+
+
+@dataclass(frozen=True)
+class RiskRule:
+    condition: str
+    risk: str
+    node: rules.Node = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    title: str
+    pillar_id: str
+    choices: tuple[Choice, ...]
+    rules: tuple[RiskRule, ...]
+    description: str = ""
+    helpful: Link | None = None
+    code: str | None = None
+
+    def choice(self, choice_id: str) -> Choice:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        raise KeyError(choice_id)
+
+    @property
+    def choice_ids(self) -> tuple[str, ...]:
+        return tuple(choice.id for choice in self.choices)
+
+    @property
+    def none_of_these(self) -> Choice | None:
+        return next((c for c in self.choices if c.is_none_of_these), None)
+
+    @property
+    def practices(self) -> tuple[Choice, ...]:
+        """The choices that are practices, i.e. all but "None of these"."""
+        return tuple(c for c in self.choices if not c.is_none_of_these)
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.title}" if self.code else self.title
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    name: str
+    questions: tuple[Question, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Lens:
+    """A loaded question bank. ``document`` is the file's JSON exactly as read."""
+
+    alias: str
+    name: str
+    description: str
+    pillars: tuple[Pillar, ...]
+    document: dict = field(repr=False)
+    source: str = ""
+    bundled: bool = False
+    warnings: tuple[Diagnostic, ...] = ()
+    content_hash: str = ""
+    _questions: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_questions", {q.id: q for p in self.pillars for q in p.questions})
+
+    def questions(self) -> Iterator[Question]:
+        for pillar in self.pillars:
+            yield from pillar.questions
+
+    def question(self, question_id: str) -> Question:
+        return self._questions[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._questions
+
+    def pillar(self, pillar_id: str) -> Pillar:
+        for pillar in self.pillars:
+            if pillar.id == pillar_id:
+                return pillar
+        raise KeyError(pillar_id)
+
+    @property
+    def extension(self) -> dict:
+        return self.document.get(EXTENSION_KEY, {})
+
+    @property
+    def edition(self) -> str | None:
+        return self.extension.get("edition")
+
+    def counts(self) -> tuple[int, int, int]:
+        """(pillars, questions, choices)."""
+        questions = list(self.questions())
+        return len(self.pillars), len(questions), sum(len(q.choices) for q in questions)
+
+    @property
+    def import_blockers(self) -> list[Diagnostic]:
+        """Warnings that stop an export for the WA Tool's import."""
+        return [w for w in self.warnings if w.wa_import]
+
+
+def content_hash(document: dict) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- finding lenses -------------------------------------------------------------------
+
+
+def _bundled_folder():
+    return files("kit.frameworks")
+
+
+def bundled_aliases() -> list[str]:
+    """Aliases of the bundled lenses (their file stems), sorted."""
+    return sorted(p.name[: -len(".json")] for p in _bundled_folder().iterdir() if p.name.endswith(".json"))
+
+
+def is_bundled(alias: str) -> bool:
+    return alias in bundled_aliases()
+
+
+@cache
+def bundled(alias: str) -> Lens:
+    """A bundled lens by alias; loaded once per process, since it never changes."""
+    if alias not in bundled_aliases():
+        raise UnknownLensError.at(alias, "", f"no bundled lens of that name (bundled: {', '.join(bundled_aliases())})")
+    resource = _bundled_folder().joinpath(f"{alias}.json")
+    with _as_path(resource) as path:
+        document = read_json(path, LensError)
+        return from_document(document, source=str(path), alias=alias, bundled=True)
+
+
+class _as_path:
+    """A real path for a package resource (zip installs hand out traversables)."""
+
+    def __init__(self, resource):
+        from importlib.resources import as_file
+
+        self._context = as_file(resource)
+
+    def __enter__(self) -> Path:
+        return self._context.__enter__()
+
+    def __exit__(self, *exc) -> None:
+        self._context.__exit__(*exc)
+
+
+def load(name: str | os.PathLike) -> Lens:
+    """A lens named by its alias (a bundled file's stem) or by the path of a JSON file."""
+    text = str(name)
+    looks_like_path = text.endswith(".json") or "/" in text or os.sep in text
+    if looks_like_path or (text not in bundled_aliases() and Path(text).is_file()):
+        return load_file(text)
+    return bundled(text)
+
+
+def load_file(path: str | os.PathLike, alias: str | None = None) -> Lens:
+    """A lens from a file; its alias is the file's stem unless one is given."""
+    path = Path(path)
+    document = read_json(path, LensError)
+    return from_document(document, source=str(path), alias=alias or path.stem)
+
+
+def from_document(document: object, source: str, alias: str, bundled: bool = False) -> Lens:
+    """Validate a lens document and build the lens, or raise :class:`LensError` listing every error."""
+    errors, warnings = validate(document, source)
+    if errors:
+        raise LensError(errors)
+    assert isinstance(document, dict)
+    return Lens(
+        alias=alias,
+        name=document["name"],
+        description=document.get("description", ""),
+        pillars=tuple(_pillar(p) for p in document["pillars"]),
+        document=document,
+        source=source,
+        bundled=bundled,
+        warnings=tuple(warnings),
+        content_hash=content_hash(document),
+    )
+
+
+def _link(data: dict | None) -> Link | None:
+    if not data:
+        return None
+    return Link(data.get("displayText", ""), data.get("url") or None)
+
+
+def _pillar(data: dict) -> Pillar:
+    return Pillar(
+        id=data["id"],
+        name=data["name"],
+        questions=tuple(_question(q, data["id"]) for q in data["questions"]),
+        description=data.get(EXTENSION_KEY, {}).get("description", ""),
+    )
+
+
+def _question(data: dict, pillar_id: str) -> Question:
+    return Question(
+        id=data["id"],
+        title=data["title"],
+        pillar_id=pillar_id,
+        choices=tuple(_choice(c) for c in data["choices"]),
+        rules=tuple(RiskRule(r["condition"], risk.FROM_LENS[r["risk"]], rules.parse(r["condition"])) for r in data["riskRules"]),
+        description=data.get("description", ""),
+        helpful=_link(data.get("helpfulResource")),
+        code=data.get(EXTENSION_KEY, {}).get("code"),
+    )
+
+
+def _choice(data: dict) -> Choice:
+    extension = data.get(EXTENSION_KEY, {})
+    return Choice(
+        id=data["id"],
+        title=data["title"],
+        helpful=_link(data.get("helpfulResource")),
+        improvement=_link(data.get("improvementPlan")),
+        resources=tuple(
+            (group["type"], Link(item["displayText"], item["url"]))
+            for group in data.get("additionalResources", [])
+            for item in group["content"]
+        ),
+        code=extension.get("code"),
+        risk_level=extension.get("level"),
+    )
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+class _Findings:
+    def __init__(self, source: str):
+        self.source = source
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+
+    def error(self, where: list, message: str) -> None:
+        self.errors.append(Diagnostic(self.source, json_path(where), message))
+
+    def warn(self, where: list, message: str, code: str, wa_import: bool = False) -> None:
+        self.warnings.append(Diagnostic(self.source, json_path(where), message, code, wa_import))
+
+
+def validate(document: object, source: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors, warnings) for a lens document; errors make it unusable."""
+    found = _Findings(source)
+    _check_schema(document, found)
+    if found.errors:
+        return found.errors, found.warnings
+    assert isinstance(document, dict)
+    _check_lens(document, found)
+    return found.errors, found.warnings
+
+
+def _check_schema(document: object, found: _Findings) -> None:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schemas.load("lens"))
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        where = list(error.absolute_path)
+        if error.validator == "additionalProperties":
+            known = set(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - known):
+                found.warn(where + [key], f"unknown key {key!r} is kept but not used", "extra-key")
+        else:
+            found.error(where, _schema_message(error))
+
+
+def _schema_message(error) -> str:
+    kind = error.validator
+    if kind == "required":
+        return error.message.replace("is a required property", "is missing")
+    if kind == "const" and error.absolute_path and error.absolute_path[-1] == "schemaVersion":
+        return f"schemaVersion must be {SCHEMA_VERSION!r}, not {error.instance!r}"
+    if kind == "maxItems":
+        return f"has {len(error.instance)} items; at most {error.validator_value} are allowed"
+    if kind == "minItems":
+        return "must not be empty"
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        return f"{error.instance!r} is not one of {allowed}"
+    if kind == "type":
+        return f"must be {'an' if error.validator_value in ('object', 'array', 'integer') else 'a'} {error.validator_value}"
+    return error.message
+
+
+def _check_id(value: str, where: list, what: str, found: _Findings) -> bool:
+    if not rules.ID_PATTERN.match(value):
+        found.error(where, f"{what} {value!r} may hold only letters, digits, '_' and '-'")
+        return False
+    if "-" in value:
+        found.warn(where, f"{what} {value!r} has '-', which the WA Tool's import refuses", "wa-import-limit", True)
+    return True
+
+
+def _check_text(data: dict, key: str, kind: str, where: list, found: _Findings, required: bool = False) -> None:
+    value = data.get(key)
+    if value is None:
+        return
+    if required and not value.strip():
+        found.error(where + [key], "must not be blank")
+    limit = WA_LENGTH_LIMITS.get((kind, key))
+    if limit and len(value) > limit.maximum:
+        found.warn(
+            where + [key],
+            f"{limit.what} has {len(value)} characters; the WA Tool's import takes at most {limit.maximum}",
+            "wa-import-limit",
+            True,
+        )
+
+
+def _check_links(data: dict, where: list, found: _Findings) -> None:
+    for key in ("helpfulResource", "improvementPlan"):
+        resource = data.get(key)
+        if resource is None:
+            continue
+        _check_url(resource.get("url"), where + [key, "url"], found)
+        if len(resource.get("displayText", "")) > WA_TEXT_LIMIT.maximum:
+            found.warn(where + [key, "displayText"], f"text is longer than the WA Tool's import takes ({WA_TEXT_LIMIT.maximum})", "wa-import-limit", True)
+    for g, group in enumerate(data.get("additionalResources", [])):
+        for i, item in enumerate(group["content"]):
+            _check_url(item.get("url"), where + ["additionalResources", g, "content", i, "url"], found)
+
+
+def _check_url(url: str | None, where: list, found: _Findings) -> None:
+    if url is None or url == "":
+        return
+    if not (url.startswith("https://") or url.startswith("http://")) or len(url) <= len("https://"):
+        found.error(where, f"link {url!r} must start with http:// or https://")
+
+
+def _check_lens(document: dict, found: _Findings) -> None:
+    _check_text(document, "name", "lens", [], found, required=True)
+    _check_text(document, "description", "lens", [], found)
+    pillar_ids: dict[str, int] = {}
+    question_ids: dict[str, list] = {}
+    choice_homes: dict[str, str] = {}
+    for p, pillar in enumerate(document["pillars"]):
+        at = ["pillars", p]
+        if _check_id(pillar["id"], at + ["id"], "pillar id", found):
+            if pillar["id"] in pillar_ids:
+                found.error(at + ["id"], f"pillar id {pillar['id']!r} is already used by pillars[{pillar_ids[pillar['id']]}]")
+            pillar_ids.setdefault(pillar["id"], p)
+        _check_text(pillar, "id", "pillar", at, found)
+        _check_text(pillar, "name", "pillar", at, found, required=True)
+        for q, question in enumerate(pillar["questions"]):
+            where = at + ["questions", q]
+            if _check_id(question["id"], where + ["id"], "question id", found):
+                if question["id"] in question_ids:
+                    found.error(where + ["id"], f"question id {question['id']!r} is already used at {json_path(question_ids[question['id']])}")
+                question_ids.setdefault(question["id"], where)
+            _check_question(question, where, found, choice_homes)
+
+
+def _check_question(question: dict, where: list, found: _Findings, choice_homes: dict[str, str]) -> None:
+    _check_text(question, "id", "question", where, found)
+    _check_text(question, "title", "question", where, found, required=True)
+    _check_text(question, "description", "question", where, found)
+    _check_links(question, where, found)
+    seen: dict[str, int] = {}
+    for c, choice in enumerate(question["choices"]):
+        at = where + ["choices", c]
+        cid = choice["id"]
+        if not _check_id(cid, at + ["id"], "choice id", found):
+            continue
+        if cid in seen:
+            found.error(at + ["id"], f"choice id {cid!r} is already used by choices[{seen[cid]}] of this question")
+            continue
+        seen[cid] = c
+        if cid in choice_homes:
+            found.warn(at + ["id"], f"choice id {cid!r} is also used in question {choice_homes[cid]!r}", "reused-choice-id")
+        choice_homes.setdefault(cid, question["id"])
+        _check_text(choice, "id", "choice", at, found)
+        _check_text(choice, "title", "choice", at, found, required=True)
+        _check_links(choice, at, found)
+        if "improvementPlan" not in choice and not cid.endswith(NONE_OF_THESE_SUFFIX):
+            found.warn(at, f"choice {cid!r} has no improvementPlan", "no-improvement-plan")
+
+    nodes = []
+    for r, rule in enumerate(question["riskRules"]):
+        at = where + ["riskRules", r, "condition"]
+        try:
+            node = rules.parse(rule["condition"])
+        except rules.ConditionError as exc:
+            found.error(at, f"{exc} in {rule['condition']!r}")
+            continue
+        unknown = sorted(rules.choice_ids(node) - set(seen))
+        if unknown:
+            found.error(at, f"names {', '.join(map(repr, unknown))}, which {'is' if len(unknown) == 1 else 'are'} not a choice of this question")
+            continue
+        nodes.append((r, node))
+    if len(nodes) != len(question["riskRules"]):
+        return
+    if not any(isinstance(node, rules.Default) for _, node in nodes):
+        found.warn(where + ["riskRules"], "no 'default' rule: an answer no rule matches scores HIGH", "no-default-rule")
+    unreachable, three_valued = rules.unreachable_rules([n for _, n in nodes], list(seen))
+    for index in unreachable:
+        r, node = nodes[index]
+        if isinstance(node, rules.Default):
+            continue  # a safety net that earlier rules already cover is harmless
+        note = "" if three_valued else " (checked without not-applicable choices)"
+        found.warn(where + ["riskRules", r], f"rule {question['riskRules'][r]['condition']!r} can never fire: earlier rules cover every answer it matches{note}", "rule-never-fires")

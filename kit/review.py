@@ -1,0 +1,417 @@
+"""A review: one workload answered against one or more lenses, kept in one portable JSON file.
+
+Answers are stored in the WA Tool API's own shape (``SelectedChoices``, ``ChoiceAnswers``,
+``IsApplicable``, ``Reason``, ``Notes``), so one answer maps onto one ``UpdateAnswer`` call.
+A lens that is not bundled travels inside the file. Writes are atomic.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+from dataclasses import dataclass, field, fields
+from typing import Iterable
+
+from . import lens as lenses
+from . import schemas
+from .errors import Diagnostic, FormatVersionError, LensError, NoteTooLongError, ReviewError
+from .jsonio import dumps, json_path, read_json, write_atomic
+from .rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+
+FORMAT = "pillarkit-review"
+FORMAT_VERSION = 1
+
+#: The WA Tool API's limits on notes; longer notes are refused, never cut.
+QUESTION_NOTES_LIMIT = 2084
+CHOICE_NOTES_LIMIT = 250
+
+STATUSES = (SELECTED, NOT_APPLICABLE, UNSELECTED)
+REASONS = ("OUT_OF_SCOPE", "BUSINESS_PRIORITIES", "ARCHITECTURE_CONSTRAINTS", "OTHER", "NONE")
+ENVIRONMENTS = ("PRODUCTION", "PREPRODUCTION")
+
+
+@dataclass
+class ChoiceAnswer:
+    status: str = UNSELECTED
+    reason: str | None = None
+    notes: str = ""
+
+    def is_blank(self) -> bool:
+        return self.status == UNSELECTED and not self.reason and not self.notes
+
+
+@dataclass
+class Answer:
+    """One question's answer; ``choices`` holds only choices with a status, reason or note."""
+
+    choices: dict[str, ChoiceAnswer] = field(default_factory=dict)
+    is_applicable: bool = True
+    reason: str | None = None
+    notes: str = ""
+
+    def status(self, choice_id: str) -> str:
+        answer = self.choices.get(choice_id)
+        return answer.status if answer else UNSELECTED
+
+    def statuses(self) -> dict[str, str]:
+        return {cid: a.status for cid, a in self.choices.items() if a.status != UNSELECTED}
+
+    @property
+    def selected(self) -> list[str]:
+        return [cid for cid, a in self.choices.items() if a.status == SELECTED]
+
+    def is_blank(self) -> bool:
+        return self.is_applicable and not self.reason and not self.notes and all(a.is_blank() for a in self.choices.values())
+
+    def to_api(self) -> dict:
+        """This answer as the WA Tool API writes it."""
+        data: dict = {
+            "SelectedChoices": self.selected,
+            "ChoiceAnswers": [],
+            "IsApplicable": self.is_applicable,
+        }
+        for cid, choice in self.choices.items():
+            if choice.is_blank():
+                continue
+            entry: dict = {"ChoiceId": cid, "Status": choice.status}
+            if choice.reason:
+                entry["Reason"] = choice.reason
+            if choice.notes:
+                entry["Notes"] = choice.notes
+            data["ChoiceAnswers"].append(entry)
+        if self.reason:
+            data["Reason"] = self.reason
+        if self.notes:
+            data["Notes"] = self.notes
+        return data
+
+    @classmethod
+    def from_api(cls, data: dict, source: str, where: list) -> "Answer":
+        answer = cls(is_applicable=data.get("IsApplicable", True), reason=data.get("Reason"), notes=data.get("Notes", ""))
+        for i, entry in enumerate(data.get("ChoiceAnswers", [])):
+            cid = entry["ChoiceId"]
+            if cid in answer.choices:
+                raise ReviewError.at(source, json_path(where + ["ChoiceAnswers", i]), f"choice {cid!r} is listed twice")
+            answer.choices[cid] = ChoiceAnswer(entry.get("Status", UNSELECTED), entry.get("Reason"), entry.get("Notes", ""))
+        for i, cid in enumerate(data.get("SelectedChoices", [])):
+            existing = answer.choices.get(cid)
+            if existing is None:
+                answer.choices[cid] = ChoiceAnswer(SELECTED)
+            elif existing.status != SELECTED:
+                raise ReviewError.at(
+                    source,
+                    json_path(where + ["SelectedChoices", i]),
+                    f"choice {cid!r} is selected here but {existing.status} in ChoiceAnswers",
+                )
+        for cid, choice in answer.choices.items():
+            if choice.status == SELECTED and cid not in data.get("SelectedChoices", []):
+                raise ReviewError.at(source, json_path(where + ["SelectedChoices"]), f"choice {cid!r} is SELECTED in ChoiceAnswers but missing here")
+        return answer
+
+
+@dataclass
+class Workload:
+    name: str = ""
+    description: str = ""
+    environment: str = "PRODUCTION"
+    owner: str = ""
+    regions: list[str] = field(default_factory=list)
+    industry: str = ""
+    review_date: str = ""
+    facilitator: str = ""
+    participants: list[str] = field(default_factory=list)
+    notes: str = ""
+    #: Recovery time and point objectives, compliance needs and any other business context.
+    business_context: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Workload":
+        return cls(**{f.name: copy.deepcopy(data[f.name]) for f in fields(cls) if f.name in data})
+
+
+@dataclass
+class ParkedItem:
+    """An out-of-scope topic or follow-up, optionally linked to the question it came up in."""
+
+    text: str
+    owner: str = ""
+    lens: str | None = None
+    question_id: str | None = None
+    created: str = ""
+    done: bool = False
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class Milestone:
+    """A named, dated, frozen copy of every answer."""
+
+    name: str
+    date: str
+    answers: dict
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "date": self.date, "answers": copy.deepcopy(self.answers)}
+
+
+class Review:
+    """A workload answered against lenses. Mutations go through methods that enforce the rules."""
+
+    def __init__(self, lenses_applied: Iterable[lenses.Lens], workload: Workload | None = None):
+        self.lenses: dict[str, lenses.Lens] = {}
+        for lens in lenses_applied:
+            if lens.alias in self.lenses:
+                raise ReviewError.at(lens.source, "", f"lens alias {lens.alias!r} is applied twice")
+            self.lenses[lens.alias] = lens
+        if not self.lenses:
+            raise ReviewError.at("review", "lenses", "a review needs at least one lens")
+        self.workload = workload or Workload()
+        self.answers: dict[str, dict[str, Answer]] = {alias: {} for alias in self.lenses}
+        self.pillar_priorities: list[str] = []
+        self.milestones: list[Milestone] = []
+        self.parking_lot: list[ParkedItem] = []
+        #: Room for later features (risk register, improvement horizons); kept as read.
+        self.extensions: dict = {}
+        #: Notices found when the file was read (changed bundled lenses); shown, never fatal.
+        self.notices: list[Diagnostic] = []
+        self.source = "review"
+
+    # --- answering ----------------------------------------------------------------
+
+    def question(self, alias: str, question_id: str) -> lenses.Question:
+        lens = self.lens(alias)
+        if not lens.has_question(question_id):
+            raise ReviewError.at(self.source, f"answers.{alias}", f"lens {alias!r} has no question {question_id!r}")
+        return lens.question(question_id)
+
+    def lens(self, alias: str) -> lenses.Lens:
+        try:
+            return self.lenses[alias]
+        except KeyError:
+            raise ReviewError.at(self.source, "lenses", f"lens {alias!r} is not applied to this review") from None
+
+    def answer(self, alias: str, question_id: str) -> Answer:
+        """The answer to a question (an empty one if it has none yet); read it, change it through the setters."""
+        self.question(alias, question_id)
+        return self.answers[alias].get(question_id) or Answer()
+
+    def _editable(self, alias: str, question_id: str) -> Answer:
+        self.question(alias, question_id)
+        return self.answers[alias].setdefault(question_id, Answer())
+
+    def set_choice(self, alias: str, question_id: str, choice_id: str, status: str = SELECTED) -> None:
+        """Set a choice's status. "None of these" and the practices exclude each other, as in the console."""
+        if status not in STATUSES:
+            raise ReviewError.at(self.source, f"answers.{alias}.{question_id}", f"status {status!r} is not one of {', '.join(STATUSES)}")
+        question = self.question(alias, question_id)
+        if choice_id not in question.choice_ids:
+            raise ReviewError.at(self.source, f"answers.{alias}.{question_id}", f"question {question_id!r} has no choice {choice_id!r}")
+        answer = self._editable(alias, question_id)
+        choice = answer.choices.setdefault(choice_id, ChoiceAnswer())
+        choice.status = status
+        if status != NOT_APPLICABLE:
+            choice.reason = None
+        if status == SELECTED:
+            picked_none = question.choice(choice_id).is_none_of_these
+            for other in question.choices:
+                if other.id != choice_id and other.is_none_of_these != picked_none and answer.status(other.id) == SELECTED:
+                    answer.choices[other.id].status = UNSELECTED
+        self._tidy(alias, question_id)
+
+    def set_choice_reason(self, alias: str, question_id: str, choice_id: str, reason: str | None) -> None:
+        """Why a choice does not apply; marks it not applicable."""
+        self._check_reason(reason, f"answers.{alias}.{question_id}.{choice_id}")
+        self.set_choice(alias, question_id, choice_id, NOT_APPLICABLE)
+        self.answers[alias][question_id].choices[choice_id].reason = reason
+
+    def set_applicable(self, alias: str, question_id: str, applicable: bool, reason: str | None = None) -> None:
+        self._check_reason(reason, f"answers.{alias}.{question_id}")
+        answer = self._editable(alias, question_id)
+        answer.is_applicable = applicable
+        answer.reason = None if applicable else reason
+        self._tidy(alias, question_id)
+
+    def set_notes(self, alias: str, question_id: str, notes: str, choice_id: str | None = None) -> None:
+        """Notes for a question, or for one of its choices; past the API's limit they are refused."""
+        limit = QUESTION_NOTES_LIMIT if choice_id is None else CHOICE_NOTES_LIMIT
+        place = f"answers.{alias}.{question_id}" + (f".{choice_id}" if choice_id else "")
+        if len(notes) > limit:
+            raise NoteTooLongError.at(self.source, place, f"notes have {len(notes)} characters; the limit is {limit}, so they were not saved")
+        question = self.question(alias, question_id)
+        if choice_id is not None and choice_id not in question.choice_ids:
+            raise ReviewError.at(self.source, place, f"question {question_id!r} has no choice {choice_id!r}")
+        answer = self._editable(alias, question_id)
+        if choice_id is None:
+            answer.notes = notes
+        else:
+            answer.choices.setdefault(choice_id, ChoiceAnswer()).notes = notes
+        self._tidy(alias, question_id)
+
+    def clear(self, alias: str, question_id: str) -> None:
+        self.question(alias, question_id)
+        self.answers[alias].pop(question_id, None)
+
+    def _check_reason(self, reason: str | None, place: str) -> None:
+        if reason is not None and reason not in REASONS:
+            raise ReviewError.at(self.source, place, f"reason {reason!r} is not one of {', '.join(REASONS)}")
+
+    def _tidy(self, alias: str, question_id: str) -> None:
+        answer = self.answers[alias][question_id]
+        answer.choices = {cid: c for cid, c in answer.choices.items() if not c.is_blank()}
+        if answer.is_blank():
+            del self.answers[alias][question_id]
+
+    # --- everything else in the file --------------------------------------------
+
+    def park(self, text: str, owner: str = "", alias: str | None = None, question_id: str | None = None) -> ParkedItem:
+        if not text.strip():
+            raise ReviewError.at(self.source, "parking_lot", "a parked topic needs some text")
+        if question_id is not None:
+            self.question(alias or "", question_id)
+        item = ParkedItem(text, owner, alias, question_id, _now())
+        self.parking_lot.append(item)
+        return item
+
+    def save_milestone(self, name: str, date: str | None = None) -> Milestone:
+        if not name.strip():
+            raise ReviewError.at(self.source, "milestones", "a milestone needs a name")
+        milestone = Milestone(name, date or _now(), self._answers_to_api())
+        self.milestones.append(milestone)
+        return milestone
+
+    def orphans(self) -> list[Diagnostic]:
+        """Answers naming questions or choices their lens no longer has: kept in the file, reported here."""
+        found = []
+        for alias, answers in self.answers.items():
+            lens = self.lenses[alias]
+            for qid, answer in answers.items():
+                where = f"answers.{alias}.{qid}"
+                if not lens.has_question(qid):
+                    found.append(Diagnostic(self.source, where, f"lens {alias!r} has no question {qid!r}; its answer is kept", "orphan"))
+                    continue
+                known = set(lens.question(qid).choice_ids)
+                for cid in answer.choices:
+                    if cid not in known:
+                        found.append(Diagnostic(self.source, where, f"question {qid!r} has no choice {cid!r}; its answer is kept", "orphan"))
+        return found
+
+    # --- the file ---------------------------------------------------------------
+
+    def _answers_to_api(self) -> dict:
+        return {alias: {qid: a.to_api() for qid, a in answers.items()} for alias, answers in self.answers.items()}
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "workload": self.workload.to_dict(),
+            "lenses": [
+                {"alias": lens.alias, "hash": lens.content_hash, **({} if lens.bundled else {"lens": lens.document})}
+                for lens in self.lenses.values()
+            ],
+            "answers": self._answers_to_api(),
+            "pillar_priorities": list(self.pillar_priorities),
+            "milestones": [m.to_dict() for m in self.milestones],
+            "parking_lot": [item.to_dict() for item in self.parking_lot],
+            "extensions": copy.deepcopy(self.extensions),
+        }
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the review atomically: a crash leaves the old file or the new one."""
+        write_atomic(path, dumps(self.to_dict()))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Review":
+        data = read_json(path, ReviewError)
+        review = cls.from_dict(data, str(path))
+        return review
+
+    @classmethod
+    def from_dict(cls, data: object, source: str = "review") -> "Review":
+        _check_format(data, source)
+        assert isinstance(data, dict)
+        applied, notices = [], []
+        for i, entry in enumerate(data["lenses"]):
+            lens, notice = _resolve_lens(entry, source, ["lenses", i])
+            applied.append(lens)
+            if notice:
+                notices.append(notice)
+        review = cls(applied, Workload.from_dict(data["workload"]))
+        review.source = source
+        review.notices = notices
+        for alias, answers in data["answers"].items():
+            if alias not in review.lenses:
+                raise ReviewError.at(source, json_path(["answers", alias]), f"answers for lens {alias!r}, which the review does not apply")
+            review.answers[alias] = {qid: Answer.from_api(a, source, ["answers", alias, qid]) for qid, a in answers.items()}
+        review.pillar_priorities = list(data.get("pillar_priorities", []))
+        review.milestones = [Milestone(m["name"], m["date"], m["answers"]) for m in data.get("milestones", [])]
+        review.parking_lot = [ParkedItem(**item) for item in data.get("parking_lot", [])]
+        review.extensions = data.get("extensions", {})
+        return review
+
+
+def new(lens_names: Iterable[str], workload_name: str) -> Review:
+    """An empty review of a named workload against lenses named by alias or path."""
+    return Review([lenses.load(name) for name in lens_names], Workload(name=workload_name, review_date=dt.date.today().isoformat()))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _check_format(data: object, source: str) -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ReviewError.at(source, "format", f"not a pillarkit review (expected \"format\": \"{FORMAT}\")")
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise FormatVersionError.at(
+            source, "version", f"written by a newer pillarkit (format version {version}; this one reads up to {FORMAT_VERSION}): upgrade pillarkit to open it"
+        )
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schemas.load("review"))
+    problems = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if problems:
+        raise ReviewError([Diagnostic(source, json_path(e.absolute_path), _review_message(e)) for e in problems])
+
+
+def _review_message(error) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "maxLength" and path and path[-1] == "Notes":
+        return f"notes have {len(error.instance)} characters; the WA Tool's limit is {error.validator_value}, so the file is refused rather than cut"
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is missing")
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown key").replace(" was unexpected", "")
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    return error.message
+
+
+def _resolve_lens(entry: dict, source: str, where: list) -> tuple[lenses.Lens, Diagnostic | None]:
+    alias = entry["alias"]
+    if "lens" in entry:
+        try:
+            lens = lenses.from_document(entry["lens"], source=f"{source}: {json_path(where + ['lens'])}", alias=alias)
+        except LensError as exc:
+            raise ReviewError(exc.diagnostics) from None
+        return lens, None
+    try:
+        lens = lenses.bundled(alias)
+    except LensError:
+        raise ReviewError.at(source, json_path(where), f"lens {alias!r} is neither bundled nor embedded in the file") from None
+    notice = None
+    if entry.get("hash") and entry["hash"] != lens.content_hash:
+        notice = Diagnostic(
+            source,
+            json_path(where),
+            f"the bundled lens {alias!r} has changed since this review was saved; every answer is kept",
+            "lens-changed",
+        )
+    return lens, notice

@@ -1,0 +1,240 @@
+"""Risk rule conditions: parse them once, evaluate them in three-valued logic.
+
+A condition names choices of one question and combines them with ``!``, ``&&`` and
+``||`` (binding in that order) and parentheses; ``default`` is always true.
+
+Evaluation follows DESIGN.md section 4. A selected choice is true, an unselected one
+false, and a choice marked not applicable is *neutral*: it drops out of every ``&&`` and
+``||`` it stands in, ``!`` keeps it neutral, and a condition with no terms left is true.
+
+Every node is evaluated bit-parallel: it yields two integers whose bits say, for each
+assignment under consideration, whether the node is true or false there (neither bit set
+means neutral). Scoring one answer uses one-bit masks; the lens check that finds rules
+which can never fire uses one bit per possible answer. One evaluator serves both, so the
+check cannot disagree with the scoring.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+SELECTED = "SELECTED"
+UNSELECTED = "UNSELECTED"
+NOT_APPLICABLE = "NOT_APPLICABLE"
+
+DEFAULT = "default"
+
+# Ids are letters, digits, '_' and '-'; anything else could not be named by a rule.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+_TOKEN = re.compile(r"\s*(?:(?P<op>&&|\|\||!|\(|\))|(?P<id>[A-Za-z0-9_-]+)|(?P<bad>\S))")
+
+
+class ConditionError(ValueError):
+    """A condition that does not parse; ``column`` is 1-based."""
+
+    def __init__(self, message: str, column: int):
+        super().__init__(f"column {column}: {message}")
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Term:
+    choice_id: str
+
+
+@dataclass(frozen=True)
+class Default:
+    pass
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: "Node"
+
+
+@dataclass(frozen=True)
+class And:
+    operands: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple["Node", ...]
+
+
+Node = Term | Default | Not | And | Or
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    tokens = []
+    pos = 0
+    stripped_end = len(text.rstrip())
+    while pos < stripped_end:
+        match = _TOKEN.match(text, pos)
+        assert match is not None  # the pattern's last branch takes any non-space character
+        column = match.start(match.lastgroup) + 1
+        if match.lastgroup == "bad":
+            raise ConditionError(f"unexpected character {match.group('bad')!r}", column)
+        tokens.append((match.lastgroup, match.group(match.lastgroup), column))
+        pos = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.index = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def end_column(self) -> int:
+        return len(self.text.rstrip()) + 1
+
+    def take(self, value: str) -> bool:
+        token = self.peek()
+        if token and token[0] == "op" and token[1] == value:
+            self.index += 1
+            return True
+        return False
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise ConditionError("empty condition", 1)
+        node = self.parse_or()
+        token = self.peek()
+        if token is not None:
+            raise ConditionError(f"unexpected {token[1]!r}", token[2])
+        return node
+
+    def parse_or(self) -> Node:
+        operands = [self.parse_and()]
+        while self.take("||"):
+            operands.append(self.parse_and())
+        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+
+    def parse_and(self) -> Node:
+        operands = [self.parse_not()]
+        while self.take("&&"):
+            operands.append(self.parse_not())
+        return operands[0] if len(operands) == 1 else And(tuple(operands))
+
+    def parse_not(self) -> Node:
+        if self.take("!"):
+            return Not(self.parse_not())
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise ConditionError("condition ends where a choice id or '(' was expected", self.end_column())
+        kind, value, column = token
+        if kind == "op" and value == "(":
+            self.index += 1
+            node = self.parse_or()
+            if not self.take(")"):
+                after = self.peek()
+                where = after[2] if after else self.end_column()
+                raise ConditionError("missing ')'", where)
+            return node
+        if kind == "id":
+            self.index += 1
+            return Default() if value == DEFAULT else Term(value)
+        raise ConditionError(f"unexpected {value!r} where a choice id or '(' was expected", column)
+
+
+def parse(text: str) -> Node:
+    """Parse a condition, raising :class:`ConditionError` with the column of the problem."""
+    return _Parser(text).parse()
+
+
+def choice_ids(node: Node) -> set[str]:
+    """The choice ids a condition names."""
+    if isinstance(node, Term):
+        return {node.choice_id}
+    if isinstance(node, Default):
+        return set()
+    if isinstance(node, Not):
+        return choice_ids(node.operand)
+    return set().union(*(choice_ids(op) for op in node.operands))
+
+
+def _combine(values: list[tuple[int, int]], all_bits: int, conjunction: bool) -> tuple[int, int]:
+    """Three-valued AND/OR where neutral operands drop out; all neutral stays neutral."""
+    true, false = values[0]
+    for other_true, other_false in values[1:]:
+        neutral = all_bits & ~(true | false)
+        other_neutral = all_bits & ~(other_true | other_false)
+        if conjunction:
+            true, false = (true & other_true) | (true & other_neutral) | (neutral & other_true), false | other_false
+        else:
+            true, false = true | other_true, (false & other_false) | (false & other_neutral) | (neutral & other_false)
+    return true, false
+
+
+def evaluate_masks(node: Node, masks: Mapping[str, tuple[int, int]], all_bits: int) -> tuple[int, int]:
+    """Evaluate bit-parallel: ``masks[id]`` holds (selected bits, unselected bits)."""
+    if isinstance(node, Term):
+        return masks[node.choice_id]
+    if isinstance(node, Default):
+        return all_bits, 0
+    if isinstance(node, Not):
+        true, false = evaluate_masks(node.operand, masks, all_bits)
+        return false, true
+    values = [evaluate_masks(op, masks, all_bits) for op in node.operands]
+    return _combine(values, all_bits, conjunction=isinstance(node, And))
+
+
+def holds(node: Node, statuses: Mapping[str, str]) -> bool:
+    """Whether a condition is true for one answer (choice id -> status; missing = unselected)."""
+    masks = {
+        cid: (int(statuses.get(cid, UNSELECTED) == SELECTED), int(statuses.get(cid, UNSELECTED) == UNSELECTED))
+        for cid in choice_ids(node)
+    }
+    true, false = evaluate_masks(node, masks, 1)
+    return bool(true) or not false  # neutral counts as true
+
+
+# Above this many choices the 3**n answers get too many to enumerate quickly; the check
+# then considers selected and unselected only and says so.
+THREE_VALUED_LIMIT = 10
+TWO_VALUED_LIMIT = 16
+
+
+def unreachable_rules(conditions: Iterable[Node], choices: list[str]) -> tuple[list[int], bool]:
+    """Indices of rules that no answer can reach, and whether not-applicable was considered.
+
+    A rule can fire for an answer when its condition holds there and no earlier rule's does.
+    The answer with nothing ticked and nothing marked not applicable is UNANSWERED, so it is
+    left out. Questions with more than ``TWO_VALUED_LIMIT`` choices are not checked.
+    """
+    conditions = list(conditions)
+    n = len(choices)
+    if n > TWO_VALUED_LIMIT:
+        return [], False
+    three_valued = n <= THREE_VALUED_LIMIT
+    base = 3 if three_valued else 2
+    size = base**n
+    all_bits = (1 << size) - 1
+    masks = {}
+    for i, cid in enumerate(choices):
+        stride = base**i
+        period = stride * base
+        repeats = size // period
+        fill = ((1 << (period * repeats)) - 1) // ((1 << period) - 1)  # one bit at the start of every period
+        run = (1 << stride) - 1
+        # digit 0 = unselected, 1 = selected, 2 = not applicable
+        masks[cid] = ((run << stride) * fill, run * fill)
+    unanswered = 1  # index 0: every choice unselected
+    covered = unanswered
+    unreachable = []
+    for index, node in enumerate(conditions):
+        true, false = evaluate_masks(node, masks, all_bits)
+        fires = (true | (all_bits & ~(true | false))) & ~covered
+        if not fires:
+            unreachable.append(index)
+        covered |= fires
+    return unreachable, three_valued

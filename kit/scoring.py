@@ -1,0 +1,153 @@
+"""Scores: each question's risk, RiskCounts per pillar, lens and review, and the improvement list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import rules
+from .lens import Choice, Lens, Pillar, Question
+from .review import Answer, Review
+from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, SEVERITY, UNANSWERED
+
+
+def question_risk(question: Question, answer: Answer | None) -> str:
+    """The risk of one answer, exactly as DESIGN.md section 4 defines it."""
+    if answer is not None and not answer.is_applicable:
+        return NOT_APPLICABLE
+    statuses = answer.statuses() if answer else {}
+    known = {cid: status for cid, status in statuses.items() if cid in question.choice_ids}
+    if not known:
+        return UNANSWERED
+    for rule in question.rules:
+        if rules.holds(rule.node, known):
+            return rule.risk
+    return HIGH  # no rule matched; loading the lens warned that it has no default
+
+
+class RiskCounts(dict):
+    """Counts of questions by risk, always holding all five of the API's keys."""
+
+    def __init__(self, risks=()):
+        super().__init__({key: 0 for key in RISKS})
+        for risk in risks:
+            self[risk] += 1
+
+    def __add__(self, other: "RiskCounts") -> "RiskCounts":
+        total = RiskCounts()
+        for key in RISKS:
+            total[key] = self[key] + other[key]
+        return total
+
+    @property
+    def answered(self) -> int:
+        return sum(self.values()) - self[UNANSWERED]
+
+    @property
+    def total(self) -> int:
+        return sum(self.values())
+
+
+@dataclass
+class PillarScore:
+    pillar: Pillar
+    counts: RiskCounts
+
+
+@dataclass
+class LensScore:
+    lens: Lens
+    counts: RiskCounts
+    pillars: dict[str, PillarScore]
+    questions: dict[str, str]
+
+
+@dataclass
+class ReviewScore:
+    counts: RiskCounts
+    lenses: dict[str, LensScore]
+
+    def to_json(self) -> dict:
+        """The shape ``pillarkit score --json`` prints; a contract for scripts."""
+        return {
+            "RiskCounts": dict(self.counts),
+            "lenses": {
+                alias: {
+                    "RiskCounts": dict(score.counts),
+                    "pillars": {pid: {"RiskCounts": dict(p.counts)} for pid, p in score.pillars.items()},
+                    "questions": dict(score.questions),
+                }
+                for alias, score in self.lenses.items()
+            },
+        }
+
+
+def score_lens(lens: Lens, answers: dict[str, Answer]) -> LensScore:
+    questions: dict[str, str] = {}
+    pillars: dict[str, PillarScore] = {}
+    for pillar in lens.pillars:
+        risks = [question_risk(q, answers.get(q.id)) for q in pillar.questions]
+        questions.update(zip((q.id for q in pillar.questions), risks))
+        pillars[pillar.id] = PillarScore(pillar, RiskCounts(risks))
+    return LensScore(lens, RiskCounts(questions.values()), pillars, questions)
+
+
+def score(review: Review) -> ReviewScore:
+    lenses = {alias: score_lens(lens, review.answers.get(alias, {})) for alias, lens in review.lenses.items()}
+    total = RiskCounts()
+    for lens_score in lenses.values():
+        total = total + lens_score.counts
+    return ReviewScore(total, lenses)
+
+
+@dataclass
+class Improvement:
+    """A HIGH or MEDIUM question and the practices it is missing."""
+
+    lens: str
+    pillar: Pillar
+    question: Question
+    risk: str
+    missing: list[Choice] = field(default_factory=list)
+    notes: str = ""
+
+
+def missing_practices(question: Question, answer: Answer | None) -> list[Choice]:
+    """Practices neither ticked nor marked not applicable ("None of these" is not a practice)."""
+    statuses = answer.statuses() if answer else {}
+    return [c for c in question.practices if statuses.get(c.id) not in (rules.SELECTED, rules.NOT_APPLICABLE)]
+
+
+def improvement_list(review: Review, result: ReviewScore | None = None) -> list[Improvement]:
+    """Every HIGH then every MEDIUM question, ordered by the review's pillar priorities, then lens order."""
+    result = result or score(review)
+    priority = {pillar_id: rank for rank, pillar_id in enumerate(review.pillar_priorities)}
+    items = []
+    for alias, lens_score in result.lenses.items():
+        answers = review.answers.get(alias, {})
+        for pillar in lens_score.lens.pillars:
+            for question in pillar.questions:
+                risk = lens_score.questions[question.id]
+                if risk in (HIGH, MEDIUM):
+                    answer = answers.get(question.id)
+                    items.append(Improvement(alias, pillar, question, risk, missing_practices(question, answer), answer.notes if answer else ""))
+    # sorted() is stable, so lens and question order survive within a risk and priority.
+    return sorted(items, key=lambda i: (SEVERITY[i.risk], priority.get(i.pillar.id, len(priority))))
+
+
+__all__ = [
+    "HIGH",
+    "MEDIUM",
+    "NONE",
+    "NOT_APPLICABLE",
+    "UNANSWERED",
+    "RiskCounts",
+    "ReviewScore",
+    "LensScore",
+    "PillarScore",
+    "Improvement",
+    "question_risk",
+    "score",
+    "score_lens",
+    "improvement_list",
+    "missing_practices",
+]
