@@ -1,0 +1,1 @@
+"""Field statistics from published reviews (data only)."""
