@@ -22,11 +22,46 @@ def json_path(parts: Iterable[str | int]) -> str:
     return text or "$"
 
 
+class _NonStandardConstant(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> None:
+    raise _NonStandardConstant(name)
+
+
 def parse_json(text: str, source: str, error: type[PillarkitError]) -> object:
+    """Strict JSON: Python's json module would accept NaN and Infinity, which published lenses contain."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise error.at(source, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}") from None
+    except _NonStandardConstant as exc:
+        line, column = _position(text, _outside_strings(text, str(exc)))
+        raise error.at(source, f"line {line}, column {column}", f"invalid JSON: {exc} is not a JSON value") from None
+
+
+def _outside_strings(text: str, word: str) -> int:
+    """Offset of the first ``word`` that is not inside a JSON string."""
+    in_string = escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif text.startswith(word, index):
+            return index
+    return 0
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def read_json(path: str | os.PathLike, error: type[PillarkitError]) -> object:

@@ -38,15 +38,16 @@ class ImportLimit:
 WA_LENGTH_LIMITS = {
     ("lens", "name"): ImportLimit("lens name", 128),
     ("lens", "description"): ImportLimit("lens description", 2048),
-    ("pillar", "id"): ImportLimit("pillar id", 100),
+    ("pillar", "id"): ImportLimit("pillar id", 128),
     ("pillar", "name"): ImportLimit("pillar name", 128),
-    ("question", "id"): ImportLimit("question id", 100),
+    ("question", "id"): ImportLimit("question id", 128),
     ("question", "title"): ImportLimit("question title", 128),
     ("question", "description"): ImportLimit("question description", 2048),
     ("choice", "id"): ImportLimit("choice id", 64),
     ("choice", "title"): ImportLimit("choice title", 128),
 }
 WA_TEXT_LIMIT = ImportLimit("resource text", 2048)
+WA_RULES_LIMIT = ImportLimit("risk rules", 3)
 
 
 @dataclass(frozen=True)
@@ -405,8 +406,14 @@ def _check_links(data: dict, where: list, found: _Findings) -> None:
 
 
 def _check_url(url: str | None, where: list, found: _Findings) -> None:
-    if url is None or url == "":
+    if url is None:
         return
+    if not url.strip():
+        found.warn(where, "link is empty", "empty-link")
+        return
+    if url != url.strip():
+        found.warn(where, f"link {url!r} has spaces around it; they are ignored", "link-spaces")
+        url = url.strip()
     if not (url.startswith("https://") or url.startswith("http://")) or len(url) <= len("https://"):
         found.error(where, f"link {url!r} must start with http:// or https://")
 
@@ -416,7 +423,7 @@ def _check_lens(document: dict, found: _Findings) -> None:
     _check_text(document, "description", "lens", [], found)
     pillar_ids: dict[str, int] = {}
     question_ids: dict[str, list] = {}
-    choice_homes: dict[str, str] = {}
+    choice_homes: dict[str, list] = {}
     for p, pillar in enumerate(document["pillars"]):
         at = ["pillars", p]
         if _check_id(pillar["id"], at + ["id"], "pillar id", found):
@@ -432,9 +439,13 @@ def _check_lens(document: dict, found: _Findings) -> None:
                     found.error(where + ["id"], f"question id {question['id']!r} is already used at {json_path(question_ids[question['id']])}")
                 question_ids.setdefault(question["id"], where)
             _check_question(question, where, found, choice_homes)
+    for cid, homes in choice_homes.items():
+        if len(homes) > 1:
+            names = ", ".join(repr(qid) for qid, _ in homes)
+            found.warn(homes[1][1], f"choice id {cid!r} is used in {len(homes)} questions ({names}); rules stay within their question", "reused-choice-id")
 
 
-def _check_question(question: dict, where: list, found: _Findings, choice_homes: dict[str, str]) -> None:
+def _check_question(question: dict, where: list, found: _Findings, choice_homes: dict[str, list]) -> None:
     _check_text(question, "id", "question", where, found)
     _check_text(question, "title", "question", where, found, required=True)
     _check_text(question, "description", "question", where, found)
@@ -449,9 +460,7 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
             found.error(at + ["id"], f"choice id {cid!r} is already used by choices[{seen[cid]}] of this question")
             continue
         seen[cid] = c
-        if cid in choice_homes:
-            found.warn(at + ["id"], f"choice id {cid!r} is also used in question {choice_homes[cid]!r}", "reused-choice-id")
-        choice_homes.setdefault(cid, question["id"])
+        choice_homes.setdefault(cid, []).append((question["id"], at + ["id"]))
         _check_text(choice, "id", "choice", at, found)
         _check_text(choice, "title", "choice", at, found, required=True)
         _check_links(choice, at, found)
@@ -475,10 +484,11 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
         return
     if not any(isinstance(node, rules.Default) for _, node in nodes):
         found.warn(where + ["riskRules"], "no 'default' rule: an answer no rule matches scores HIGH", "no-default-rule")
-    unreachable, three_valued = rules.unreachable_rules([n for _, n in nodes], list(seen))
+    if len(nodes) > WA_RULES_LIMIT.maximum:
+        found.warn(where + ["riskRules"], f"has {len(nodes)} rules; the WA Tool's import takes at most {WA_RULES_LIMIT.maximum}", "wa-import-limit", True)
+    none_of_these = next((cid for cid in seen if cid.endswith(NONE_OF_THESE_SUFFIX)), None)
+    unreachable, three_valued = rules.unreachable_rules([n for _, n in nodes], list(seen), none_of_these)
     for index in unreachable:
         r, node = nodes[index]
-        if isinstance(node, rules.Default):
-            continue  # a safety net that earlier rules already cover is harmless
         note = "" if three_valued else " (checked without not-applicable choices)"
         found.warn(where + ["riskRules", r], f"rule {question['riskRules'][r]['condition']!r} can never fire: earlier rules cover every answer it matches{note}", "rule-never-fires")

@@ -204,12 +204,16 @@ THREE_VALUED_LIMIT = 10
 TWO_VALUED_LIMIT = 16
 
 
-def unreachable_rules(conditions: Iterable[Node], choices: list[str]) -> tuple[list[int], bool]:
+def unreachable_rules(
+    conditions: Iterable[Node], choices: list[str], none_of_these: str | None = None
+) -> tuple[list[int], bool]:
     """Indices of rules that no answer can reach, and whether not-applicable was considered.
 
     A rule can fire for an answer when its condition holds there and no earlier rule's does.
     The answer with nothing ticked and nothing marked not applicable is UNANSWERED, so it is
-    left out. Questions with more than ``TWO_VALUED_LIMIT`` choices are not checked.
+    left out, and so is every answer that ticks ``none_of_these`` together with another
+    choice, since the console (and the app) never leave both ticked. Questions with more
+    than ``TWO_VALUED_LIMIT`` choices are not checked.
     """
     conditions = list(conditions)
     n = len(choices)
@@ -230,6 +234,12 @@ def unreachable_rules(conditions: Iterable[Node], choices: list[str]) -> tuple[l
         masks[cid] = ((run << stride) * fill, run * fill)
     unanswered = 1  # index 0: every choice unselected
     covered = unanswered
+    if none_of_these in masks:
+        others = 0
+        for cid, (selected, _) in masks.items():
+            if cid != none_of_these:
+                others |= selected
+        covered |= masks[none_of_these][0] & others
     unreachable = []
     for index, node in enumerate(conditions):
         true, false = evaluate_masks(node, masks, all_bits)
