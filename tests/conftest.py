@@ -1,0 +1,77 @@
+"""Shared fixtures. Every test runs in its own empty folder, so nothing can lean on the current directory."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # Keep a developer's own Jupyter and pillarkit settings out of the tests.
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / ".jupyter"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+@pytest.fixture
+def data() -> Path:
+    return DATA
+
+
+def _lens_document(questions: dict[str, dict] | None = None, **top) -> dict:
+    """A small valid lens: one pillar, questions given as {id: {"choices": [...], "rules": [(cond, risk)]}}."""
+    questions = questions or {
+        "q1": {"choices": ["a", "b", "q1_no"], "rules": [("q1_no || !a", "HIGH_RISK"), ("!b", "MEDIUM_RISK"), ("default", "NO_RISK")]}
+    }
+    document = {
+        "schemaVersion": "2021-11-01",
+        "name": "Test lens",
+        "description": "A lens made for tests.",
+        "pillars": [
+            {
+                "id": "pillarA",
+                "name": "Pillar A",
+                "questions": [
+                    {
+                        "id": qid,
+                        "title": f"Question {qid}?",
+                        "description": "",
+                        "choices": [
+                            {"id": cid, "title": f"Choice {cid}"}
+                            | ({} if cid.endswith("_no") else {"improvementPlan": {"displayText": f"Do {cid}.", "url": "https://example.org/" + cid}})
+                            for cid in spec["choices"]
+                        ],
+                        "riskRules": [{"condition": c, "risk": r} for c, r in spec["rules"]],
+                    }
+                    for qid, spec in questions.items()
+                ],
+            }
+        ],
+    }
+    document.update(top)
+    return copy.deepcopy(document)
+
+
+@pytest.fixture
+def write_lens(tmp_path):
+    """Write a lens document to a file and return its path."""
+
+    def write(document: dict, name: str = "custom.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def lens_document():
+    """Factory for small valid lens documents (see ``_lens_document``)."""
+    return _lens_document

@@ -1,0 +1,244 @@
+"""The review file: API-shaped answers, the console's rules, atomic writes, and nothing lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from kit import lens as lenses
+from kit.errors import FormatVersionError, NoteTooLongError, ReviewError
+from kit.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Review, new
+from kit.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+
+WA = "wellarchitected"
+Q = "planning-for-recovery"
+TESTED = "rel_planning_for_recovery_dr_tested"
+OBJECTIVES = "rel_planning_for_recovery_objective_defined_recovery"
+NONE_OF_THESE = "rel_planning_for_recovery_no"
+
+
+@pytest.fixture
+def review() -> Review:
+    return new([WA], "Shop")
+
+
+def test_answers_are_kept_in_the_wa_tool_api_shape(review, tmp_path):
+    review.set_choice(WA, Q, TESTED)
+    review.set_choice_reason(WA, Q, OBJECTIVES, "BUSINESS_PRIORITIES")
+    review.set_notes(WA, Q, "Restores tested in March.")
+    review.set_notes(WA, Q, "Only the database.", choice_id=TESTED)
+    review.save(tmp_path / "r.json")
+    stored = json.loads((tmp_path / "r.json").read_text())["answers"][WA][Q]
+    assert stored == {
+        "SelectedChoices": [TESTED],
+        "ChoiceAnswers": [
+            {"ChoiceId": TESTED, "Status": "SELECTED", "Notes": "Only the database."},
+            {"ChoiceId": OBJECTIVES, "Status": "NOT_APPLICABLE", "Reason": "BUSINESS_PRIORITIES"},
+        ],
+        "IsApplicable": True,
+        "Notes": "Restores tested in March.",
+    }
+
+
+def test_round_trip_keeps_everything(review, tmp_path):
+    review.workload.environment = "PREPRODUCTION"
+    review.workload.business_context = {"rto": "4 hours", "rpo": "15 minutes"}
+    review.set_choice(WA, Q, TESTED)
+    review.set_applicable(WA, "priorities", False, "OUT_OF_SCOPE")
+    review.pillar_priorities = ["security", "reliability"]
+    review.park("Ask finance about reserved instances", "Sam", WA, Q)
+    review.save_milestone("Baseline", "2026-11-22")
+    review.extensions["agenda"] = {"security": 40}
+    review.save(tmp_path / "r.json")
+    again = Review.load(tmp_path / "r.json")
+    assert again.to_dict() == review.to_dict()
+
+
+def test_none_of_these_and_practices_exclude_each_other(review):
+    review.set_choice(WA, Q, TESTED)
+    review.set_choice(WA, Q, OBJECTIVES)
+    review.set_choice(WA, Q, NONE_OF_THESE)
+    assert review.answer(WA, Q).selected == [NONE_OF_THESE]
+    review.set_choice(WA, Q, TESTED)
+    assert review.answer(WA, Q).selected == [TESTED]
+
+
+def test_none_of_these_leaves_not_applicable_practices_alone(review):
+    review.set_choice(WA, Q, OBJECTIVES, NOT_APPLICABLE)
+    review.set_choice(WA, Q, NONE_OF_THESE)
+    assert review.answer(WA, Q).status(OBJECTIVES) == NOT_APPLICABLE
+
+
+def test_unticking_everything_leaves_no_answer_behind(review):
+    review.set_choice(WA, Q, TESTED)
+    review.set_choice(WA, Q, TESTED, UNSELECTED)
+    assert Q not in review.answers[WA]
+
+
+def test_unknown_questions_and_choices_are_refused(review):
+    with pytest.raises(ReviewError, match="has no question 'nope'"):
+        review.set_choice(WA, "nope", TESTED)
+    with pytest.raises(ReviewError, match="has no choice 'zz'"):
+        review.set_choice(WA, Q, "zz")
+    with pytest.raises(ReviewError, match="reason 'LAZY'"):
+        review.set_applicable(WA, Q, False, "LAZY")
+
+
+def test_notes_past_the_api_limits_are_refused_not_cut(review):
+    review.set_notes(WA, Q, "x" * QUESTION_NOTES_LIMIT)
+    with pytest.raises(NoteTooLongError, match="2085 characters; the limit is 2084"):
+        review.set_notes(WA, Q, "y" * (QUESTION_NOTES_LIMIT + 1))
+    assert review.answer(WA, Q).notes == "x" * QUESTION_NOTES_LIMIT
+    with pytest.raises(NoteTooLongError, match="the limit is 250"):
+        review.set_notes(WA, Q, "z" * (CHOICE_NOTES_LIMIT + 1), choice_id=TESTED)
+
+
+def test_a_file_with_notes_past_the_limit_is_refused_with_its_place(review, tmp_path):
+    review.set_notes(WA, Q, "ok")
+    data = review.to_dict()
+    data["answers"][WA][Q]["Notes"] = "n" * 2085
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReviewError) as caught:
+        Review.load(path)
+    assert str(caught.value) == f"{path}: answers.{WA}.{Q}.Notes: notes have 2085 characters; the WA Tool's limit is 2084, so the file is refused rather than cut"
+
+
+def test_a_newer_format_version_is_refused_clearly(review, tmp_path):
+    data = review.to_dict() | {"version": 7}
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(FormatVersionError, match=r"newer pillarkit \(format version 7; this one reads up to 1\)"):
+        Review.load(path)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[1, 2]", "not a pillarkit review"),
+        ('{"format": "pillarkit-review"', "line 1, column 30: invalid JSON"),
+    ],
+)
+def test_bad_review_files_are_one_line(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ReviewError) as caught:
+        Review.load(path)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_selected_and_choice_answers_must_agree(review, tmp_path):
+    data = review.to_dict()
+    data["answers"][WA][Q] = {"SelectedChoices": [TESTED], "ChoiceAnswers": [{"ChoiceId": TESTED, "Status": "NOT_APPLICABLE"}]}
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReviewError, match=rf"answers.{WA}.{Q}.SelectedChoices\[0\]: choice '{TESTED}' is selected here but NOT_APPLICABLE"):
+        Review.load(path)
+
+
+def test_answers_for_ids_the_lens_no_longer_has_are_kept_and_reported(review, tmp_path):
+    data = review.to_dict()
+    data["answers"][WA]["retired-question"] = {"SelectedChoices": ["old_choice"], "IsApplicable": True}
+    data["answers"][WA][Q] = {"SelectedChoices": [TESTED, "retired_choice"]}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = Review.load(path)
+    reported = [str(d) for d in loaded.orphans()]
+    assert any("no question 'retired-question'; its answer is kept" in line for line in reported)
+    assert any("no choice 'retired_choice'; its answer is kept" in line for line in reported)
+    loaded.save(path)
+    kept = json.loads(path.read_text())["answers"][WA]
+    assert kept["retired-question"]["SelectedChoices"] == ["old_choice"]
+    assert "retired_choice" in kept[Q]["SelectedChoices"]
+
+
+def test_a_custom_lens_travels_inside_the_file(tmp_path, write_lens, lens_document):
+    lens_path = write_lens(lens_document(), "team-lens.json")
+    review = new(["wellarchitected", str(lens_path)], "Shop")
+    review.set_choice("team-lens", "q1", "a")
+    review.save(tmp_path / "r.json")
+    lens_path.unlink()
+    again = Review.load(tmp_path / "r.json")
+    assert again.lens("team-lens").question("q1").title == "Question q1?"
+    assert again.answer("team-lens", "q1").selected == ["a"]
+    entries = json.loads((tmp_path / "r.json").read_text())["lenses"]
+    assert "lens" not in entries[0] and "lens" in entries[1]
+
+
+def test_a_changed_bundled_lens_is_noticed(review, tmp_path):
+    data = review.to_dict()
+    data["lenses"][0]["hash"] = "sha256:0"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    notices = Review.load(path).notices
+    assert len(notices) == 1 and "has changed since this review was saved" in str(notices[0])
+
+
+def test_an_unknown_lens_alias_in_a_file_is_an_error(review, tmp_path):
+    data = review.to_dict()
+    data["lenses"][0]["alias"] = "ghost"
+    data["answers"] = {"ghost": {}}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReviewError, match=r"lenses\[0\]: lens 'ghost' is neither bundled nor embedded"):
+        Review.load(path)
+
+
+def test_saving_leaves_no_temporary_files(review, tmp_path):
+    for _ in range(3):
+        review.save(tmp_path / "r.json")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_parking_lot_and_milestones_check_their_input(review):
+    with pytest.raises(ReviewError, match="needs some text"):
+        review.park("   ")
+    item = review.park("Check DNS failover", "Ana", WA, Q)
+    assert (item.lens, item.question_id, item.owner) == (WA, Q, "Ana")
+    review.set_choice(WA, Q, TESTED)
+    milestone = review.save_milestone("Before")
+    review.set_choice(WA, Q, TESTED, UNSELECTED)
+    assert milestone.answers[WA][Q]["SelectedChoices"] == [TESTED]  # frozen, not a live view
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from kit.review import new
+    review = new(["wellarchitected"], "Writer")
+    lens = review.lenses["wellarchitected"]
+    n = 0
+    print("ready", flush=True)
+    while True:
+        for question in lens.questions():
+            for choice in question.practices:
+                review.set_notes("wellarchitected", question.id, f"pass {n} " + "x" * 1500)
+                review.set_choice("wellarchitected", question.id, choice.id)
+        review.save(sys.argv[1])
+        n += 1
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_writer_killed_at_any_moment_leaves_a_loadable_file(tmp_path):
+    path = tmp_path / "review.json"
+    new([WA], "Seed").save(path)
+    rng = random.Random(20201)
+    for attempt in range(12):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+        assert writer.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.6))
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+        Review.load(path)  # raises if the file were torn
+    assert json.loads(path.read_text())["workload"]["name"] in {"Seed", "Writer"}

@@ -1,0 +1,181 @@
+"""The rule language: precedence, errors with columns, and three-valued truth tables."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from kit.rules import (
+    NOT_APPLICABLE as N,
+    SELECTED as S,
+    UNSELECTED as U,
+    And,
+    ConditionError,
+    Default,
+    Not,
+    Or,
+    Term,
+    holds,
+    parse,
+    unreachable_rules,
+)
+
+
+# --- parsing ------------------------------------------------------------------------
+
+
+def test_not_binds_tightest_then_and_then_or():
+    assert parse("a || b && !c") == Or((Term("a"), And((Term("b"), Not(Term("c"))))))
+    assert parse("!a && b") == And((Not(Term("a")), Term("b")))
+
+
+def test_parentheses_override_precedence_and_space_is_free():
+    assert parse(" ( a||b )&&c ") == And((Or((Term("a"), Term("b"))), Term("c")))
+    assert parse("!!a") == Not(Not(Term("a")))
+
+
+def test_default_and_hyphenated_ids():
+    assert parse("default") == Default()
+    assert parse("dev-integ_x && b") == And((Term("dev-integ_x"), Term("b")))
+
+
+@pytest.mark.parametrize(
+    "text, column",
+    [
+        ("", 1),
+        ("a &&", 5),
+        ("(a || b", 8),
+        ("a b", 3),
+        ("a & b", 3),
+        ("a || )", 6),
+        ("a $ b", 3),
+        ("!", 2),
+    ],
+)
+def test_syntax_errors_name_the_column(text, column):
+    with pytest.raises(ConditionError) as caught:
+        parse(text)
+    assert caught.value.column == column
+    assert str(caught.value).startswith(f"column {column}: ")
+
+
+# --- evaluation: hand-written tables --------------------------------------------------
+
+# Rows are (status of a, status of b, expected truth). Neutral (N) drops out of && and ||,
+# and a condition left with no terms counts as true.
+AND_TABLE = [
+    (S, S, True), (S, U, False), (S, N, True),
+    (U, S, False), (U, U, False), (U, N, False),
+    (N, S, True), (N, U, False), (N, N, True),
+]  # fmt: skip
+OR_TABLE = [
+    (S, S, True), (S, U, True), (S, N, True),
+    (U, S, True), (U, U, False), (U, N, False),
+    (N, S, True), (N, U, False), (N, N, True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("a, b, expected", AND_TABLE)
+def test_and_truth_table(a, b, expected):
+    assert holds(parse("a && b"), {"a": a, "b": b}) is expected
+
+
+@pytest.mark.parametrize("a, b, expected", OR_TABLE)
+def test_or_truth_table(a, b, expected):
+    assert holds(parse("a || b"), {"a": a, "b": b}) is expected
+
+
+@pytest.mark.parametrize("a, expected", [(S, False), (U, True), (N, True)])
+def test_not_keeps_neutral_neutral(a, expected):
+    assert holds(parse("!a"), {"a": a}) is expected
+
+
+def test_neutral_drops_out_of_nested_expressions():
+    # "a && b" with b not applicable reads as "a"; "!b" of a neutral b stays neutral.
+    assert holds(parse("a && !b"), {"a": S, "b": N}) is True
+    assert holds(parse("a && !b"), {"a": U, "b": N}) is False
+    assert holds(parse("x || !a || !b"), {"x": U, "a": N, "b": N}) is False
+    assert holds(parse("!a || !b"), {"a": N, "b": N}) is True  # no terms left
+
+
+def test_missing_choices_count_as_unselected():
+    assert holds(parse("!a"), {}) is True
+    assert holds(parse("a || b"), {"b": S}) is True
+
+
+# --- evaluation: every assignment against an independent oracle -----------------------
+
+
+def _oracle(node, statuses):
+    """Drop neutral terms syntactically, then evaluate in two-valued logic; None = no terms."""
+    if isinstance(node, Default):
+        return True
+    if isinstance(node, Term):
+        status = statuses.get(node.choice_id, U)
+        return None if status == N else status == S
+    if isinstance(node, Not):
+        inner = _oracle(node.operand, statuses)
+        return None if inner is None else not inner
+    values = [v for v in (_oracle(op, statuses) for op in node.operands) if v is not None]
+    if not values:
+        return None
+    return all(values) if isinstance(node, And) else any(values)
+
+
+CONDITIONS = [
+    "a && b && c",
+    "a || b || c",
+    "(a && !b) || (!a && b)",
+    "!(a || b) && c",
+    "a && (b || !c)",
+    "!a || !b || c",
+    "a && b || c && !a",
+    "default",
+]
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_every_assignment_of_three_choices_matches_the_oracle(condition):
+    node = parse(condition)
+    for a, b, c in itertools.product((S, U, N), repeat=3):
+        statuses = {"a": a, "b": b, "c": c}
+        expected = _oracle(node, statuses)
+        assert holds(node, statuses) is (True if expected is None else expected), statuses
+
+
+# --- rules that can never fire --------------------------------------------------------
+
+
+def test_rules_after_default_never_fire():
+    unreachable, three_valued = unreachable_rules([parse("a"), parse("default"), parse("b")], ["a", "b"])
+    assert unreachable == [2] and three_valued
+
+
+def test_a_tautology_shadows_what_follows():
+    assert unreachable_rules([parse("a || !a"), parse("b")], ["a", "b"])[0] == [1]
+
+
+def test_reachable_rules_are_not_reported():
+    rules = [parse("q_no || !a"), parse("!b || q_no"), parse("default")]
+    assert unreachable_rules(rules, ["a", "b", "q_no"])[0] == []
+
+
+def test_a_rule_reachable_only_through_not_applicable_is_reachable():
+    # "!a" is true only when a is unselected, which the first rule takes; a not applicable a is neutral.
+    rules = [parse("!a && b"), parse("!a")]
+    assert unreachable_rules(rules, ["a", "b"])[0] == []
+
+
+def test_large_questions_fall_back_to_two_valued_check():
+    ids = [f"c{i}" for i in range(12)]
+    unreachable, three_valued = unreachable_rules([parse("default"), parse("c0")], ids)
+    assert unreachable == [1] and not three_valued
+
+
+def test_none_of_these_ticked_with_a_practice_is_not_an_answer_to_reach():
+    # The console never keeps both ticked; without not-applicable states that makes this rule dead.
+    ids = [f"c{i}" for i in range(11)] + ["q_no"]
+    rules = [parse("q_no && c0"), parse("default")]
+    assert unreachable_rules(rules, ids, none_of_these="q_no")[0] == [0]
+    assert unreachable_rules(rules, ids)[0] == []
