@@ -15,12 +15,12 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[$*]'
 	touch $@
 
+# Until the review app lands, a short tour of the command on a fresh review in reviews/.
 run: $(VENV)/.installed-test
 	@$(BIN)/pillarkit lens list
 	@echo
-	@$(BIN)/pillarkit score examples/demo-review.json
-	@echo
-	@$(BIN)/pillarkit plan examples/demo-review.json | head -n 40
+	@$(BIN)/pillarkit new --lens wellarchitected --workload "Demo workload" -o reviews/demo.json --force
+	@$(BIN)/pillarkit score reviews/demo.json
 
 test: $(VENV)/.installed-test
 	$(BIN)/python frameworks/build.py --check

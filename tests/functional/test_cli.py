@@ -1,0 +1,159 @@
+"""The `pillarkit` command: its forms are a contract that scripts rely on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kit.cli import main
+from kit.risk import RISKS
+
+PILLARKIT = Path(sys.executable).with_name("pillarkit")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """Run the installed command, as a user or a script would."""
+    return subprocess.run([str(PILLARKIT), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_is_installed():
+    assert PILLARKIT.exists() or shutil.which("pillarkit")
+
+
+def test_lens_list_shows_bundled_lenses_with_counts(capsys):
+    assert main(["lens", "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["alias", "name", "edition", "pillars", "questions", "choices"]
+    framework = next(line for line in out if line.startswith("wellarchitected"))
+    assert "AWS Well-Architected Framework" in framework and framework.split()[-3:] == ["6", "57", "364"]
+    assert any(line.startswith("serverless") for line in out)
+
+
+def test_lens_validate_reports_counts_warnings_and_exit_status(write_lens, lens_document, capsys):
+    good = write_lens(lens_document(tags=[]), "good.json")
+    bad_document = lens_document()
+    bad_document["pillars"][0]["questions"][0]["riskRules"][0]["condition"] = "a &&"
+    bad = write_lens(bad_document, "bad.json")
+    assert main(["lens", "validate", str(good)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{good}: 1 pillars, 1 questions, 3 choices; 1 warning"
+    assert out[1] == f"  warning: {good}: tags: unknown key 'tags' is kept but not used"
+    assert main(["lens", "validate", str(good), str(bad)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert f"{bad}: unusable, 1 error" in out
+    assert f"  error: {bad}: pillars[0].questions[0].riskRules[0].condition: column 5: condition ends where a choice id or '(' was expected in 'a &&'" in out
+
+
+def test_bundled_lenses_validate_with_only_wa_import_warnings():
+    frameworks = Path(__file__).resolve().parents[2] / "frameworks"
+    result = run("lens", "validate", *map(str, sorted(frameworks.glob("*.json"))))
+    assert result.returncode == 0, result.stdout + result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("  warning:")]
+    assert warnings, "the Framework's official ids are expected to break the WA Tool's '-' rule"
+    assert all("the WA Tool's import" in line for line in warnings)
+
+
+def test_lens_export_plain_and_for_aws(tmp_path, write_lens, lens_document, capsys):
+    document = lens_document()
+    document["pillarkit"] = {"edition": "test"}
+    document["pillars"][0]["questions"][0]["pillarkit"] = {"code": "T01"}
+    source = write_lens(document)
+    assert main(["lens", "export", str(source), "-o", str(tmp_path / "plain.json")]) == 0
+    assert json.loads((tmp_path / "plain.json").read_text()) == document
+    assert main(["lens", "export", str(source), "-o", str(tmp_path / "aws.json"), "--aws"]) == 0
+    exported = json.loads((tmp_path / "aws.json").read_text())
+    assert "pillarkit" not in json.dumps(exported)
+    assert exported["pillars"][0]["questions"][0]["riskRules"] == document["pillars"][0]["questions"][0]["riskRules"]
+
+
+def test_aws_export_refuses_with_reasons_while_limits_are_broken(tmp_path):
+    result = run("lens", "export", "wellarchitected", "-o", str(tmp_path / "wa.json"), "--aws")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert "cannot export for the WA Tool's import" in lines[0]
+    assert any("question id 'dev-integ' has '-'" in line for line in lines)
+    assert not (tmp_path / "wa.json").exists()
+
+
+def test_new_and_score_json_contract(tmp_path):
+    path = tmp_path / "review.json"
+    created = run("new", "--lens", "wellarchitected", "--lens", "serverless", "--workload", "Shop", "-o", str(path))
+    assert created.returncode == 0, created.stderr
+    result = run("score", str(path), "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"RiskCounts", "lenses"}
+    assert data["RiskCounts"] == {"UNANSWERED": 66, "HIGH": 0, "MEDIUM": 0, "NONE": 0, "NOT_APPLICABLE": 0}
+    framework = data["lenses"]["wellarchitected"]
+    assert set(framework) == {"RiskCounts", "pillars", "questions"}
+    assert list(framework["pillars"]) == ["operationalExcellence", "security", "reliability", "performance", "costOptimization", "sustainability"]
+    for pillar in framework["pillars"].values():
+        assert set(pillar) == {"RiskCounts"} and list(pillar["RiskCounts"]) == list(RISKS)
+    assert len(framework["questions"]) == 57 and set(framework["questions"].values()) == {"UNANSWERED"}
+
+
+def test_new_refuses_to_overwrite_without_force(tmp_path):
+    path = tmp_path / "review.json"
+    path.write_text("precious")
+    result = run("new", "--lens", "wellarchitected", "--workload", "Shop", "-o", str(path))
+    assert result.returncode == 2 and "already exists; pass --force" in result.stderr
+    assert path.read_text() == "precious"
+
+
+def test_score_table_is_readable(tmp_path, capsys):
+    path = tmp_path / "review.json"
+    assert main(["new", "--lens", "serverless", "--workload", "Orders API", "-o", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["score", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Orders API" in out and "Serverless Applications Lens (serverless)" in out
+    assert "UNANSWERED  HIGH  MEDIUM  NONE  NOT_APPLICABLE" in out
+    assert out.splitlines()[-1].split() == ["total", "9", "0", "0", "0", "0"]
+
+
+def test_plan_lists_high_then_medium_with_first_steps(tmp_path, capsys):
+    from kit.review import new
+
+    review = new(["wellarchitected"], "Shop")
+    review.set_choice("wellarchitected", "planning-for-recovery", "rel_planning_for_recovery_no")
+    incident = review.lenses["wellarchitected"].question("incident-response")
+    for choice in incident.practices:
+        if choice.risk_level == "HIGH":
+            review.set_choice("wellarchitected", incident.id, choice.id)
+    review.save(tmp_path / "r.json")
+    assert main(["plan", str(tmp_path / "r.json")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "HIGH   Reliability: REL13 How do you plan for disaster recovery (DR)?"
+    assert any(line.startswith("MEDIUM Security: SEC10") for line in out)
+    assert any(line.strip().startswith("https://docs.aws.amazon.com/wellarchitected/") for line in out)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["bogus"], "invalid choice: 'bogus'"),
+        (["score"], "the following arguments are required: FILE"),
+        (["score", "missing.json"], "missing.json: no such file"),
+        (["new", "--lens", "nope", "--workload", "x", "-o", "r.json"], "nope: no bundled lens of that name"),
+        (["lens", "export", "wellarchitected"], "the following arguments are required: -o/--output"),
+    ],
+)
+def test_wrong_input_is_exit_2_and_one_line_never_a_traceback(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_review_file_is_one_line(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text('{"format": "pillarkit-review", "version": 1, "workload": {}, "lenses": [{"alias": "wellarchitected"}], "answers": {"wellarchitected": {"priorities": {"SelectedChoices": "x"}}}}')
+    result = run("score", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {path}: answers.wellarchitected.priorities.SelectedChoices: 'x' is not of type 'array'"
