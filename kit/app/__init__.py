@@ -1,0 +1,150 @@
+"""The facilitation app: an ipywidgets shell over a review. ``from kit.app import ReviewApp``.
+
+Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and saves the
+review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
+``workload_panel``, ``files_panel`` (resume, upload, milestones), ``toolbar``, ``storage``
+(file names, autosave, download and upload), ``messages`` (message line and log file),
+``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
+(widget helpers, escaping) and ``style`` (the stylesheet).
+
+Stable CSS classes for browser tests, added with ``add_class`` (user text never becomes a
+class). ``tests/app/test_app_classes.py`` checks that this list and the widgets agree.
+
+App, modes and messages
+  pk-app                  the root VBox; also carries the mode classes below
+  pk-presenter            on pk-app while presenter mode is on
+  pk-compact              on pk-app while compact mode is on
+  pk-style                the HTML widget holding the stylesheet
+  pk-toolbar              top bar
+  pk-title                "pillarkit <workload name>"
+  pk-file-status          box of pk-saved-status and pk-download
+  pk-saved-status         "saved hh:mm:ss", "saving…" or "NOT SAVED: …"
+  pk-download             HTML holding the download anchor (a.pk-download-link, data URI); empty before the first save
+  pk-modes                box of the three mode switches
+  pk-presenter-toggle     ToggleButton: presenter mode
+  pk-hide-choices         Checkbox: hide choices until revealed
+  pk-compact-toggle       ToggleButton: compact mode
+  pk-message              the message line (hidden when there is none)
+  pk-message-is-info      on pk-message, by level of the message shown (also -success, -warning, -error)
+  pk-message-is-success
+  pk-message-is-warning
+  pk-message-is-error
+  pk-message-text         its text (details as ul.pk-message-details)
+  pk-message-dismiss      Button: dismiss the message
+  pk-body                 main column and side column
+  pk-main                 the Stack of the main page
+  pk-side                 the side column
+
+Question page
+  pk-question-page        the main page
+  pk-resume-banner        "Continue the review of …?" (hidden unless offered)
+  pk-resume-banner-text
+  pk-banner-resume        Button: continue the offered review
+  pk-banner-dismiss       Button: start a new review instead
+  pk-agenda-hint          "⏱ <pillar> is N min over its timebox" (hidden unless over)
+  pk-navigator            navigation bar and progress
+  pk-nav                  the bar
+  pk-prev                 Button: previous question
+  pk-next                 Button: next question
+  pk-pickers              box of the three pickers
+  pk-lens-picker          Dropdown: lens (hidden when the review has one lens)
+  pk-pillar-picker        Dropdown: pillar
+  pk-question-picker      Dropdown: question of the pillar
+  pk-position             "Question n of N"
+  pk-progress             answered/total per pillar (span.pk-progress-pillar, .pk-progress-current)
+  pk-question             the question view
+  pk-question-header      pillar line and badge
+  pk-question-pillar      "<pillar> · question n of N"
+  pk-risk-badge           the question's risk (span.pk-badge with data-risk="HIGH|MEDIUM|NONE|NOT_APPLICABLE|UNANSWERED")
+  pk-question-title       code and title (h2)
+  pk-question-description our description and the question's official link
+  pk-question-fieldstat   field statistics sentences (hidden when there is none)
+  pk-reveal               Button: reveal the choices (presenter option)
+  pk-choices              box of the choice rows (and of open details)
+  pk-dimmed               on pk-choices while the question does not apply
+  pk-choice-row           one choice: pk-choice-more then the checkbox
+  pk-choice-row-none      the row of "None of these" (always last)
+  pk-choice               Checkbox of a choice; its label is the choice title (+ " — does not apply", " — has a note")
+  pk-choice-N             on the Nth practice's checkbox, N = 1, 2, … (fixed per row of the pool)
+  pk-choice-none          on the "None of these" checkbox
+  pk-choice-more          ToggleButton: a choice's details
+  pk-choice-details       details box, built on first open
+  pk-choice-help          help text, official link, improvement plan, field statistic
+  pk-choice-na-row        box of pk-choice-na and pk-choice-na-reason (hidden for "None of these")
+  pk-choice-na            Checkbox: this practice does not apply
+  pk-choice-na-reason     Dropdown: why
+  pk-choice-notes         Textarea: note on the practice (up to 250 characters)
+  pk-choice-notes-count   "n / 250"
+  pk-na-row               box of the question's not-applicable switch and reason
+  pk-na-toggle            Checkbox: the question does not apply
+  pk-na-reason            Dropdown: why (shown while it does not apply)
+  pk-notes                Textarea: notes on the question (up to 2084 characters)
+  pk-notes-count          "n / 2084" (span.pk-count-over when too long)
+  pk-invalid              on pk-notes or pk-choice-notes while the text is too long to save
+  pk-park-capture         box to park a topic from the question on screen
+  pk-park-text            Text: the topic
+  pk-park-owner           Text: its owner
+  pk-park-add             Button: park it
+
+Side column
+  pk-risk-panel           totals and chart
+  pk-risk-totals          counts by risk (span.pk-total-high, …)
+  pk-risk-chart           Image: the risk chart (PNG)
+  pk-side-picker          ToggleButtons: Agenda, Parking lot, Workload, Review file
+  pk-side-stack           the Stack of side pages
+  pk-side-page            each side page
+  pk-side-heading         headings inside side pages
+  pk-agenda               the agenda page
+  pk-agenda-head          box of the two agenda buttons
+  pk-timer-toggle         ToggleButton: start or pause the timer
+  pk-agenda-edit          ToggleButton: show the timebox editor
+  pk-agenda-total         "Elapsed h:mm of h:mm planned"
+  pk-agenda-table         table per pillar (tr.pk-agenda-current, span.pk-agenda-over)
+  pk-agenda-editor        box of timebox inputs (built on first open)
+  pk-timebox              BoundedIntText: a pillar's minutes
+  pk-parking-lot          the parking lot page
+  pk-park-summary         "n parked, n open"
+  pk-park-list            box of parked topics
+  pk-park-row             one parked topic
+  pk-park-done            Checkbox: done
+  pk-park-item            its text, owner and question
+  pk-park-goto            Button: go to its question
+  pk-workload             the workload page (built on first open)
+  pk-workload-name        Text
+  pk-workload-description Textarea
+  pk-workload-environment Dropdown: PRODUCTION or PREPRODUCTION
+  pk-workload-owner       Text
+  pk-workload-industry    Text
+  pk-workload-regions     Text, comma separated
+  pk-workload-date        DatePicker: review date
+  pk-workload-facilitator Text
+  pk-workload-participants Textarea, one per line
+  pk-workload-notes       Textarea
+  pk-workload-rto         Text: recovery time objective
+  pk-workload-rpo         Text: recovery point objective
+  pk-workload-compliance  Text: compliance needs
+  pk-pillar-priorities    TagsInput: pillar ids, most important first
+  pk-lens-list            box of lens checkboxes
+  pk-lens-toggle          Checkbox: apply a lens (bundled and custom ones)
+  pk-lens-custom          on the checkbox of an uploaded lens
+  pk-lens-upload          FileUpload: a custom lens JSON
+  pk-files                the review file page (built on first open)
+  pk-binder-note          how saving works, and "download to keep your work" on Binder
+  pk-current-file         the file being saved to
+  pk-resume-recent-text   the most recent other review
+  pk-resume-recent        Button: resume it
+  pk-resume-row           box of the picker and its buttons
+  pk-resume-picker        Dropdown: saved reviews, newest first
+  pk-resume-open          Button: open the picked review
+  pk-resume-refresh       Button: read the folder again
+  pk-upload               FileUpload: a review file to continue
+  pk-new-review           Button: start a new review
+  pk-milestone-row        box of the milestone name and button
+  pk-milestone-name       Text
+  pk-milestone-save       Button: save a milestone
+  pk-milestones           list of milestones
+"""
+
+from .app import ReviewApp
+
+__all__ = ["ReviewApp"]

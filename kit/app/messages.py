@@ -1,0 +1,118 @@
+"""The app's message line and its log file.
+
+A message is short and plain (``pk-message``); a problem with several findings (a lens
+with errors) lists them underneath. Whatever goes wrong inside a callback is shown here
+and written in full, with its traceback, to ``pillarkit.log`` in the reviews folder.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import ipywidgets as w
+
+from ..errors import PillarkitError
+from .timing import Clock
+from .ui import button, classed, esc, html, show
+
+LOG_NAME = "pillarkit.log"
+LEVELS = ("info", "success", "warning", "error")
+#: At most this many detail lines are shown; the log has them all.
+MAX_DETAILS = 12
+
+
+@dataclass(frozen=True)
+class Message:
+    level: str
+    text: str
+    details: tuple[str, ...] = ()
+
+
+class Messages:
+    """One message at a time, with a dismiss button; ``history`` keeps every message shown."""
+
+    def __init__(self, folder: Path, clock: Clock):
+        self.log_path = Path(folder) / LOG_NAME
+        self.clock = clock
+        self.history: list[Message] = []
+        self.text = html("", "pk-message-text")
+        self.dismiss = button("×", "pk-message-dismiss", tooltip="Dismiss this message", width="2.4em")
+        self.widget = classed(w.HBox([self.text, self.dismiss]), "pk-message")
+        show(self.widget, False)
+
+    @property
+    def current(self) -> Message | None:
+        return self.history[-1] if self.history and self.widget.layout.display != "none" else None
+
+    def show(self, level: str, text: str, details: Sequence[str] = ()) -> Message:
+        assert level in LEVELS, level
+        message = Message(level, text, tuple(details))
+        self.history.append(message)
+        body = f"<span class='pk-message-{level}'>{esc(text)}</span>"
+        if details:
+            shown = list(details[:MAX_DETAILS])
+            items = "".join(f"<li>{esc(line)}</li>" for line in shown)
+            more = len(details) - len(shown)
+            if more:
+                items += f"<li>… and {more} more (see {esc(self.log_path.name)})</li>"
+            body += f"<ul class='pk-message-details'>{items}</ul>"
+        with self.widget.hold_sync():
+            self.text.value = body
+            for name in LEVELS:
+                cls = f"pk-message-is-{name}"
+                if name == level and cls not in self.widget._dom_classes:
+                    self.widget.add_class(cls)
+                elif name != level and cls in self.widget._dom_classes:
+                    self.widget.remove_class(cls)
+        show(self.widget, True)
+        return message
+
+    def info(self, text: str, details: Sequence[str] = ()) -> Message:
+        return self.show("info", text, details)
+
+    def success(self, text: str, details: Sequence[str] = ()) -> Message:
+        return self.show("success", text, details)
+
+    def warning(self, text: str, details: Sequence[str] = ()) -> Message:
+        return self.show("warning", text, details)
+
+    def error(self, text: str, details: Sequence[str] = ()) -> Message:
+        return self.show("error", text, details)
+
+    def clear(self) -> None:
+        show(self.widget, False)
+
+    # --- problems -------------------------------------------------------------------
+
+    def problem(self, error: PillarkitError, prefix: str = "") -> Message:
+        """A kit error (bad file, refused change): its lines, the first one as the message."""
+        lines = error.lines() or [str(error)]
+        self.log(f"{prefix}{lines[0]}", "\n".join(lines[1:]))
+        head = f"{prefix}{lines[0]}"
+        return self.error(head, lines[1:])
+
+    def report_exception(self, exc: BaseException, action: str) -> Message:
+        """An exception raised in a callback: a short message here, the traceback in the log."""
+        detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        logged = self.log(f"error while {action}: {type(exc).__name__}: {exc}", detail)
+        where = f"the details are in {self.log_path}" if logged else "the log file could not be written either"
+        if isinstance(exc, PillarkitError):
+            lines = exc.lines() or [str(exc)]
+            return self.error(f"Could not finish {action}: {lines[0]}", lines[1:])
+        summary = str(exc).splitlines()[0] if str(exc) else ""
+        return self.error(f"Something went wrong while {action} ({type(exc).__name__}{': ' + summary if summary else ''}); {where}.")
+
+    def log(self, line: str, detail: str = "") -> bool:
+        """Append one entry to the log file; False if it cannot be written (the app goes on)."""
+        stamp = self.clock.now().isoformat(timespec="seconds")
+        entry = f"{stamp} {line}\n" + (detail if detail.endswith("\n") or not detail else detail + "\n")
+        try:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.log_path, "a", encoding="utf-8") as handle:
+                handle.write(entry)
+        except OSError:
+            return False
+        return True

@@ -1,0 +1,368 @@
+"""The question view: ONE set of widgets, filled in again for each question.
+
+Rows for choices are pooled: a question with seven practices shows the first seven rows,
+and a later question with ten adds three more to the pool. "None of these" has its own row,
+always last, so its CSS class (``pk-choice-none``) never moves. A choice's details (help
+text, official link, "does not apply" with a reason, a note) are built the first time they
+are opened. Every change goes through the app, which changes the review only with
+``Review``'s setters and then calls :meth:`QuestionView.refresh_answer`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from .. import fieldstats
+from ..errors import NoteTooLongError
+from ..lens import Choice, Lens, Question
+from ..review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer
+from ..risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from ..rules import SELECTED, UNSELECTED
+from ..rules import NOT_APPLICABLE as CHOICE_NOT_APPLICABLE
+from .ui import checkbox, classed, dropdown, esc, esc_lines, held, html, link, set_class, show, textarea, toggle
+
+if TYPE_CHECKING:
+    from .app import ReviewApp
+
+REASON_LABELS = {
+    "OUT_OF_SCOPE": "Out of scope",
+    "BUSINESS_PRIORITIES": "Business priorities",
+    "ARCHITECTURE_CONSTRAINTS": "Architecture constraints",
+    "OTHER": "Other",
+    "NONE": "None",
+}
+#: Dropdown options: "" stands for no reason given (a Dropdown value cannot be None).
+REASON_OPTIONS = [("Reason: not given", "")] + [(REASON_LABELS[r], r) for r in REASONS]
+
+BADGE_TEXT = {
+    HIGH: "High risk",
+    MEDIUM: "Medium risk",
+    NONE: "No risk",
+    NOT_APPLICABLE: "Not applicable",
+    UNANSWERED: "Unanswered",
+}
+LEVEL_TEXT = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
+
+
+def badge_html(risk: str) -> str:
+    return f"<span class='pk-badge pk-badge-{risk.lower()}' data-risk='{risk}'>{esc(BADGE_TEXT[risk])}</span>"
+
+
+def notes_count_html(length: int, limit: int) -> str:
+    over = length > limit
+    cls = "pk-count pk-count-over" if over else "pk-count"
+    extra = f" – too long by {length - limit}: not saved until you shorten it" if over else ""
+    return f"<span class='{cls}'>{length} / {limit}{extra}</span>"
+
+
+class ChoiceRow:
+    """One choice: a checkbox and a details toggle; the details are built on demand.
+
+    A choice's state beyond ticked or not (does not apply, has a note) is said in the
+    checkbox's own label, so a row costs three widgets.
+    """
+
+    def __init__(self, view: "QuestionView", index: int, none_of_these: bool = False):
+        self.view = view
+        self.index = index
+        self.choice: Choice | None = None
+        marker = "pk-choice-none" if none_of_these else f"pk-choice-{index + 1}"
+        self.checkbox = checkbox("", "pk-choice", marker)
+        self.more = toggle("", "pk-choice-more", tooltip="Help, official link, does not apply, note", icon="info-circle")
+        self.line = classed(w.HBox([self.more, self.checkbox]), "pk-choice-row", *(["pk-choice-row-none"] if none_of_these else []))
+        # Built on first open:
+        self.details: w.VBox | None = None
+        self.help: w.HTML | None = None
+        self.na: w.Checkbox | None = None
+        self.reason: w.Dropdown | None = None
+        self.notes: w.Textarea | None = None
+        self.notes_count: w.HTML | None = None
+        self.na_row: w.HBox | None = None
+        events = view.app.events
+        events.observe(self.checkbox, self._on_tick, "ticking a choice")
+        events.observe(self.more, self._on_more, "opening a choice's details")
+
+    # --- filling in -----------------------------------------------------------------
+
+    def show_choice(self, choice: Choice, answer: Answer) -> None:
+        self.choice = choice
+        if self.more.value:
+            self.more.value = False
+        if self.details is not None:
+            self._fill_details(answer)
+        self.refresh(answer)
+
+    def refresh(self, answer: Answer) -> None:
+        """Bring the row in line with the answer (statuses, reasons); notes being typed are left alone."""
+        assert self.choice is not None
+        status = answer.status(self.choice.id)
+        entry = answer.choices.get(self.choice.id)
+        label = self.choice.title
+        if status == CHOICE_NOT_APPLICABLE:
+            reason = entry.reason if entry else None
+            label += " — does not apply" + (f" ({REASON_LABELS[reason].lower()})" if reason else "")
+        if entry and entry.notes:
+            label += " — has a note"
+        with self.checkbox.hold_sync():
+            self.checkbox.description = label
+            self.checkbox.value = status == SELECTED
+            self.checkbox.disabled = status == CHOICE_NOT_APPLICABLE
+        if self.details is not None:
+            with held([self.na, self.reason]):
+                self.na.value = status == CHOICE_NOT_APPLICABLE
+                self.reason.value = (entry.reason or "") if entry and status == CHOICE_NOT_APPLICABLE else ""
+            show(self.reason, status == CHOICE_NOT_APPLICABLE)
+
+    # --- details ------------------------------------------------------------------
+
+    def _build_details(self) -> None:
+        events = self.view.app.events
+        self.help = html("", "pk-choice-help")
+        self.na = checkbox("This practice does not apply", "pk-choice-na")
+        self.reason = dropdown(REASON_OPTIONS, "pk-choice-na-reason", value="")
+        self.notes = textarea("", "pk-choice-notes", placeholder=f"A note on this practice (up to {CHOICE_NOTES_LIMIT} characters)", rows=2)
+        self.notes_count = html("", "pk-choice-notes-count")
+        events.observe(self.na, self._on_na, "marking a practice as not applicable")
+        events.observe(self.reason, self._on_reason, "choosing why a practice does not apply")
+        events.observe(self.notes, self._on_notes, "writing a note on a practice")
+        self.na_row = classed(w.HBox([self.na, self.reason]), "pk-choice-na-row")
+        self.details = classed(w.VBox([self.help, self.na_row, self.notes, self.notes_count]), "pk-choice-details")
+
+    def _fill_details(self, answer: Answer) -> None:
+        assert self.choice is not None and self.details is not None
+        choice = self.choice
+        lens, question = self.view.lens, self.view.question
+        parts = []
+        if choice.helpful and choice.helpful.text:
+            parts.append(f"<p class='pk-help-text'>{esc_lines(choice.helpful.text)}</p>")
+        if choice.improvement and choice.improvement.text:
+            parts.append(f"<p class='pk-improvement'><b>First step if you don't:</b> {esc_lines(choice.improvement.text)}</p>")
+        facts = []
+        if choice.code:
+            facts.append(esc(choice.code))
+        if choice.risk_level in LEVEL_TEXT:
+            facts.append(f"risk if missing: {LEVEL_TEXT[choice.risk_level]}")
+        links = []
+        if choice.helpful and choice.helpful.url:
+            links.append(link("official guidance", choice.helpful.url))
+        if choice.improvement and choice.improvement.url and (not choice.helpful or choice.improvement.url != choice.helpful.url):
+            links.append(link("improvement plan", choice.improvement.url))
+        for kind, resource in choice.resources:
+            links.append(link(resource.text or kind.lower().replace("_", " "), resource.url))
+        if facts or links:
+            parts.append(f"<p class='pk-choice-facts'>{' · '.join(facts + links)}</p>")
+        for stat in fieldstats.for_choice(lens, question.id, choice.id):
+            parts.append(f"<p class='pk-fieldstat'>{esc(stat.sentence)}</p>")
+        self.help.value = "".join(parts) or "<p class='pk-help-text'>No help text for this choice.</p>"
+        entry = answer.choices.get(choice.id)
+        notes = entry.notes if entry else ""
+        with self.view.app.events.quiet():
+            self.notes.value = notes
+            self.notes_count.value = notes_count_html(len(notes), CHOICE_NOTES_LIMIT)
+            set_class(self.notes, "pk-invalid", False)
+            # "None of these" cannot be marked not applicable in the console either.
+            show(self.na_row, not choice.is_none_of_these)
+
+    # --- callbacks ----------------------------------------------------------------
+
+    def _on_tick(self, change: dict) -> None:
+        status = SELECTED if change["new"] else UNSELECTED
+        cid = self.choice.id
+        self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
+
+    def _on_more(self, change: dict) -> None:
+        if change["new"] and self.details is None:
+            self._build_details()
+        if change["new"]:
+            with self.view.app.events.quiet():
+                self._fill_details(self.view.answer())
+                self.refresh(self.view.answer())
+        self.view.lay_out_choices()
+
+    def _on_na(self, change: dict) -> None:
+        cid = self.choice.id
+        status = CHOICE_NOT_APPLICABLE if change["new"] else UNSELECTED
+        self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
+
+    def _on_reason(self, change: dict) -> None:
+        cid, reason = self.choice.id, change["new"] or None
+        self.view.app.change(lambda review, alias, qid: review.set_choice_reason(alias, qid, cid, reason))
+
+    def _on_notes(self, change: dict) -> None:
+        cid, notes = self.choice.id, change["new"]
+        self.notes_count.value = notes_count_html(len(notes), CHOICE_NOTES_LIMIT)
+        ok = self.view.save_notes(notes, cid)
+        set_class(self.notes, "pk-invalid", not ok)
+
+
+class QuestionView:
+    """One question at a time: header, description, field statistics, choices, not applicable, notes."""
+
+    def __init__(self, app: "ReviewApp"):
+        self.app = app
+        self.lens: Lens | None = None
+        self.question: Question | None = None
+        self.risk = UNANSWERED
+        self.revealed = True
+        events = app.events
+
+        self.pillar = html("", "pk-question-pillar")
+        self.badge = html(badge_html(UNANSWERED), "pk-risk-badge")
+        self.title = html("", "pk-question-title")
+        self.description = html("", "pk-question-description")
+        self.fieldstat = html("", "pk-question-fieldstat")
+        self.reveal = classed(
+            w.Button(description="Reveal the choices", icon="eye", button_style="info", layout=w.Layout(width="auto")), "pk-reveal"
+        )
+        self.rows: list[ChoiceRow] = []
+        self._visible: list[ChoiceRow] = []
+        self.none_row = ChoiceRow(self, -1, none_of_these=True)
+        self.choices = classed(w.VBox([]), "pk-choices")
+        self.na = checkbox("This question does not apply to this workload", "pk-na-toggle")
+        self.na_reason = dropdown(REASON_OPTIONS, "pk-na-reason", value="")
+        self.notes = textarea("", "pk-notes", placeholder="Notes: what the team said, decisions, evidence", rows=4)
+        self.notes_count = html("", "pk-notes-count")
+        show(self.na_reason, False)
+        show(self.reveal, False)
+
+        events.observe(self.na, self._on_na, "marking the question as not applicable")
+        events.observe(self.na_reason, self._on_na_reason, "choosing why the question does not apply")
+        events.observe(self.notes, self._on_notes, "writing notes")
+        events.click(self.reveal, self.show_choices, "revealing the choices")
+
+        header = classed(w.HBox([self.pillar, self.badge]), "pk-question-header")
+        self.widget = classed(
+            w.VBox(
+                [
+                    header,
+                    self.title,
+                    self.description,
+                    self.fieldstat,
+                    self.reveal,
+                    self.choices,
+                    classed(w.HBox([self.na, self.na_reason]), "pk-na-row"),
+                    self.notes,
+                    self.notes_count,
+                ]
+            ),
+            "pk-question",
+        )
+
+    # --- reading the model ----------------------------------------------------------
+
+    def answer(self) -> Answer:
+        return self.app.review.answer(self.lens.alias, self.question.id)
+
+    @property
+    def visible_rows(self) -> list[ChoiceRow]:
+        """The rows showing the current question's choices, "None of these" last."""
+        return list(self._visible)
+
+    # --- filling in -----------------------------------------------------------------
+
+    def show(self, lens: Lens, question: Question, answer: Answer, risk: str, hide_choices: bool = False) -> None:
+        """Fill the view with a question; call inside ``events.quiet()``."""
+        self.lens, self.question = lens, question
+        pillar = lens.pillar(question.pillar_id)
+        number = [q.id for q in pillar.questions].index(question.id) + 1
+        lens_name = f"{esc(lens.name)} · " if len(self.app.review.lenses) > 1 else ""
+        self.pillar.value = f"{lens_name}{esc(pillar.name)} · question {number} of {len(pillar.questions)}"
+        code = f"<span class='pk-code'>{esc(question.code)}</span> " if question.code else ""
+        self.title.value = f"<h2>{code}{esc(question.title)}</h2>"
+        description = f"<p>{esc_lines(question.description)}</p>" if question.description else ""
+        if question.helpful and (question.helpful.text or question.helpful.url):
+            description += f"<p class='pk-question-link'>{link(question.helpful.text or 'Official guidance', question.helpful.url)}</p>"
+        self.description.value = description
+        stats = fieldstats.for_question(lens, question.id)
+        self.fieldstat.value = "".join(f"<p>{esc(stat.sentence)}</p>" for stat in stats)
+        show(self.fieldstat, bool(stats))
+
+        practices = question.practices
+        while len(self.rows) < len(practices):
+            self.rows.append(ChoiceRow(self, len(self.rows)))
+        self._visible = self.rows[: len(practices)]
+        for row, choice in zip(self._visible, practices, strict=True):
+            row.show_choice(choice, answer)
+        if question.none_of_these is not None:
+            self.none_row.show_choice(question.none_of_these, answer)
+            self._visible = self._visible + [self.none_row]
+        self.lay_out_choices()
+
+        notes = answer.notes
+        self.notes.value = notes
+        self.notes_count.value = notes_count_html(len(notes), QUESTION_NOTES_LIMIT)
+        set_class(self.notes, "pk-invalid", False)
+        self.revealed = not hide_choices or bool(answer.statuses()) or not answer.is_applicable
+        self._show_reveal()
+        self.refresh_answer(answer, risk)
+
+    def lay_out_choices(self) -> None:
+        """The choices box holds each visible row, followed by its details when they are open."""
+        children = []
+        for row in self._visible:
+            children.append(row.line)
+            if row.more.value and row.details is not None:
+                children.append(row.details)
+        children = tuple(children)
+        if self.choices.children != children:
+            self.choices.children = children
+
+    def refresh_answer(self, answer: Answer, risk: str) -> None:
+        """After a change: checkboxes, tags, not applicable and the badge follow the model."""
+        self.risk = risk
+        badge = badge_html(risk)
+        if self.badge.value != badge:
+            self.badge.value = badge
+        with self.app.events.quiet():
+            for row in self._visible:
+                row.refresh(answer)
+            with held([self.na, self.na_reason]):
+                self.na.value = not answer.is_applicable
+                self.na_reason.value = (answer.reason or "") if not answer.is_applicable else ""
+            show(self.na_reason, not answer.is_applicable)
+            set_class(self.choices, "pk-dimmed", not answer.is_applicable)
+
+    def set_hide_choices(self, hide: bool) -> None:
+        """Presenter option: hide the choices of a question nobody has answered yet."""
+        answer = self.answer() if self.question else None
+        self.revealed = not hide or (answer is not None and (bool(answer.statuses()) or not answer.is_applicable))
+        self._show_reveal()
+
+    def show_choices(self) -> None:
+        self.revealed = True
+        self._show_reveal()
+
+    def _show_reveal(self) -> None:
+        show(self.choices, self.revealed)
+        show(self.reveal, not self.revealed)
+
+    # --- saving notes ---------------------------------------------------------------
+
+    def save_notes(self, notes: str, choice_id: str | None = None) -> bool:
+        """Save a note through the review; a note past the limit is refused and said so, never cut."""
+        try:
+            self.app.change(lambda review, alias, qid: review.set_notes(alias, qid, notes, choice_id), rescore=False)
+        except NoteTooLongError as exc:
+            where = f"the practice “{self.question.choice(choice_id).title}”" if choice_id else f"{self.question.code or 'this question'}"
+            self.app.messages.error(f"Notes for {where}: {exc.diagnostics[0].message}. Shorten them to keep them.")
+            return False
+        return True
+
+    # --- callbacks ----------------------------------------------------------------
+
+    def _on_na(self, change: dict) -> None:
+        applicable = not change["new"]
+        reason = (self.na_reason.value or None) if not applicable else None
+        self.app.change(lambda review, alias, qid: review.set_applicable(alias, qid, applicable, reason))
+
+    def _on_na_reason(self, change: dict) -> None:
+        reason = change["new"] or None
+        self.app.change(lambda review, alias, qid: review.set_applicable(alias, qid, False, reason))
+
+    def _on_notes(self, change: dict) -> None:
+        notes = change["new"]
+        self.notes_count.value = notes_count_html(len(notes), QUESTION_NOTES_LIMIT)
+        ok = self.save_notes(notes)
+        set_class(self.notes, "pk-invalid", not ok)

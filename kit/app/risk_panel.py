@@ -1,0 +1,78 @@
+"""The live risk panel: every pillar's counts as a chart (one reused Figure) and the totals as text.
+
+The chart is a :class:`kit.charts.RiskChart` rendered into an ``Image`` widget. matplotlib is
+imported on the first render, not when the app is built, so the first question is on screen
+before the chart's cost is paid (the app schedules that first render just after it is shown).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from ..risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from ..scoring import ReviewScore, RiskCounts
+from .ui import classed, esc, html
+
+if TYPE_CHECKING:
+    from ..charts import RiskChart
+    from ..review import Review
+
+TOTAL_WORDS = ((HIGH, "high"), (MEDIUM, "medium"), (NONE, "no risk"), (NOT_APPLICABLE, "not applicable"), (UNANSWERED, "unanswered"))
+
+
+def totals_html(counts: RiskCounts, label: str = "") -> str:
+    parts = "".join(f"<span class='pk-total pk-total-{risk.lower()}'><b>{counts[risk]}</b> {words}</span>" for risk, words in TOTAL_WORDS)
+    head = f"<span class='pk-total-label'>{esc(label)}</span>" if label else ""
+    return f"<div class='pk-totals-line'>{head}{parts}</div>"
+
+
+class RiskPanel:
+    def __init__(self, width_px: int = 480):
+        self.chart: RiskChart | None = None
+        self.image = classed(
+            w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width_px}px", height="auto")), "pk-risk-chart"
+        )
+        self.totals = html("", "pk-risk-totals")
+        self.widget = classed(w.VBox([self.totals, self.image]), "pk-risk-panel")
+        #: (label, counts) per pillar, as last computed; the chart draws exactly these.
+        self.rows: list[tuple[str, RiskCounts]] = []
+        self.counts = RiskCounts()
+
+    def refresh(self, review: "Review", score: ReviewScore, draw: bool = True, totals: bool = True) -> None:
+        """Take the new counts; draw the chart unless ``draw`` is False, show the totals unless ``totals`` is False."""
+        many = len(score.lenses) > 1
+        rows = []
+        for alias, lens_score in score.lenses.items():
+            prefix = f"{alias} · " if many else ""
+            rows.extend((prefix + p.pillar.name, p.counts) for p in lens_score.pillars.values())
+        self.rows = rows
+        self.counts = score.counts
+        if draw:
+            self.draw()
+        if totals:
+            self.show_totals(review, score)
+
+    def show_totals(self, review: "Review", score: ReviewScore) -> None:
+        many = len(score.lenses) > 1
+        lines = [totals_html(score.counts, "All questions:" if many else f"{score.counts.total} questions:")]
+        if many:
+            lines += [totals_html(s.counts, f"{review.lenses[a].name}:") for a, s in score.lenses.items()]
+        value = "".join(lines)
+        if self.totals.value != value:
+            self.totals.value = value
+
+    def draw(self) -> None:
+        if self.chart is None:
+            from ..charts import RiskChart
+
+            self.chart = RiskChart()
+        png = self.chart.render(self.rows)
+        if self.image.value != png:
+            self.image.value = png
+
+    @property
+    def drawn_rows(self) -> list:
+        """The rows behind the picture on screen (empty before the first draw)."""
+        return self.chart.rows if self.chart else []

@@ -1,0 +1,123 @@
+"""The app's stylesheet, shipped as one ``<style>`` inside an HTML widget (works in Lab, Notebook 7 and Voila).
+
+Every rule is scoped under ``.pk-app`` so nothing leaks into the rest of the notebook.
+Presenter mode (``.pk-presenter``) enlarges the type for a shared screen; compact mode
+(``.pk-compact``) tightens it for a laptop. Badge colours follow the chart's palette.
+"""
+
+from __future__ import annotations
+
+from ..charts import PALETTE_CSS
+from .ui import html
+
+CSS = """
+.pk-app { --pk-gap: .6em; font-size: 14px; line-height: 1.4; color: var(--jp-ui-font-color1, #1a1a1a); width: 100%; }
+.pk-app .widget-html-content { line-height: 1.4; }
+.pk-app h2, .pk-app h3, .pk-app h4 { margin: .2em 0 .3em; }
+.pk-app .pk-toolbar { justify-content: space-between; align-items: center; flex-wrap: wrap; gap: var(--pk-gap);
+  border-bottom: 1px solid var(--jp-border-color2, #ddd); padding: .2em 0 .4em; }
+.pk-app .pk-brand { font-weight: 700; letter-spacing: .02em; }
+.pk-app .pk-workload-title { font-weight: 600; margin-left: .4em; }
+.pk-app .pk-file-status, .pk-app .pk-modes { align-items: center; gap: var(--pk-gap); }
+.pk-app .pk-saved-ok { color: #006b4f; }
+.pk-app .pk-saved-pending { color: #6b6b6b; }
+.pk-app .pk-saved-failed { color: #a33f00; font-weight: 700; }
+.pk-app .pk-download-link { font-weight: 600; color: #0072B2; }
+.pk-app .pk-download-link::before { content: "⬇ "; }
+.pk-app .pk-message { align-items: flex-start; padding: .35em .6em; margin: .3em 0; border-radius: 4px; border-left: 5px solid #0072B2; background: #e8f1f8; }
+.pk-app .pk-message.pk-message-is-error { border-left-color: #D55E00; background: #fbe9e1; }
+.pk-app .pk-message.pk-message-is-warning { border-left-color: #E69F00; background: #fdf3dd; }
+.pk-app .pk-message.pk-message-is-success { border-left-color: #009E73; background: #e3f4ee; }
+.pk-app .pk-message-text { flex: 1 1 auto; }
+.pk-app .pk-message-details { margin: .2em 0 0 1.2em; padding: 0; font-family: var(--jp-code-font-family, monospace); font-size: .85em; }
+.pk-app .pk-body { gap: 1.2em; align-items: flex-start; }
+.pk-app .pk-main { flex: 1 1 60%; min-width: 0; }
+.pk-app .pk-side { flex: 0 1 500px; min-width: 320px; gap: .4em; overflow-x: hidden; }
+.pk-app .pk-side .widget-inline-hbox, .pk-app .pk-side .widget-tagsinput { max-width: calc(100% - 6px); box-sizing: border-box; }
+.pk-app .pk-resume-banner { align-items: center; gap: var(--pk-gap); padding: .4em .6em; border-radius: 4px; background: #e3f4ee; margin-bottom: .4em; flex-wrap: wrap; }
+.pk-app .pk-nav { align-items: center; gap: .4em; flex-wrap: wrap; }
+.pk-app .pk-pickers { gap: .3em; flex-wrap: wrap; flex: 1 1 auto; }
+.pk-app .pk-pickers .widget-dropdown { max-width: 36em; }
+.pk-app .pk-position { color: #555; white-space: nowrap; }
+.pk-app .pk-progress-pillar { display: inline-block; margin: 0 .9em .2em 0; color: #555; font-size: .9em; }
+.pk-app .pk-progress-current { color: inherit; font-weight: 600; text-decoration: underline; }
+.pk-app .pk-progress-done b { color: #006b4f; }
+.pk-app .pk-agenda-hint { background: #fdf3dd; border-left: 5px solid #E69F00; padding: .3em .6em; margin: .3em 0; border-radius: 4px; }
+.pk-app .pk-question-header { justify-content: space-between; align-items: center; margin-top: .5em; }
+.pk-app .pk-question-pillar { color: #555; }
+.pk-app .pk-question-title h2 { font-size: 1.45em; line-height: 1.25; }
+.pk-app .pk-code { color: #555; font-weight: 600; margin-right: .3em; }
+.pk-app .pk-question-description p { margin: .2em 0 .5em; max-width: 60em; }
+.pk-app .pk-question-fieldstat p { margin: .2em 0; padding: .25em .6em; border-left: 4px solid #56B4E9; background: #eef6fb; max-width: 60em; font-size: .95em; }
+.pk-app .pk-badge { display: inline-block; padding: .15em .7em; border-radius: 1em; font-weight: 700; color: #000; white-space: nowrap; }
+PALETTE_BADGES
+.pk-app .pk-choices { gap: .15em; margin: .4em 0; }
+.pk-app .pk-reveal { align-self: flex-start; margin: .4em 0; }
+.pk-app .pk-choices.pk-dimmed { opacity: .45; }
+.pk-app .pk-choice-row { align-items: flex-start; gap: .4em; }
+.pk-app .pk-choice-none { margin-top: .3em; }
+.pk-app .pk-choice-row-none { border-top: 1px dashed var(--jp-border-color2, #ccc); padding-top: .2em; }
+.pk-app .widget-checkbox.pk-choice, .pk-app .widget-checkbox.pk-na-toggle, .pk-app .widget-checkbox.pk-choice-na,
+.pk-app .widget-checkbox.pk-hide-choices, .pk-app .widget-checkbox.pk-lens-toggle, .pk-app .widget-checkbox.pk-park-done {
+  height: auto; min-height: var(--jp-widgets-inline-height, 28px); width: auto; }
+.pk-app .widget-checkbox.pk-choice { flex: 1 1 auto; }
+.pk-app .widget-checkbox .widget-label-basic { white-space: normal; overflow: visible; height: auto; line-height: 1.35;
+  display: flex; align-items: flex-start; gap: .45em; padding: .2em 0; }
+.pk-app .widget-checkbox .widget-label-basic input { flex: 0 0 auto; margin-top: .2em; }
+.pk-app .widget-checkbox.pk-choice .widget-label-basic span { font-size: 1.05em; }
+.pk-app button.pk-choice-more { min-width: 2.2em; width: 2.2em; padding: 0; background: transparent; color: #0072B2; box-shadow: none; }
+.pk-app button.pk-choice-more:hover { background: #e8f1f8; }
+.pk-app button.pk-choice-more.mod-active { background: #d6e7f3; color: #004f7c; }
+.pk-app .pk-choice-details { margin: 0 0 .5em 1.8em; padding: .3em .6em; border-left: 3px solid #ddd; max-width: 60em; }
+.pk-app .pk-choice-help p { margin: .15em 0; }
+.pk-app .pk-improvement { color: #333; }
+.pk-app .pk-choice-facts { font-size: .9em; color: #555; }
+.pk-app .pk-fieldstat { font-size: .9em; color: #1f4e66; }
+.pk-app .pk-na-row { align-items: center; gap: .6em; margin-top: .3em; }
+.pk-app .pk-notes textarea { min-height: 5.5em; }
+.pk-app .pk-invalid textarea { border: 2px solid #D55E00; }
+.pk-app .pk-count { font-size: .85em; color: #666; }
+.pk-app .pk-count-over { color: #a33f00; font-weight: 700; }
+.pk-app .pk-park-capture { gap: .4em; margin-top: .6em; }
+.pk-app .pk-totals-line { display: flex; flex-wrap: wrap; gap: .2em .8em; font-size: .9em; }
+.pk-app .pk-total-label { font-weight: 600; }
+.pk-app .pk-total-high b { color: #a33f00; }
+.pk-app .pk-risk-chart { display: block; }
+.pk-app .pk-side-picker .widget-toggle-button { width: auto; min-width: 5.5em; }
+.pk-app .pk-side-page { padding-top: .3em; }
+.pk-app .pk-agenda-head { align-items: center; gap: .6em; }
+.pk-app .pk-agenda-row { align-items: center; gap: .4em; }
+.pk-app .pk-agenda-pillar { flex: 0 0 13em; }
+.pk-app .pk-agenda-over { color: #a33f00; font-weight: 700; }
+.pk-app .pk-agenda-now { color: #0072B2; }
+.pk-app .pk-park-row { align-items: center; gap: .4em; }
+.pk-app .pk-park-item { flex: 1 1 auto; }
+.pk-app .pk-park-is-done { text-decoration: line-through; color: #777; }
+.pk-app .pk-park-who, .pk-app .pk-park-where { font-size: .85em; color: #555; margin-left: .4em; }
+.pk-app .pk-hint { font-size: .88em; color: #555; }
+.pk-app .pk-binder-note p { background: #fdf3dd; padding: .4em .6em; border-radius: 4px; }
+
+/* Presenter mode: large type for a shared screen. */
+.pk-app.pk-presenter { font-size: 18px; }
+.pk-app.pk-presenter .pk-question-title h2 { font-size: 2em; }
+.pk-app.pk-presenter .pk-question-description p { font-size: 1.2em; }
+.pk-app.pk-presenter .widget-checkbox.pk-choice .widget-label-basic span { font-size: 1.3em; }
+.pk-app.pk-presenter .widget-checkbox.pk-choice .widget-label-basic input { width: 1.3em; height: 1.3em; }
+.pk-app.pk-presenter .pk-badge { font-size: 1.3em; }
+.pk-app.pk-presenter .pk-side { flex-basis: 520px; }
+
+/* Compact mode: the facilitator's own laptop. */
+.pk-app.pk-compact { font-size: 12.5px; --pk-gap: .35em; }
+.pk-app.pk-compact .pk-question-title h2 { font-size: 1.2em; }
+.pk-app.pk-compact .pk-question-description p { margin: .1em 0 .3em; }
+.pk-app.pk-compact .pk-side { flex-basis: 380px; min-width: 280px; }
+.pk-app.pk-compact .widget-checkbox .widget-label-basic { padding: 0; }
+"""
+
+
+def stylesheet() -> str:
+    return CSS.replace("PALETTE_BADGES", PALETTE_CSS)
+
+
+def style_widget():
+    return html(f"<style>{stylesheet()}</style>", "pk-style")

@@ -1,0 +1,108 @@
+"""Small helpers for building widgets the same way everywhere: CSS classes, escaping, holding sync.
+
+Every widget a browser test may need carries a stable ``pk-`` class (see the package
+docstring for the list). Every piece of user or lens text that goes into an ``HTML`` widget
+passes through :func:`esc` first: text is data, never markup.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from contextlib import ExitStack, contextmanager
+from typing import Iterable, Iterator
+
+import ipywidgets as w
+
+
+def esc(text: object) -> str:
+    """``text`` escaped for HTML, quotes included (safe in element content and attribute values)."""
+    return _html.escape("" if text is None else str(text), quote=True)
+
+
+def esc_lines(text: str) -> str:
+    """Escaped text whose line breaks survive as ``<br>``."""
+    return "<br>".join(esc(line) for line in str(text).splitlines())
+
+
+def link(text: str, url: str | None) -> str:
+    """An anchor that opens in a new tab, or the plain escaped text when there is no http(s) URL."""
+    if not url or not url.lower().startswith(("https://", "http://")):
+        return esc(text)
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(text)}</a>'
+
+
+def classed(widget: w.DOMWidget, *classes: str) -> w.DOMWidget:
+    """``widget`` with CSS classes added (the ``pk-`` ones are what browser tests look for)."""
+    for name in classes:
+        widget.add_class(name)
+    return widget
+
+
+def set_class(widget: w.DOMWidget, name: str, on: bool) -> None:
+    """Add or remove one CSS class; no message is sent when nothing changes."""
+    present = name in widget._dom_classes
+    if on and not present:
+        widget.add_class(name)
+    elif not on and present:
+        widget.remove_class(name)
+
+
+def show(widget: w.DOMWidget, visible: bool) -> None:
+    """Hide a widget without removing it (display: none), sending nothing when unchanged."""
+    value = None if visible else "none"
+    if widget.layout.display != value:
+        widget.layout.display = value
+
+
+def html(value: str = "", *classes: str) -> w.HTML:
+    return classed(w.HTML(value), *classes)
+
+
+def button(label: str, *classes: str, tooltip: str = "", style: str = "", icon: str = "", width: str | None = None) -> w.Button:
+    layout = w.Layout(width=width) if width else w.Layout(width="auto")
+    return classed(w.Button(description=label, tooltip=tooltip or label, button_style=style, icon=icon, layout=layout), *classes)
+
+
+def toggle(label: str, *classes: str, tooltip: str = "", value: bool = False, icon: str = "") -> w.ToggleButton:
+    return classed(
+        w.ToggleButton(value=value, description=label, tooltip=tooltip or label, icon=icon, layout=w.Layout(width="auto")), *classes
+    )
+
+
+def checkbox(label: str, *classes: str, value: bool = False) -> w.Checkbox:
+    return classed(w.Checkbox(value=value, description=label, indent=False, layout=w.Layout(width="auto")), *classes)
+
+
+def text(label: str, *classes: str, placeholder: str = "", value: str = "") -> w.Text:
+    return classed(
+        w.Text(value=value, description=label, placeholder=placeholder, style={"description_width": "9em"}, layout=w.Layout(width="100%")),
+        *classes,
+    )
+
+
+def textarea(label: str, *classes: str, placeholder: str = "", rows: int = 3, value: str = "") -> w.Textarea:
+    return classed(
+        w.Textarea(
+            value=value,
+            description=label,
+            placeholder=placeholder,
+            rows=rows,
+            style={"description_width": "9em" if label else "0"},
+            layout=w.Layout(width="100%"),
+        ),
+        *classes,
+    )
+
+
+def dropdown(options, *classes: str, value=None, label: str = "", width: str = "auto") -> w.Dropdown:
+    kwargs = {"value": value} if value is not None else {}
+    return classed(w.Dropdown(options=options, description=label, layout=w.Layout(width=width), **kwargs), *classes)
+
+
+@contextmanager
+def held(widgets: Iterable[w.Widget]) -> Iterator[None]:
+    """Hold the sync of several widgets: each sends one message with all its changes at the end."""
+    with ExitStack() as stack:
+        for widget in widgets:
+            stack.enter_context(widget.hold_sync())
+        yield

@@ -1,0 +1,63 @@
+"""The CSS classes listed in kit.app's docstring are exactly the ones the widgets carry."""
+
+from __future__ import annotations
+
+import re
+
+import ipywidgets as w
+from tests.app.app_driver import DATA, open_details, rows, upload_value
+
+import kit.app
+from kit.review import QUESTION_NOTES_LIMIT
+
+
+def listed() -> set[str]:
+    return set(re.findall(r"^  (pk-[a-zA-Z0-9-]+)", kit.app.__doc__, flags=re.MULTILINE))
+
+
+def classes_in(widget: w.Widget) -> set[str]:
+    found = set(getattr(widget, "_dom_classes", ()))
+    for child in getattr(widget, "children", ()):
+        found |= classes_in(child)
+    return found
+
+
+def test_every_listed_class_is_on_a_widget_and_every_widget_class_is_listed(app):
+    seen: set[str] = set()
+
+    def look() -> None:
+        seen.update(classes_in(app.widget))
+
+    look()
+    for cid in list(rows(app)):
+        open_details(app, cid)
+    look()
+    app.question_view.na.value = True
+    app.question_view.notes.value = "x" * (QUESTION_NOTES_LIMIT + 1)
+    look()
+    app.messages.info("i")
+    look()
+    app.messages.success("s")
+    look()
+    app.messages.warning("w")
+    look()
+    app.toolbar.presenter.value = True
+    look()
+    app.toolbar.compact.value = True
+    look()
+    app.parking_lot.text.value = "topic"
+    app.parking_lot.add.click()
+    app.agenda.edit.value = True
+    for page in range(4):
+        app.show_side_page(page)
+    app.workload_panel.lens_upload.value = upload_value("s3-like.json", (DATA / "lenses" / "published" / "s3-like.json").read_bytes())
+    look()
+    app.messages.error("e")
+    look()
+
+    numbered = {c for c in seen if re.fullmatch(r"pk-choice-\d+", c)}
+    assert numbered == {"pk-choice-1", "pk-choice-2"}
+    seen -= numbered
+    expected = listed() - {"pk-choice-N"}
+    assert sorted(expected - seen) == []  # listed but never on a widget
+    assert sorted(seen - expected) == []  # on a widget but not listed

@@ -1,0 +1,69 @@
+"""The live risk panel: the counts behind the chart, the totals, and redraws only when counts change."""
+
+from __future__ import annotations
+
+from tests.app.app_driver import tick
+
+from kit.charts import RiskChart, risk_figure
+
+
+def counts(app) -> dict:
+    return {label: dict(c) for label, c in app.risk_panel.rows}
+
+
+def test_the_chart_shows_every_pillar_with_its_counts(app):
+    assert counts(app) == {
+        "Operations": {"UNANSWERED": 2, "HIGH": 0, "MEDIUM": 0, "NONE": 0, "NOT_APPLICABLE": 0},
+        "Security": {"UNANSWERED": 1, "HIGH": 0, "MEDIUM": 0, "NONE": 0, "NOT_APPLICABLE": 0},
+    }
+    assert bytes(app.risk_panel.image.value).startswith(b"\x89PNG\r\n\x1a\n")
+    assert "pk-risk-chart" in app.risk_panel.image._dom_classes
+
+
+def test_every_tick_redraws_the_chart_with_the_new_counts(app):
+    before = bytes(app.risk_panel.image.value)
+    tick(app, "deploy_pipeline")
+    assert counts(app)["Operations"] == {"UNANSWERED": 1, "HIGH": 0, "MEDIUM": 1, "NONE": 0, "NOT_APPLICABLE": 0}
+    assert [(row.label, dict(row.counts)) for row in app.risk_panel.drawn_rows] == list(counts(app).items())
+    assert bytes(app.risk_panel.image.value) != before
+    tick(app, "deploy_rollback")
+    assert counts(app)["Operations"]["NONE"] == 1
+    app.question_view.na.value = True
+    assert counts(app)["Operations"] == {"UNANSWERED": 1, "HIGH": 0, "MEDIUM": 0, "NONE": 0, "NOT_APPLICABLE": 1}
+    assert "<b>1</b> not applicable" in app.risk_panel.totals.value
+
+
+def test_totals_line(app):
+    tick(app, "deploy_no")
+    totals = app.risk_panel.totals.value
+    assert "3 questions:" in totals
+    assert "<b>1</b> high" in totals and "<b>2</b> unanswered" in totals
+
+
+def test_a_change_that_leaves_the_counts_alone_does_not_draw(app):
+    tick(app, "deploy_pipeline")
+    renders = app.risk_panel.chart.renders
+    app.question_view.notes.value = "a note changes no count"
+    app.navigator.next.click()
+    assert app.risk_panel.chart.renders == renders
+
+
+def test_risk_chart_reuses_one_figure_and_draws_like_a_fresh_one():
+    chart = RiskChart()
+    figure = chart.figure
+    rows = [("A", {"HIGH": 1, "UNANSWERED": 3}), ("B", {"NONE": 2, "UNANSWERED": 2})]
+    first = chart.render(rows)
+    assert chart.render(rows) is first and chart.renders == 1
+    rows[0] = ("A", {"HIGH": 2, "MEDIUM": 1, "UNANSWERED": 1})
+    updated = chart.render(rows)
+    assert chart.figure is figure and chart.renders == 2
+    patches_before = len(chart.figure.axes[0].patches)
+    chart.render([("A", {"NONE": 4}), ("B", {"NOT_APPLICABLE": 4})])
+    assert len(chart.figure.axes[0].patches) == patches_before  # bars are moved, not added
+    # Blitting row by row gives the same picture as drawing from scratch.
+    assert RiskChart().render(rows) == updated
+
+
+def test_risk_figure_for_static_outputs():
+    figure = risk_figure([("Security", {"HIGH": 2, "UNANSWERED": 9})])
+    assert figure.axes and all(not p.get_animated() for p in figure.axes[0].patches)
