@@ -267,6 +267,25 @@ class Review:
         if answer.is_blank():
             del self.answers[alias][question_id]
 
+    # --- lenses -----------------------------------------------------------------
+
+    def apply_lens(self, lens: lenses.Lens) -> None:
+        """Apply one more lens; a custom lens will travel inside the file."""
+        if lens.alias in self.lenses:
+            raise ReviewError.at(self.source, "lenses", f"lens {lens.alias!r} is already applied")
+        self.lenses[lens.alias] = lens
+        self.answers.setdefault(lens.alias, {})
+
+    def remove_lens(self, alias: str) -> None:
+        """Stop applying a lens; refused while it has answers, so no answer is lost."""
+        self.lens(alias)
+        if self.answers.get(alias):
+            raise ReviewError.at(self.source, f"answers.{alias}", f"lens {alias!r} has {len(self.answers[alias])} answered questions, so it stays applied")
+        if len(self.lenses) == 1:
+            raise ReviewError.at(self.source, "lenses", "a review needs at least one lens")
+        del self.lenses[alias]
+        self.answers.pop(alias, None)
+
     # --- everything else in the file --------------------------------------------
 
     def park(self, text: str, owner: str = "", alias: str | None = None, question_id: str | None = None) -> ParkedItem:
@@ -277,6 +296,12 @@ class Review:
         item = ParkedItem(text, owner, alias, question_id, _now())
         self.parking_lot.append(item)
         return item
+
+    def set_parked_done(self, index: int, done: bool = True) -> None:
+        try:
+            self.parking_lot[index].done = done
+        except IndexError:
+            raise ReviewError.at(self.source, f"parking_lot[{index}]", "there is no such parked topic") from None
 
     def save_milestone(self, name: str, date: str | None = None) -> Milestone:
         if not name.strip():
@@ -322,9 +347,14 @@ class Review:
             "extensions": copy.deepcopy(self.extensions),
         }
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the review atomically: a crash leaves the old file or the new one."""
-        write_atomic(path, dumps(self.to_dict()))
+    def to_json(self) -> str:
+        return dumps(self.to_dict())
+
+    def save(self, path: str | os.PathLike) -> str:
+        """Write the review atomically (a crash leaves the old file or the new one); returns the text written."""
+        text = self.to_json()
+        write_atomic(path, text)
+        return text
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Review":

@@ -28,7 +28,7 @@ from .navigator import Navigator
 from .parking_lot import ParkingLot
 from .question_view import QuestionView
 from .risk_panel import RiskPanel
-from .storage import Autosaver, Storage, Upload, download_link, new_id, review_text
+from .storage import Autosaver, Storage, Upload, download_link, new_id
 from .style import style_widget
 from .timing import Clock, LoopScheduler, Scheduler
 from .toolbar import Toolbar
@@ -349,7 +349,7 @@ class ReviewApp:
     def _save(self) -> None:
         target = self._target()
         try:
-            self.review.save(target)
+            text = self.review.save(target)
         except OSError as exc:
             self.toolbar.show_not_saved(exc.strerror or str(exc))
             raise
@@ -357,13 +357,13 @@ class ReviewApp:
         if previous is not None and previous != target and self.storage.id_of(previous) == self.review_id:
             previous.unlink(missing_ok=True)  # the workload was renamed: the file follows its name
         self.toolbar.show_saved(self.clock.now().strftime("%H:%M:%S"))
-        self._show_download()
+        self._show_download(text)
 
-    def _show_download(self) -> None:
+    def _show_download(self, text: str | None = None) -> None:
         if self.path is None:
             self.toolbar.download.value = ""
             return
-        self.toolbar.download.value = download_link(review_text(self.review), self.path.name)
+        self.toolbar.download.value = download_link(text if text is not None else self.review.to_json(), self.path.name)
 
     def resume(self, path: str | Path) -> None:
         """Continue a review saved in the folder."""

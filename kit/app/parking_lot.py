@@ -87,7 +87,7 @@ class ParkingLot:
             children.append(go)
 
         def toggled(change: dict) -> None:
-            item.done = bool(change["new"])  # the parking lot is not an answer: no setter in the core
+            self.app.review.set_parked_done(self.app.review.parking_lot.index(item), bool(change["new"]))
             label.value = self._label(item)
             self._summarise()
             self.app.changed()

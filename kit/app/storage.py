@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ReviewError
-from ..jsonio import dumps, parse_json
-from ..review import Review
+from ..jsonio import parse_json
 from .timing import Handle, Scheduler
 from .ui import esc
 
@@ -191,11 +190,6 @@ class Autosaver:
 
 
 # --- download and upload --------------------------------------------------------------
-
-
-def review_text(review: Review) -> str:
-    """The review file's text, exactly as ``Review.save`` writes it."""
-    return dumps(review.to_dict())
 
 
 def download_link(text: str, filename: str, label: str = "Download review") -> str:

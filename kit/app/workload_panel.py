@@ -16,7 +16,6 @@ import ipywidgets as w
 
 from .. import lens as lenses
 from ..errors import LensError, ReviewError
-from ..review import Review
 from .storage import uploads
 from .ui import checkbox, classed, html, text, textarea
 
@@ -51,35 +50,6 @@ def lens_alias(file_name: str, taken: set[str]) -> str:
     if alias in taken:
         alias = f"{alias}-custom"
     return alias
-
-
-def with_lens(review: Review, lens: lenses.Lens) -> Review:
-    """The same review with one more lens applied (through the file format, so nothing is lost)."""
-    data = review.to_dict()
-    data["lenses"].append({"alias": lens.alias, "hash": lens.content_hash, **({} if lens.bundled else {"lens": lens.document})})
-    return _rebuilt(review, data, lens)
-
-
-def without_lens(review: Review, alias: str) -> Review:
-    """The same review without a lens; refused while that lens has answers."""
-    if review.answers.get(alias):
-        raise ReviewError.at(
-            review.source, f"answers.{alias}", f"lens {alias!r} has {len(review.answers[alias])} answered questions, so it stays applied"
-        )
-    if len(review.lenses) == 1:
-        raise ReviewError.at(review.source, "lenses", "a review needs at least one lens")
-    data = review.to_dict()
-    data["lenses"] = [entry for entry in data["lenses"] if entry["alias"] != alias]
-    data["answers"].pop(alias, None)
-    return _rebuilt(review, data)
-
-
-def _rebuilt(review: Review, data: dict, added: lenses.Lens | None = None) -> Review:
-    rebuilt = Review.from_dict(data, review.source)
-    if added is not None and not added.bundled:
-        # Keep the very Lens object (its warnings and source name) rather than the re-read copy.
-        rebuilt.lenses[added.alias] = added
-    return rebuilt
 
 
 class WorkloadPanel:
@@ -227,13 +197,15 @@ class WorkloadPanel:
             review = self.app.review
             try:
                 if change["new"]:
-                    self.app.replace_review(with_lens(review, lenses.bundled(alias)))
+                    review.apply_lens(lenses.bundled(alias))
+                    self.app.replace_review(review)
                     self.app.messages.success(
                         f"Added the lens “{lenses.bundled(alias).name}”; pick it in the lens menu above the question."
                     )
                 else:
                     name = review.lenses[alias].name
-                    self.app.replace_review(without_lens(review, alias))
+                    review.remove_lens(alias)
+                    self.app.replace_review(review)
                     self.app.messages.success(f"Removed the lens “{name}”.")
             except ReviewError as exc:
                 with self.app.events.quiet():
@@ -262,7 +234,8 @@ class WorkloadPanel:
             if applied.content_hash == lens.content_hash:
                 self.app.messages.info(f"The lens “{lens.name}” is already applied.")
                 return
-        self.app.replace_review(with_lens(review, lens))
+        review.apply_lens(lens)
+        self.app.replace_review(review)
         pillars, questions, _ = lens.counts()
         text = f"Added the lens “{lens.name}” ({pillars} pillars, {questions} questions) as {alias}; pick it in the lens menu."
         if lens.warnings:

@@ -220,3 +220,19 @@ def test_a_rule_that_needs_none_of_these_with_a_not_applicable_practice_can_fire
     rules = [("q1_no && a", "NO_RISK"), ("a", "MEDIUM_RISK"), ("default", "HIGH_RISK")]
     lens = lenses.load_file(write_lens(lens_document({"q1": {"choices": ["a", "q1_no"], "rules": rules}})))
     assert [w for w in lens.warnings if w.code == "rule-never-fires"] == []
+
+
+def test_bundled_lenses_pass_the_full_schema_check_they_skip_at_load_time():
+    for alias in lenses.bundled_aliases():
+        loaded = lenses.bundled(alias)
+        errors, warnings = lenses.validate(loaded.document, loaded.source)
+        assert errors == []
+        assert [str(w) for w in warnings] == [str(w) for w in loaded.warnings]
+
+
+def test_loading_a_bundled_lens_does_not_import_jsonschema():
+    import subprocess
+    import sys
+
+    probe = "import sys, kit.lens as l; l.bundled('wellarchitected'); print('jsonschema' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from kit import lens as lenses
+from kit import lens as lenses_module
 from kit.errors import FormatVersionError, NoteTooLongError, ReviewError
 from kit.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Review, new
-from kit.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+from kit.rules import NOT_APPLICABLE, UNSELECTED
 
 WA = "wellarchitected"
 Q = "planning-for-recovery"
@@ -242,3 +242,31 @@ def test_a_writer_killed_at_any_moment_leaves_a_loadable_file(tmp_path):
         writer.stdout.close()
         Review.load(path)  # raises if the file were torn
     assert json.loads(path.read_text())["workload"]["name"] in {"Seed", "Writer"}
+
+
+def test_lenses_can_be_applied_and_removed_but_never_with_answers(review):
+    review.apply_lens(lenses_module.bundled("serverless"))
+    assert list(review.lenses) == [WA, "serverless"]
+    with pytest.raises(ReviewError, match="already applied"):
+        review.apply_lens(lenses_module.bundled("serverless"))
+    review.set_choice("serverless", "ops1_health", "ops1_health_builtin_metrics")
+    with pytest.raises(ReviewError, match="has 1 answered questions, so it stays applied"):
+        review.remove_lens("serverless")
+    review.clear("serverless", "ops1_health")
+    review.remove_lens("serverless")
+    assert list(review.lenses) == [WA]
+    with pytest.raises(ReviewError, match="at least one lens"):
+        review.remove_lens(WA)
+
+
+def test_save_returns_exactly_what_it_wrote(review, tmp_path):
+    text = review.save(tmp_path / "r.json")
+    assert text == (tmp_path / "r.json").read_text(encoding="utf-8") == review.to_json()
+
+
+def test_parked_topics_can_be_ticked_off(review):
+    review.park("Ask about DNS")
+    review.set_parked_done(0)
+    assert review.parking_lot[0].done
+    with pytest.raises(ReviewError, match=r"parking_lot\[3\]"):
+        review.set_parked_done(3)
