@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="the improvement list of a review: every HIGH, then every MEDIUM")
     plan.add_argument("review", metavar="FILE")
     plan.set_defaults(run=cmd_plan)
+
+    export = commands.add_parser("export", help="the handout (.html, .pdf) or the answers (.csv, .xlsx, .json) of a review")
+    export.add_argument("review", metavar="REVIEW")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the format is taken from the suffix: .html, .pdf, .csv, .xlsx or .json")
+    export.set_defaults(run=cmd_export)
     return parser
 
 
@@ -187,6 +192,21 @@ def cmd_plan(args) -> int:
                 print(f"           {practice.improvement.text}")
                 if practice.improvement.url:
                     print(f"           {practice.improvement.url}")
+    return EXIT_OK
+
+
+EXPORT_KINDS = {".html": "handout", ".pdf": "handout", ".csv": "answers", ".xlsx": "workbook", ".json": "review with its risks"}
+
+
+def cmd_export(args) -> int:
+    from . import handout, roadmap
+
+    suffix = handout.format_of(args.output)  # a wrong suffix fails before the review is read
+    review = _load_review(args.review)
+    for problem in roadmap.problems(review):
+        print(f"warning: {problem}", file=sys.stderr)
+    handout.export(review, args.output)
+    print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
     return EXIT_OK
 
 

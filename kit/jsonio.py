@@ -86,14 +86,18 @@ def dumps(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a crash leaves the old file or the new one, never a torn one."""
+def write_atomic(path: str | os.PathLike, text: str | bytes, newline: str | None = None) -> None:
+    """Replace ``path`` with ``text`` so that a crash leaves the old file or the new one, never a torn one.
+
+    ``text`` is UTF-8 text (``newline`` as for :func:`open`) or bytes, written as they are.
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

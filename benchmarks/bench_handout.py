@@ -1,0 +1,75 @@
+"""Handout benchmarks: print the export time of a fully answered Framework review, assert nothing.
+
+"Warm" is the median of repeated exports in one process, after a first export has loaded
+nbconvert's templates and matplotlib; "cold" is that first export. The goal is under 2 s warm
+for the HTML handout. PDF is printed once when Chromium is installed, since it starts a browser.
+
+Run with `python benchmarks/bench_handout.py`; `export_seconds()` is there for `bench_core.py`.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kit import handout
+from kit.review import new
+
+GOAL_SECONDS = 2.0
+
+
+def fully_answered():
+    """The Framework lens, every question answered, with a realistic mix of HIGH, MEDIUM and NONE and some notes."""
+    review = new(["wellarchitected"], "Benchmark")
+    for index, question in enumerate(review.lenses["wellarchitected"].questions()):
+        for position, choice in enumerate(question.practices):
+            if (index + position) % 3:
+                review.set_choice("wellarchitected", question.id, choice.id)
+        if index % 4 == 0:
+            review.set_notes("wellarchitected", question.id, "A note from the review, with <markup> & symbols to escape.")
+    review.park("A follow-up", "Someone")
+    review.save_milestone("Baseline")
+    return review
+
+
+def export_seconds(suffix: str = ".html", repeat: int = 7, review=None) -> tuple[float, float]:
+    """(cold, warm) seconds to export a fully answered Framework review to a file with this suffix; warm is a median."""
+    review = review or fully_answered()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"handout{suffix}"
+        start = time.perf_counter()
+        handout.export(review, path)
+        cold = time.perf_counter() - start
+        samples = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            handout.export(review, path)
+            samples.append(time.perf_counter() - start)
+    return cold, statistics.median(samples)
+
+
+def main() -> None:
+    review = fully_answered()
+    print(f"pillarkit handout benchmarks on {platform.node()} ({platform.python_implementation()} {platform.python_version()})")
+    print("fully answered Framework review (57 questions):")
+    for suffix in (".html", ".csv", ".xlsx", ".json"):
+        cold, warm = export_seconds(suffix, review=review)
+        goal = f"   (goal under {GOAL_SECONDS:.0f} s warm: {'met' if warm < GOAL_SECONDS else 'MISSED'})" if suffix == ".html" else ""
+        print(f"  export {suffix:<6} warm {warm * 1000:8.1f} ms   cold {cold * 1000:8.1f} ms{goal}")
+    try:
+        from kit.pdf import find_chromium
+
+        find_chromium()
+    except Exception as exc:  # noqa: BLE001 - a missing Chromium is a line of output, not a failure
+        print(f"  export .pdf   skipped: {exc}")
+    else:
+        _, warm = export_seconds(".pdf", repeat=1, review=review)
+        print(f"  export .pdf   {warm * 1000:8.1f} ms (starts Chromium)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""What changed since the last milestone: improved, regressed, new and cleared, question by question."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit import changes
+from kit.errors import ReviewError
+from kit.risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+
+from tests.handout.reviews import ALIAS
+
+
+def by_question(diff):
+    return {c.question.id: (c.before, c.after, c.kind) for c in diff.changes}
+
+
+def test_each_kind_of_change_since_the_milestone(review):
+    diff = changes.compare(review)
+    assert diff.milestone.name == "Kick-off"
+    assert by_question(diff) == {
+        "deploy": (HIGH, MEDIUM, changes.IMPROVED),
+        "observe": (UNANSWERED, HIGH, changes.NEW),
+        "runbooks": (UNANSWERED, NOT_APPLICABLE, changes.NEW),
+        "backup": (NONE, HIGH, changes.REGRESSED),
+        "scale": (MEDIUM, UNANSWERED, changes.CLEARED),
+    }
+    assert diff.counts() == {"regressed": 1, "improved": 1, "new": 2, "cleared": 1}
+    assert [c.pillar.id for c in diff.changes] == ["ops", "ops", "ops", "rel", "rel"]
+
+
+def test_no_milestone_no_diff(review):
+    review.milestones.clear()
+    assert changes.compare(review) is None
+    assert changes.latest_milestone(review) is None
+
+
+def test_the_last_milestone_is_the_reference(review):
+    review.save_milestone("Now", "2025-03-14")
+    diff = changes.compare(review)
+    assert diff.milestone.name == "Now"
+    assert diff.changes == []
+    assert changes.compare(review, review.milestones[0]).counts()["regressed"] == 1
+
+
+@pytest.mark.parametrize(
+    "before, after, kind",
+    [
+        (HIGH, MEDIUM, changes.IMPROVED),
+        (MEDIUM, NONE, changes.IMPROVED),
+        (HIGH, NOT_APPLICABLE, changes.IMPROVED),
+        (NONE, HIGH, changes.REGRESSED),
+        (NOT_APPLICABLE, MEDIUM, changes.REGRESSED),
+        (NONE, NOT_APPLICABLE, None),
+        (HIGH, HIGH, None),
+        (UNANSWERED, UNANSWERED, None),
+        (UNANSWERED, NONE, changes.NEW),
+        (NONE, UNANSWERED, changes.CLEARED),
+    ],
+)
+def test_kind_of(before, after, kind):
+    assert changes.kind_of(before, after) == kind
+
+
+def test_milestone_answers_for_questions_the_lens_lost_are_ignored(review):
+    review.milestones[-1].answers[ALIAS]["retired-question"] = {"SelectedChoices": [], "ChoiceAnswers": [], "IsApplicable": True}
+    review.milestones[-1].answers["other-lens"] = {"q": {"SelectedChoices": ["x"]}}
+    assert changes.compare(review).counts()["new"] == 2
+
+
+def test_a_malformed_frozen_answer_names_its_place(review):
+    review.milestones[0].answers[ALIAS]["deploy"] = {"SelectedChoices": ["deploy_no", "deploy_no"], "ChoiceAnswers": [{"ChoiceId": "deploy_no", "Status": "UNSELECTED"}]}
+    with pytest.raises(ReviewError, match=r"milestones\[0\]\.answers\.two-pillars\.deploy\.SelectedChoices\[0\]"):
+        changes.compare(review)

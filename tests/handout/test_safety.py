@@ -1,0 +1,216 @@
+"""User text is data: script and formula payloads through every field survive as text, never as markup or formulas.
+
+Every free-text field of a review gets the same payload: the workload's name, description,
+owner, industry, review date, facilitator, participants, regions, notes and business context
+(keys and values), the pillar priorities, question notes, choice notes (on a practice that is
+followed, one that is missing and one set aside), parking-lot text, owner and links, and the
+milestone's name and date. (Not-applicable reasons are enums, so they are left out.) A
+custom lens's own texts get the same treatment, since a lens file is input too.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from bs4 import BeautifulSoup
+
+from kit import exports, handout
+from kit import lens as lenses
+from kit.review import Review
+from kit.rules import UNSELECTED
+from tests.handout.reviews import ALIAS, FORMULA_PAYLOADS, FORMULA_START, LENS_FILE, PAYLOADS, SCRIPT_PAYLOADS, payload_review
+
+NOW = dt.datetime(2025, 3, 15, tzinfo=dt.timezone.utc)
+
+def lens_payload_review(payload: str) -> Review:
+    document = json.loads(LENS_FILE.read_text())
+    document["name"] = document["description"] = payload
+    pillar = document["pillars"][0]
+    pillar["name"] = pillar["pillarkit"]["description"] = payload
+    question = pillar["questions"][0]
+    question["title"] = question["description"] = question["pillarkit"]["code"] = payload
+    for choice in question["choices"]:
+        choice["title"] = payload
+        if "improvementPlan" in choice:
+            choice["improvementPlan"]["displayText"] = payload
+            choice["pillarkit"]["code"] = payload
+    review = Review([lenses.from_document(document, "payload-lens.json", ALIAS)])
+    review.workload.name = "Lens payload"
+    review.set_choice(ALIAS, "deploy", "deploy_pipeline")
+    review.set_choice(ALIAS, "backup", "backup_auto")
+    return review
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_inert_html(document: str, payload: str, charts: int = 1) -> None:
+    soup = BeautifulSoup(document, "html5lib")
+    assert soup.select("script, iframe, frame, object, embed, svg, math, form, base, link, template") == []
+    assert len(soup.select("style")) == 1 and len(soup.select("meta[http-equiv]")) == 1
+    for tag in soup.find_all(True):
+        assert not [a for a in tag.attrs if a.lower().startswith("on")], tag
+        for attribute in ("href", "src", "action", "formaction", "srcset", "xlink:href", "style"):
+            value = tag.get(attribute)
+            if value is not None:
+                assert not re.match(r"\s*(javascript|vbscript|data:text)", value, re.I), tag
+                assert "evil" not in value, tag
+    images = soup.select("img")
+    assert len(images) == charts
+    assert all(img["src"].startswith("data:image/png;base64,") and set(img.attrs) <= {"src", "width", "height", "alt", "class"} for img in images)
+    for a in soup.select("a"):
+        assert a["href"].startswith("#") or a["href"].startswith("https://docs.example.org/"), a
+    body = normalise(soup.body.get_text(" "))
+    assert normalise(payload) in body  # shown to the reader, as text
+    if "<" in payload:
+        assert payload not in document  # only ever in escaped form in the source
+    # (nbconvert re-serialises the page with BeautifulSoup, which writes quotes in text as
+    # plain characters; < > & stay escaped, and attribute values stay quoted.)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=repr)
+def test_no_payload_survives_as_markup_in_the_html(payload):
+    review = payload_review(payload)
+    document = handout.to_html(review, NOW)
+    assert_inert_html(document, payload)
+    soup = BeautifulSoup(document, "html5lib")
+    assert soup.h1.get_text() == payload.strip() or normalise(soup.h1.get_text()) == normalise(payload)
+    assert soup.title.get_text().startswith(payload.strip()[:10])
+    notes = [n.get_text() for n in soup.select(".pk-notes .pk-pre")]
+    assert len(notes) >= 3 and all(normalise(n) == normalise(payload) for n in notes)
+    choice_notes = [n.get_text() for n in soup.select(".pk-choice-note")]
+    assert sum(normalise(n) == normalise(payload) for n in choice_notes) == 4  # followed, missing, set aside, "None of these"
+    assert handout.remote_references(document) == []
+
+
+@pytest.mark.parametrize("payload", SCRIPT_PAYLOADS + FORMULA_PAYLOADS[:2], ids=repr)
+def test_no_payload_in_a_custom_lens_text_survives_as_markup(payload):
+    document = handout.to_html(lens_payload_review(payload), NOW)
+    assert_inert_html(document, payload)
+
+
+def csv_cells(review: Review) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(exports.to_csv(review), newline="")))
+
+
+def assert_no_formula_text(value: str) -> None:
+    assert not value.startswith(FORMULA_START), repr(value)
+    stripped = value.lstrip(" \t\r\n\u00a0")
+    assert not stripped or stripped[0] not in "=+-@" or value.startswith("'"), repr(value)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=repr)
+def test_no_payload_survives_as_a_formula_in_csv(payload):
+    rows = csv_cells(payload_review(payload))
+    assert rows[0] == list(exports.HEADERS)
+    for row in rows:
+        for value in row:
+            assert_no_formula_text(value)
+    notes = [row[exports.HEADERS.index("Question notes")] for row in rows[1:]]
+    if payload.lstrip(" \t\r\n").startswith(("=", "+", "-", "@")) or payload.startswith(("\t", "\r")):
+        assert "'" + payload in notes  # neutralised by one leading quote, otherwise unchanged
+    else:
+        assert payload in notes
+
+
+def xml_text(value: str) -> str:
+    """Text as it reads back from XML, which turns every line end into a line feed."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def assert_safe_workbook(data: bytes, payload: str) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert len(sheets) == 4
+        for name in sheets:
+            assert "<f>" not in archive.read(name).decode("utf-8") and "<f " not in archive.read(name).decode("utf-8")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    seen = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s", (sheet.title, cell.coordinate, cell.value)
+                    assert_no_formula_text(cell.value)
+                    seen += xml_text(cell.value) in (xml_text(payload), "'" + xml_text(payload))
+    assert seen > 20  # the payload is in the workbook, many times over, as text
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=repr)
+def test_no_payload_survives_as_a_formula_in_xlsx(payload):
+    assert_safe_workbook(exports.to_xlsx(payload_review(payload)), payload)
+
+
+def test_openpyxl_writes_the_neutralised_cell_as_a_string():
+    book = openpyxl.Workbook()
+    cell = book.active.cell(row=1, column=1)
+    cell.value = exports.safe_cell("=1+1")
+    assert (cell.value, cell.data_type) == ("'=1+1", "s")
+    cell.value = "=1+1"
+    assert cell.data_type == "f"  # what would happen without safe_cell
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1", "'=1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t1", "'\t1"),
+        ("\r1", "'\r1"),
+        (" =1", "' =1"),
+        ("\u00a0=1", "'\u00a0=1"),
+        ("a=1", "a=1"),
+        ("", ""),
+        ("plain", "plain"),
+        ("bell\x07", "bell\ufffd"),
+        (3, 3),
+        (None, None),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert exports.safe_cell(value) == expected
+
+
+def test_control_characters_do_not_break_the_workbook():
+    review = payload_review("ring \x07 the \x1b bell")
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(review)))
+    assert book["Summary"]["A1"].value == "ring \ufffd the \ufffd bell"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:3] + FORMULA_PAYLOADS[:2], ids=repr)
+def test_json_keeps_every_payload_exactly(payload):
+    data = json.loads(json.dumps(exports.to_json(payload_review(payload))))
+    assert data["review"]["workload"]["name"] == payload
+    assert data["review"]["answers"][ALIAS]["deploy"]["Notes"] == payload
+    assert {i["notes"] for i in data["improvement_plan"]} == {payload}
+    assert data["milestone_changes"]["milestone"]["name"] == payload
+
+
+def test_a_choice_note_on_an_unselected_practice_is_shown_once(review):
+    review.set_choice(ALIAS, "deploy", "deploy_small", UNSELECTED)
+    review.set_notes(ALIAS, "deploy", "unique note 42", "deploy_small")
+    assert handout.to_html(review, NOW).count("unique note 42") == 1
+
+
+def test_a_custom_lens_with_odd_extension_values_still_exports():
+    """pillarkit's extension fields are free-form in a custom lens; the handout copes with any JSON value there."""
+    document = json.loads(LENS_FILE.read_text())
+    document["pillarkit"] = {"edition": 2025, "url": ["not", "a", "url"]}
+    choice = document["pillars"][0]["questions"][0]["choices"][2]
+    choice["pillarkit"] = {"code": 7, "level": ["HIGH"]}
+    review = Review([lenses.from_document(document, "odd.json", ALIAS)])
+    review.set_choice(ALIAS, "deploy", "deploy_pipeline")
+    soup = BeautifulSoup(handout.to_html(review, NOW), "html5lib")
+    assert "Handout test lens, edition of 2025" in soup.select_one("section.pk-cover").get_text(" ")
+    assert "['HIGH']" in soup.select_one('article[data-question="deploy"] .pk-missing').get_text(" ")
+    assert exports.to_csv(review) and exports.to_xlsx(review) and exports.to_json(review)
