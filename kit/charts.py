@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import math
-import zlib
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -278,9 +277,11 @@ class RiskChart:
         width, height = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        # Fast deflate (level 1, run-length strategy): about 20% bigger than the default and
-        # a third of the time; the chart is redrawn on every tick, so time is what counts.
-        image.convert("RGB").save(buffer, format="PNG", compress_level=1, compress_type=zlib.Z_RLE)
+        # A 64-colour palette keeps the flat bars and anti-aliased text intact at a quarter of
+        # the bytes (about 5 KB): every tick sends this picture through the server to the
+        # browser, and there the bytes cost more time than the quantising did here.
+        palette = image.convert("RGB").quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        palette.save(buffer, format="PNG", compress_level=6)
         return buffer.getvalue()
 
     def to_png(self) -> bytes:

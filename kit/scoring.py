@@ -99,6 +99,35 @@ def score(review: Review) -> ReviewScore:
     return ReviewScore(total, lenses)
 
 
+def rescore(result: ReviewScore, alias: str, question: Question, answer: Answer | None) -> ReviewScore:
+    """The score after one question's answer changed, scoring only that question again.
+
+    Equal to ``score(review)`` (the tests check it); it is what the app does on every tick.
+    The result is a new object, and ``result`` is left as it was.
+    """
+    lens_score = result.lenses[alias]
+    old = lens_score.questions[question.id]
+    new = question_risk(question, answer)
+    if new == old:
+        return result
+
+    def moved(counts: RiskCounts) -> RiskCounts:
+        after = RiskCounts()
+        after.update(counts)
+        after[old] -= 1
+        after[new] += 1
+        return after
+
+    pillars = dict(lens_score.pillars)
+    pillar = pillars[question.pillar_id]
+    pillars[question.pillar_id] = PillarScore(pillar.pillar, moved(pillar.counts))
+    questions = dict(lens_score.questions)
+    questions[question.id] = new
+    lenses = dict(result.lenses)
+    lenses[alias] = LensScore(lens_score.lens, moved(lens_score.counts), pillars, questions)
+    return ReviewScore(moved(result.counts), lenses)
+
+
 @dataclass
 class Improvement:
     """A HIGH or MEDIUM question and the practices it is missing."""
@@ -148,6 +177,7 @@ __all__ = [
     "question_risk",
     "score",
     "score_lens",
+    "rescore",
     "improvement_list",
     "missing_practices",
 ]

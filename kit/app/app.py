@@ -42,6 +42,9 @@ REVIEW_ENV = "PILLARKIT_REVIEW"
 #: Where the app keeps its own state inside ``review.extensions`` (the agenda has its own key).
 APP_KEY = "app"
 
+#: Seconds after a change before the charts one tick away are drawn (a pause, not a deadline).
+LOOK_AHEAD_DELAY = 0.05
+
 SIDE_PAGES = ("Agenda", "Parking lot", "Workload", "Review file")
 AGENDA, PARKING, WORKLOAD, FILES = range(len(SIDE_PAGES))
 
@@ -108,6 +111,7 @@ class ReviewApp:
         self.sequence: list[tuple[str, str]] = []
         self._index: dict[tuple[str, str], int] = {}
         self.score: scoring.ReviewScore | None = None
+        self._look_ahead = None
 
         # The parts.
         self.toolbar = Toolbar(self, presenter=presenter, compact=compact, hide_choices=hide_choices)
@@ -150,9 +154,13 @@ class ReviewApp:
         if self._startup_problem is not None:
             self.messages.problem(self._startup_problem, "The review file could not be opened, so this is a new review: ")
         # The chart's first draw (and matplotlib's import) waits until the question is on screen.
-        first_draw = self.events.run(self.risk_panel.draw, "drawing the risk chart")
+        first_draw = self.events.run(self._first_draw, "drawing the risk chart")
         if self.scheduler.call_later(0, first_draw) is None:
             first_draw()
+
+    def _first_draw(self) -> None:
+        self.risk_panel.draw()
+        self._draw_ahead()
 
     @classmethod
     def open(cls, path: str | Path, **kwargs) -> "ReviewApp":
@@ -290,6 +298,7 @@ class ReviewApp:
         if self.score is not None:
             self.navigator.refresh_progress(self.score)
         self.agenda.enter(alias, question.pillar_id)
+        self._draw_ahead()
 
     # --- changing the review ----------------------------------------------------------
 
@@ -303,16 +312,44 @@ class ReviewApp:
         """
         alias, question_id = self.position
         mutate(self.review, alias, question_id)
-        if rescore:
-            self.score = scoring.score(self.review)
-            self.risk_panel.refresh(self.review, self.score, draw=True, totals=False)
         question = self.review.lenses[alias].question(question_id)
         answer = self.review.answer(alias, question_id)
+        if rescore:
+            # Only this question can have changed: score it alone, so the chart goes out first and fast.
+            self.score = scoring.rescore(self.score, alias, question, answer) if self.score else scoring.score(self.review)
+            self.risk_panel.refresh(self.review, self.score, draw=True, totals=False)
         self.question_view.refresh_answer(answer, scoring.question_risk(question, answer))
         if rescore:
             self.risk_panel.show_totals(self.review, self.score)
             self.navigator.refresh_progress(self.score)
+            self._draw_ahead()
         self.changed()
+
+    def _draw_ahead(self) -> None:
+        """Render, while the room talks, the charts one tick away from the question on screen.
+
+        A tick changes one question's risk, so the next chart is one of four; with them ready,
+        a tick only swaps the picture. One render per turn of the loop, so a tick arriving
+        meanwhile waits for one render at most.
+        """
+        if self._look_ahead is not None:
+            self._look_ahead.cancel()
+            self._look_ahead = None
+        if self.risk_panel.chart is None or self.score is None:
+            return
+        alias, question_id = self.position
+        pillar_id = self.review.lenses[alias].question(question_id).pillar_id
+        pending = self.risk_panel.alternatives(alias, pillar_id, self.score.lenses[alias].questions[question_id])
+
+        def step() -> None:
+            self._look_ahead = None
+            while pending and not self.risk_panel.prepare(pending.pop(0)):
+                pass
+            if pending:
+                self._look_ahead = self.scheduler.call_later(0, wrapped)
+
+        wrapped = self.events.run(step, "drawing the risk chart ahead")
+        self._look_ahead = self.scheduler.call_later(LOOK_AHEAD_DELAY, wrapped)
 
     def _rescore(self, draw: bool = True) -> None:
         self.score = scoring.score(self.review)

@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from ..risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
 from ..scoring import ReviewScore, RiskCounts
 from .ui import classed, esc, html
 
 if TYPE_CHECKING:
     from ..charts import RiskChart
     from ..review import Review
+
+#: Charts kept ready, keyed by their counts: the current one and those one tick away.
+CACHE_SIZE = 48
 
 TOTAL_WORDS = ((HIGH, "high"), (MEDIUM, "medium"), (NONE, "no risk"), (NOT_APPLICABLE, "not applicable"), (UNANSWERED, "unanswered"))
 
@@ -38,16 +41,22 @@ class RiskPanel:
         self.widget = classed(w.VBox([self.totals, self.image]), "pk-risk-panel")
         #: (label, counts) per pillar, as last computed; the chart draws exactly these.
         self.rows: list[tuple[str, RiskCounts]] = []
+        #: (lens alias, pillar id) of each row.
+        self.keys: list[tuple[str, str]] = []
         self.counts = RiskCounts()
+        self._shown: list[tuple[str, RiskCounts]] = []
+        self._pngs: dict[tuple, bytes] = {}
 
     def refresh(self, review: "Review", score: ReviewScore, draw: bool = True, totals: bool = True) -> None:
         """Take the new counts; draw the chart unless ``draw`` is False, show the totals unless ``totals`` is False."""
         many = len(score.lenses) > 1
-        rows = []
+        rows, keys = [], []
         for alias, lens_score in score.lenses.items():
             prefix = f"{alias} · " if many else ""
             rows.extend((prefix + p.pillar.name, p.counts) for p in lens_score.pillars.values())
+            keys.extend((alias, pillar_id) for pillar_id in lens_score.pillars)
         self.rows = rows
+        self.keys = keys
         self.counts = score.counts
         if draw:
             self.draw()
@@ -64,15 +73,57 @@ class RiskPanel:
             self.totals.value = value
 
     def draw(self) -> None:
-        if self.chart is None:
-            from ..charts import RiskChart
-
-            self.chart = RiskChart()
-        png = self.chart.render(self.rows)
+        png = self._png(self.rows)
+        self._shown = list(self.rows)
         if self.image.value != png:
             self.image.value = png
+
+    def alternatives(self, alias: str, pillar_id: str, risk: str) -> list[list[tuple[str, RiskCounts]]]:
+        """The rows after one question of that pillar moves from ``risk`` to each other risk."""
+        if (alias, pillar_id) not in self.keys:
+            return []
+        index = self.keys.index((alias, pillar_id))
+        label, counts = self.rows[index]
+        found = []
+        for other in RISKS:
+            if other == risk or counts[risk] == 0:
+                continue
+            moved = RiskCounts()
+            moved.update(counts)
+            moved[risk] -= 1
+            moved[other] += 1
+            rows = list(self.rows)
+            rows[index] = (label, moved)
+            found.append(rows)
+        return found
+
+    def prepare(self, rows: list[tuple[str, RiskCounts]]) -> bool:
+        """Render ``rows`` ahead of need, so the tick that leads there only swaps the picture; True if it drew."""
+        if self.chart is None or _key(rows) in self._pngs:
+            return False
+        self._png(rows)
+        return True
+
+    def _png(self, rows: list[tuple[str, RiskCounts]]) -> bytes:
+        key = _key(rows)
+        png = self._pngs.get(key)
+        if png is None:
+            if self.chart is None:
+                from ..charts import RiskChart
+
+                self.chart = RiskChart()
+            png = self._pngs[key] = self.chart.render(rows)
+            if len(self._pngs) > CACHE_SIZE:
+                del self._pngs[next(iter(self._pngs))]
+        return png
 
     @property
     def drawn_rows(self) -> list:
         """The rows behind the picture on screen (empty before the first draw)."""
-        return self.chart.rows if self.chart else []
+        from ..charts import Row
+
+        return [Row(label, counts) for label, counts in self._shown]
+
+
+def _key(rows: list[tuple[str, RiskCounts]]) -> tuple:
+    return tuple((label,) + tuple(counts[risk] for risk in RISKS) for label, counts in rows)

@@ -67,3 +67,16 @@ def test_risk_chart_reuses_one_figure_and_draws_like_a_fresh_one():
 def test_risk_figure_for_static_outputs():
     figure = risk_figure([("Security", {"HIGH": 2, "UNANSWERED": 9})])
     assert figure.axes and all(not p.get_animated() for p in figure.axes[0].patches)
+
+
+def test_the_charts_one_tick_away_are_drawn_ahead_and_match_a_fresh_render(app, scheduler):
+    from kit.charts import RiskChart
+
+    while scheduler.run_all():  # the first draw, then the look-ahead renders, one per turn
+        pass
+    renders = app.risk_panel.chart.renders
+    assert renders == 5, "the chart on screen and the four one tick away"
+    app.question_view.rows[0].checkbox.value = True
+    assert app.risk_panel.chart.renders == renders  # the tick only swapped in a picture drawn ahead
+    fresh = RiskChart().render(app.risk_panel.rows)
+    assert app.risk_panel.image.value == fresh

@@ -144,3 +144,29 @@ def test_missing_practices_leave_out_not_applicable_ones_and_none_of_these():
     review.set_choice("wellarchitected", "priorities", second.id, NA)
     item = next(i for i in improvement_list(review) if i.question.id == "priorities")
     assert [c.id for c in item.missing] == [c.id for c in rest]
+
+
+def test_rescoring_one_question_equals_scoring_the_whole_review():
+    import random
+
+    from kit.scoring import rescore
+
+    rng = random.Random(7)
+    review = new(["wellarchitected", "serverless"], "Shop")
+    result = score(review)
+    questions = [(alias, q) for alias, lens in review.lenses.items() for q in lens.questions()]
+    for _ in range(400):
+        alias, question = rng.choice(questions)
+        choice = rng.choice(question.choices)
+        action = rng.random()
+        if action < 0.1:
+            review.set_applicable(alias, question.id, rng.random() < 0.5, "OUT_OF_SCOPE")
+        elif action < 0.2:
+            review.clear(alias, question.id)
+        else:
+            review.set_choice(alias, question.id, choice.id, rng.choice(["SELECTED", "UNSELECTED", "NOT_APPLICABLE"]))
+        before = result.to_json()
+        updated = rescore(result, alias, question, review.answer(alias, question.id))
+        assert result.to_json() == before  # the old score is left as it was
+        result = updated
+        assert result.to_json() == score(review).to_json()
