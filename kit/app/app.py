@@ -25,6 +25,7 @@ from .events import Events
 from .files_panel import FilesPanel, ResumeBanner
 from .messages import Messages
 from .navigator import Navigator
+from .page import when_page_opens
 from .parking_lot import ParkingLot
 from .question_view import QuestionView
 from .risk_panel import RiskPanel
@@ -106,6 +107,8 @@ class ReviewApp:
         self.review: Review = review if review is not None else self._blank_review()
         self.path: Path | None = Path(path).resolve() if path is not None else None
         self.review_id = (self.storage.id_of(self.path) if self.path else None) or new_id()
+        #: The file as this window last read or wrote it; another writer changes it (see _save).
+        self._stamp = disk_stamp(self.path)
         self.autosaver = Autosaver(self._save, self.scheduler, autosave_delay, wrap=lambda f: self.events.run(f, "saving the review"))
         self.position: tuple[str, str] = ("", "")
         self.sequence: list[tuple[str, str]] = []
@@ -153,6 +156,7 @@ class ReviewApp:
             self.banner.offer(self.storage.most_recent())
         if self._startup_problem is not None:
             self.messages.problem(self._startup_problem, "The review file could not be opened, so this is a new review: ")
+        when_page_opens(self.events.run(self.page_opened, "opening the page"))
         # The chart's first draw (and matplotlib's import) waits until the question is on screen.
         first_draw = self.events.run(self._first_draw, "drawing the risk chart")
         if self.scheduler.call_later(0, first_draw) is None:
@@ -224,6 +228,7 @@ class ReviewApp:
         self.review = review
         self.path = path
         self.review_id = review_id or new_id()
+        self._stamp = disk_stamp(path)
         self.score = None
         self._populate()
         self.banner.hide()
@@ -385,16 +390,41 @@ class ReviewApp:
 
     def _save(self) -> None:
         target = self._target()
+        previous = self.path
+        changed_elsewhere = previous is not None and disk_stamp(previous) not in (None, self._stamp)
+        if changed_elsewhere:
+            # Another window (or a copy of this review resumed elsewhere) wrote the file since
+            # this one read it: keep both versions rather than overwrite theirs.
+            self.review_id = new_id()
+            target = self.storage.path_for(self.review.workload.name, self.review_id)
         try:
             text = self.review.save(target)
         except OSError as exc:
             self.toolbar.show_not_saved(exc.strerror or str(exc))
             raise
-        previous, self.path = self.path, target
-        if previous is not None and previous != target and self.storage.id_of(previous) == self.review_id:
+        self.path, self._stamp = target, disk_stamp(target)
+        if changed_elsewhere:
+            self.messages.warning(
+                f"{previous.name} was changed in another window since this one opened it. "
+                f"Both are kept: this window's answers are saved as {target.name}."
+            )
+        elif previous is not None and previous != target and self.storage.id_of(previous) == self.review_id:
             previous.unlink(missing_ok=True)  # the workload was renamed: the file follows its name
         self.toolbar.show_saved(self.clock.now().strftime("%H:%M:%S"))
         self._show_download(text)
+
+    def page_opened(self) -> None:
+        """Voila handed this preheated kernel to a page: show the files as they are now."""
+        if self.autosaver.dirty or self.autosaver.pending:
+            return  # someone already works here; never replace their screen
+        if self.path is not None:
+            if disk_stamp(self.path) not in (None, self._stamp):
+                self.load_review(Review.load(self.path), self.path, self.review_id)
+                self._announce(f"Showing the latest saved answers from {self.path.name}.")
+        elif self.review.answers and any(self.review.answers.values()):
+            return
+        else:
+            self.banner.offer(self.storage.most_recent())
 
     def _show_download(self, text: str | None = None) -> None:
         if self.path is None:
@@ -452,6 +482,17 @@ class ReviewApp:
         if self._workload_panel is not None:
             self._workload_panel.close()
         _close_tree(self.widget)
+
+
+def disk_stamp(path: Path | None) -> tuple[int, int] | None:
+    """What tells one version of a file from another: (modification time in ns, size); None if absent."""
+    if path is None:
+        return None
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _close_tree(widget: w.Widget) -> None:

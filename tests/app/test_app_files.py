@@ -422,3 +422,57 @@ def test_the_app_displays_as_its_widget(app):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == app.widget.model_id
     assert app.main.__class__.__name__ == "Stack" and len(app.main.children) == 1  # one page, filled in again
+
+
+# --- other windows and preheated kernels ----------------------------------------------
+
+
+def _write_elsewhere(path, choice):
+    """Another window's save: the same file with another answer, one second newer."""
+    other = Review.load(path)
+    other.set_choice(ALIAS, "deploy", choice)
+    other.save(path)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_file_another_window_changed_is_never_overwritten(app, folder):
+    tick(app, "deploy_pipeline")
+    app.flush()
+    mine = app.path
+    _write_elsewhere(mine, "deploy_rollback")
+    tick(app, "deploy_pipeline", False)
+    app.flush()
+    assert saved(mine)["answers"][ALIAS]["deploy"]["SelectedChoices"] == ["deploy_pipeline", "deploy_rollback"]
+    assert app.path != mine and app.path.parent == mine.parent
+    assert ALIAS not in saved(app.path)["answers"] or "deploy" not in saved(app.path)["answers"][ALIAS]
+    assert app.messages.current.level == "warning" and "changed in another window" in app.messages.current.text
+    tick(app, "deploy_pipeline")
+    app.flush()  # from now on this window saves to its own file, without further warnings
+    assert saved(app.path)["answers"][ALIAS]["deploy"]["SelectedChoices"] == ["deploy_pipeline"]
+
+
+def test_opening_the_page_of_a_preheated_kernel_shows_the_latest_answers(make_app, tmp_path):
+    path = _saved_review(tmp_path, "Served", 1_700_000_000, file_name="served.json")
+    app = make_app(path=path)
+    assert statuses(app) == {"deploy_pipeline": "SELECTED"}
+    _write_elsewhere(path, "deploy_rollback")  # the previous page kept working after this kernel was preheated
+    app.page_opened()
+    assert statuses(app) == {"deploy_pipeline": "SELECTED", "deploy_rollback": "SELECTED"}
+    assert "latest saved answers" in app.messages.current.text
+
+
+def test_opening_the_page_offers_a_review_saved_after_the_kernel_was_preheated(app, folder):
+    assert app.banner.saved is None
+    folder.mkdir(parents=True, exist_ok=True)
+    _saved_review(folder, "Saved meanwhile", 1_700_000_000)
+    app.page_opened()
+    assert app.banner.saved is not None and app.banner.saved.workload == "Saved meanwhile"
+
+
+def test_opening_the_page_never_replaces_work_in_progress(app, folder):
+    tick(app, "deploy_pipeline")
+    folder.mkdir(parents=True, exist_ok=True)
+    _saved_review(folder, "Other", 1_700_000_000)
+    app.page_opened()
+    assert statuses(app) == {"deploy_pipeline": "SELECTED"} and app.banner.saved is None
