@@ -1,37 +1,51 @@
 # Two commands for newcomers: `make run` and `make test`. Both create .venv and install into it.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench banks clean
+.PHONY: run test bench banks chromium clean
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; sys.exit("pillarkit needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	@$(PYTHON) -c 'import sys; sys.exit("pillarkit needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# A stamp per extra, so editing pyproject.toml reinstalls and nothing else does.
-$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[$*]'
+# One stamp per install, so editing pyproject.toml reinstalls and nothing else does.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-# Until the review app lands, a short tour of the command on a fresh review in reviews/.
-run: $(VENV)/.installed-test
-	@$(BIN)/pillarkit lens list
-	@echo
-	@$(BIN)/pillarkit new --lens wellarchitected --workload "Demo workload" -o reviews/demo.json --force
-	@$(BIN)/pillarkit score reviews/demo.json
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
 
-test: $(VENV)/.installed-test
+# The browser tests, the PDF handout and `make bench` drive Debian's Chromium (Playwright's
+# own browser download cannot work here).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium (for the browser tests and PDF export)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Serves notebooks/review.ipynb with Voila on http://localhost:8866; Ctrl-C stops it.
+run: $(VENV)/.installed
+	$(BIN)/pillarkit serve
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python frameworks/build.py --check
+	$(BIN)/python frameworks/fieldstats_build.py --check
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test chromium
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_handout.py
+	$(BIN)/python benchmarks/bench_browser.py
 
-# Rebuild the bundled lenses after editing frameworks/source.
+# Rebuild the bundled lenses and field statistics after editing frameworks/source.
 banks: $(BIN)/python
 	$(BIN)/python frameworks/build.py
+	$(BIN)/python frameworks/fieldstats_build.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("review", metavar="REVIEW")
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="the format is taken from the suffix: .html, .pdf, .csv, .xlsx or .json")
     export.set_defaults(run=cmd_export)
+
+    serve = commands.add_parser("serve", help="serve the review app with Voila on http://localhost:8866 (Ctrl-C stops it)")
+    serve.add_argument("review", nargs="?", metavar="REVIEW_FILE", help="a review file to open (default: a new review)")
+    serve.add_argument("--port", type=int, default=8866, help="the port to serve on (default: 8866)")
+    serve.add_argument("--open", action="store_true", help="open the app in the default browser")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 
@@ -208,6 +214,12 @@ def cmd_export(args) -> int:
     handout.export(review, args.output)
     print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(args.review, args.port, args.open)
 
 
 # --- output helpers -------------------------------------------------------------------

@@ -58,3 +58,7 @@ class NoteTooLongError(ReviewError):
 
 class ExportError(PillarkitError):
     """An export that cannot be made as asked (for example a lens that breaks WA Tool limits)."""
+
+
+class ServeError(PillarkitError):
+    """The app cannot be served as asked (port taken, no checkout)."""

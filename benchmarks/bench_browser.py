@@ -1,0 +1,117 @@
+"""The app in a real Chromium against Voila, as ratios to a bare notebook served the same way.
+
+DESIGN.md section 7: both pages are served by one Voila with the project's voila.json in the
+same run, because these machines are noisy; a figure alone means little, the ratio is the goal.
+Prints figures; asserts nothing. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from kit.voila_testing import BARE_NOTEBOOK, chromium, kernel_pids, review_notebook, rss_mb, serve_folder, wait_for_kernels
+
+LOADS = 7  # page loads of each notebook, alternating
+TICKS = 40  # ticks on each page
+PAUSE = 0.35  # seconds between ticks: a person does not tick faster
+
+APP_READY = ".pk-choice-1 input[type=checkbox]"
+BARE_READY = ".bare-box input[type=checkbox]"
+
+# Resolves with the milliseconds from the click to the change it waits for.
+TIMED_CLICK = """
+([clickSelector, watchSelector, attribute]) => new Promise((resolve) => {
+  const target = document.querySelector(watchSelector);
+  const before = attribute ? target.getAttribute(attribute) : target.textContent;
+  const observer = new MutationObserver(() => {
+    const now = attribute ? target.getAttribute(attribute) : target.textContent;
+    if (now !== before) { observer.disconnect(); resolve(performance.now() - start); }
+  });
+  observer.observe(target, {attributes: true, childList: true, characterData: true, subtree: true});
+  const start = performance.now();
+  document.querySelector(clickSelector).click();
+})
+"""
+
+
+def load_time(browser, url: str, ready: str) -> float:
+    page = browser.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector(ready, state="visible", timeout=120_000)
+        page.locator(ready).first.wait_for(state="visible")
+        return time.perf_counter() - start
+    finally:
+        page.close(run_before_unload=True)
+
+
+def tick_times(browser, url: str, ready: str, click: str, watch: str, attribute: str | None) -> list[float]:
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_selector(ready, state="visible", timeout=120_000)
+        page.wait_for_timeout(1500)  # let the first chart arrive
+        samples = []
+        for _ in range(TICKS):
+            samples.append(page.evaluate(TIMED_CLICK, [click, watch, attribute]))
+            page.wait_for_timeout(PAUSE * 1000)
+        return samples
+    finally:
+        page.close(run_before_unload=True)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def main() -> int:
+    notebooks = {"review.ipynb": review_notebook(), "bare.ipynb": BARE_NOTEBOOK}
+    with serve_folder(notebooks) as served, chromium() as chrome:
+        # One context for every page: closing a page's own context would drop the beacon
+        # that asks Voila to shut its kernel down.
+        browser = chrome.new_context()
+        pool = len(notebooks)
+        app_url, bare_url = served.page_url("review.ipynb"), served.page_url("bare.ipynb")
+        app_loads, bare_loads = [], []
+        for _ in range(LOADS):
+            bare_loads.append(load_time(browser, bare_url, BARE_READY))
+            wait_for_kernels(served.process.pid, pool)
+            app_loads.append(load_time(browser, app_url, APP_READY))
+            wait_for_kernels(served.process.pid, pool)
+        bare_ticks = tick_times(browser, bare_url, BARE_READY, BARE_READY, ".bare-label", None)
+        wait_for_kernels(served.process.pid, pool)
+        page = browser.new_page()
+        page.goto(app_url)
+        page.wait_for_selector(APP_READY, state="visible", timeout=120_000)
+        page.wait_for_timeout(1500)
+        app_ticks = []
+        for _ in range(TICKS):
+            app_ticks.append(page.evaluate(TIMED_CLICK, [APP_READY, ".pk-risk-chart", "src"]))
+            page.wait_for_timeout(PAUSE * 1000)
+        kernels = kernel_pids(served.process.pid)
+        rss = max(rss_mb(pid) for pid in kernels)
+        page.close(run_before_unload=True)
+
+    bare_load, app_load = statistics.median(bare_loads), statistics.median(app_loads)
+    bare_median = statistics.median(bare_ticks)
+    app_median, app_p95 = statistics.median(app_ticks), p95(app_ticks)
+    rows = [
+        ("first usable question", f"{app_load * 1000:.0f} ms", f"bare {bare_load * 1000:.0f} ms", app_load / bare_load, 1.10),
+        ("tick to redrawn chart, median", f"{app_median:.1f} ms", f"bare tick to label {bare_median:.1f} ms", app_median / bare_median, 1.25),
+        ("tick to redrawn chart, p95", f"{app_p95:.1f} ms", f"bare median {bare_median:.1f} ms", app_p95 / bare_median, 2.0),
+    ]
+    print(f"app in Chromium against Voila: {LOADS} loads, {TICKS} ticks each")
+    for name, app, bare, ratio, goal in rows:
+        verdict = "meets" if ratio <= goal else "MISSES"
+        print(f"  {name:<31} {app:>9}   {bare:<28} ratio {ratio:5.2f}  goal <= {goal:.2f}  {verdict}")
+    verdict = "meets" if rss <= 150 else "MISSES"
+    print(f"  {'app kernel memory (RSS)':<31} {rss:>6.0f} MB   {'':<28} goal <= 150 MB        {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
