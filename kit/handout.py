@@ -931,25 +931,7 @@ def export(review: Review, path: str | os.PathLike) -> Path:
     PDF without Chromium (with how to install it). Returns the path written.
     """
     FORMATS[format_of(path)](review, path)
-    _shareable(Path(path))
     return Path(path)
-
-
-def _shareable(path: Path) -> None:
-    """Give an export the permissions a new file gets (the umask), not the private ones of a temporary file.
-
-    Atomic writes go through ``mkstemp``, which makes the file readable by its owner only; a
-    handout is meant to be passed on.
-    """
-    try:
-        status = Path("/proc/self/status").read_text()
-        umask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
-    except (OSError, StopIteration, ValueError, IndexError):
-        umask = 0o022
-    try:
-        path.chmod(0o666 & ~umask)
-    except OSError:
-        pass
 
 
 __all__ = [

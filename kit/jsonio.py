@@ -86,6 +86,15 @@ def dumps(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | os.PathLike, text: str | bytes, newline: str | None = None) -> None:
     """Replace ``path`` with ``text`` so that a crash leaves the old file or the new one, never a torn one.
 
@@ -96,6 +105,9 @@ def write_atomic(path: str | os.PathLike, text: str | bytes, newline: str | None
     folder.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private to its owner; the file keeps the mode it had, or gets
+        # the one any new file gets (a review or a handout is meant to be shared).
+        os.chmod(temp, _mode_for(target))
         binary = isinstance(text, bytes)
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             handle.write(text)

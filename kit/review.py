@@ -380,9 +380,10 @@ class Review:
                 raise ReviewError.at(source, json_path(["answers", alias]), f"answers for lens {alias!r}, which the review does not apply")
             review.answers[alias] = {qid: Answer.from_api(a, source, ["answers", alias, qid]) for qid, a in answers.items()}
         review.pillar_priorities = list(data.get("pillar_priorities", []))
-        review.milestones = [Milestone(m["name"], m["date"], m["answers"]) for m in data.get("milestones", [])]
+        # Copies, so the review never shares mutable state with the caller's data.
+        review.milestones = [Milestone(m["name"], m["date"], copy.deepcopy(m["answers"])) for m in data.get("milestones", [])]
         review.parking_lot = [ParkedItem(**item) for item in data.get("parking_lot", [])]
-        review.extensions = data.get("extensions", {})
+        review.extensions = copy.deepcopy(data.get("extensions", {}))
         return review
 
 

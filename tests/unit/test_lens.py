@@ -236,3 +236,20 @@ def test_loading_a_bundled_lens_does_not_import_jsonschema():
 
     probe = "import sys, kit.lens as l; l.bundled('wellarchitected'); print('jsonschema' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "where, extension, message",
+    [
+        ([], {"edition": 2025}, "pillarkit.edition: must be a string"),
+        (["pillars", 0, "questions", 0, "choices", 0], {"level": ["HIGH"]}, "pillarkit.level: must be a string"),
+        (["pillars", 0, "questions", 0, "choices", 0], {"risk": "SEVERE"}, "pillarkit.risk: 'SEVERE' is not one of HIGH, MEDIUM, LOW"),
+    ],
+)
+def test_our_extension_fields_are_typed(where, extension, message, write_lens, lens_document):
+    document = lens_document()
+    node = document
+    for key in where:
+        node = node[key]
+    node["pillarkit"] = extension
+    assert any(message in line for line in _errors(document, write_lens))

@@ -270,3 +270,27 @@ def test_parked_topics_can_be_ticked_off(review):
     assert review.parking_lot[0].done
     with pytest.raises(ReviewError, match=r"parking_lot\[3\]"):
         review.set_parked_done(3)
+
+
+def test_saved_files_get_the_usual_permissions_and_keep_their_own(review, tmp_path):
+    path = tmp_path / "r.json"
+    previous = os.umask(0o022)
+    try:
+        review.save(path)
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+    path.chmod(0o640)
+    review.save(path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_review_read_from_data_shares_nothing_mutable_with_it(review):
+    review.extensions["horizons"] = {"wellarchitected/priorities": 12}
+    review.save_milestone("Before")
+    data = review.to_dict()
+    again = Review.from_dict(data)
+    again.extensions["horizons"]["wellarchitected/priorities"] = 36
+    again.milestones[0].answers["wellarchitected"] = {"x": {}}
+    assert data["extensions"]["horizons"]["wellarchitected/priorities"] == 12
+    assert data["milestones"][0]["answers"] == {"wellarchitected": {}}
