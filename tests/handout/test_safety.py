@@ -22,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kit import exports, handout
+from kit.errors import LensError
 from kit import lens as lenses
 from kit.review import Review
 from kit.rules import UNSELECTED
@@ -202,15 +203,14 @@ def test_a_choice_note_on_an_unselected_practice_is_shown_once(review):
     assert handout.to_html(review, NOW).count("unique note 42") == 1
 
 
-def test_a_custom_lens_with_odd_extension_values_still_exports():
-    """pillarkit's extension fields are free-form in a custom lens; the handout copes with any JSON value there."""
+def test_a_custom_lens_with_odd_extension_values_never_reaches_the_handout():
+    """pillarkit's extension fields are typed: a lens carrying odd values there is refused, field by field."""
     document = json.loads(LENS_FILE.read_text())
     document["pillarkit"] = {"edition": 2025, "url": ["not", "a", "url"]}
     choice = document["pillars"][0]["questions"][0]["choices"][2]
     choice["pillarkit"] = {"code": 7, "level": ["HIGH"]}
-    review = Review([lenses.from_document(document, "odd.json", ALIAS)])
-    review.set_choice(ALIAS, "deploy", "deploy_pipeline")
-    soup = BeautifulSoup(handout.to_html(review, NOW), "html5lib")
-    assert "Handout test lens, edition of 2025" in soup.select_one("section.pk-cover").get_text(" ")
-    assert "['HIGH']" in soup.select_one('article[data-question="deploy"] .pk-missing').get_text(" ")
-    assert exports.to_csv(review) and exports.to_xlsx(review) and exports.to_json(review)
+    with pytest.raises(LensError) as caught:
+        lenses.from_document(document, "odd.json", ALIAS)
+    lines = caught.value.lines()
+    for field in ("pillarkit.edition", "pillarkit.url", "choices[2].pillarkit.code", "choices[2].pillarkit.level"):
+        assert any(field in line and "must be a string" in line for line in lines), field
