@@ -247,9 +247,13 @@ def to_csv(review: Review, result: ReviewScore | None = None) -> str:
     return buffer.getvalue()
 
 
+def csv_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
+    """The CSV file as written: UTF-8 with a byte order mark, so that Excel reads it as UTF-8 rather than the local code page."""
+    return ("\ufeff" + to_csv(review, result)).encode("utf-8")
+
+
 def write_csv(review: Review, path: str | os.PathLike) -> None:
-    # A byte order mark, so that Excel reads the file as UTF-8 rather than the local code page.
-    write_atomic(path, "\ufeff" + to_csv(review), newline="")
+    write_atomic(path, csv_bytes(review))
 
 
 # --- XLSX -----------------------------------------------------------------------------
@@ -444,8 +448,13 @@ def to_json(review: Review, result: ReviewScore | None = None) -> dict:
     }
 
 
+def json_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
+    """The JSON file as written: :func:`to_json` as indented UTF-8."""
+    return dumps(to_json(review, result)).encode("utf-8")
+
+
 def write_json(review: Review, path: str | os.PathLike) -> None:
-    write_atomic(path, dumps(to_json(review)))
+    write_atomic(path, json_bytes(review))
 
 
 __all__ = [
@@ -456,6 +465,8 @@ __all__ = [
     "RISK_WORDS",
     "REASON_WORDS",
     "answer_rows",
+    "csv_bytes",
+    "json_bytes",
     "plan_rows",
     "parking_rows",
     "safe_cell",

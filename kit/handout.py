@@ -6,8 +6,9 @@ widget notebook, whose widgets would load from a CDN and render blank offline.
 :func:`to_html` converts it with nbconvert's ``HTMLExporter`` (no input cells) and our
 template (:mod:`kit.handout_style`), which drops every script and remote reference and
 inlines our own screen and print styles. :func:`export` picks the format from the file's
-suffix; the command line (``pillarkit export``) and the app's "Export handout" button both
-call it.
+suffix and writes it (the command line, ``pillarkit export``); :func:`to_bytes` makes the same
+file in memory (the app's "Export" download, in the Review file page). Both go through the
+same functions: :func:`to_html`, :mod:`kit.pdf` and :mod:`kit.exports`.
 
 The handout holds, in order: a cover; an executive summary (HIGH and MEDIUM counts in total
 and per pillar, the risk chart, the top risks); a section per pillar (each question's risk,
@@ -905,7 +906,7 @@ def _tabular(name: str) -> Callable[[Review, str | os.PathLike], None]:
     return write
 
 
-#: Writers by file suffix. A new format is a writer and one line here.
+#: Writers by file suffix. A new format is a writer and one line here, plus its line in :data:`RENDERERS` and :data:`MEDIA_TYPES`.
 FORMATS: dict[str, Callable[[Review, str | os.PathLike], None]] = {
     ".html": write_html,
     ".pdf": write_pdf,
@@ -913,6 +914,58 @@ FORMATS: dict[str, Callable[[Review, str | os.PathLike], None]] = {
     ".xlsx": _tabular("write_xlsx"),
     ".json": _tabular("write_json"),
 }
+
+
+def html_bytes(review: Review) -> bytes:
+    """The handout's HTML file, as bytes."""
+    return to_html(review).encode("utf-8")
+
+
+def pdf_bytes(review: Review) -> bytes:
+    """The handout printed to PDF by Chromium, as bytes; :class:`ExportError` without Chromium."""
+    from .pdf import print_pdf
+
+    return print_pdf(to_html(review))
+
+
+def _tabular_bytes(name: str) -> Callable[[Review], bytes]:
+    def render(review: Review) -> bytes:
+        from . import exports
+
+        return getattr(exports, name)(review)
+
+    return render
+
+
+#: The same files as bytes, made in memory (the app's downloads): what each writer in :data:`FORMATS` writes.
+RENDERERS: dict[str, Callable[[Review], bytes]] = {
+    ".html": html_bytes,
+    ".pdf": pdf_bytes,
+    ".csv": _tabular_bytes("csv_bytes"),
+    ".xlsx": _tabular_bytes("to_xlsx"),
+    ".json": _tabular_bytes("json_bytes"),
+}
+
+#: The media type of each format, for a download link.
+MEDIA_TYPES: dict[str, str] = {
+    ".html": "text/html;charset=utf-8",
+    ".pdf": "application/pdf",
+    ".csv": "text/csv;charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".json": "application/json;charset=utf-8",
+}
+
+
+def to_bytes(review: Review, suffix: str) -> bytes:
+    """The file :func:`export` writes for ``suffix`` (``".html"``, ``".pdf"``, ``".csv"``, ``".xlsx"``, ``".json"``), made in memory.
+
+    The app offers it as a download. Raises :class:`ExportError` for an unknown suffix, or for a
+    PDF without Chromium (with how to install it).
+    """
+    key = str(suffix).lower()
+    if key not in RENDERERS:
+        raise ExportError.at("export", "", f"no export format {suffix!r}; use one of {', '.join(RENDERERS)}")
+    return RENDERERS[key](review)
 
 
 def format_of(path: str | os.PathLike) -> str:
@@ -937,6 +990,8 @@ def export(review: Review, path: str | os.PathLike) -> Path:
 __all__ = [
     "FORMATS",
     "Html",
+    "MEDIA_TYPES",
+    "RENDERERS",
     "build_notebook",
     "esc",
     "export",
@@ -945,5 +1000,6 @@ __all__ = [
     "notebook_to_html",
     "remote_references",
     "safe_url",
+    "to_bytes",
     "to_html",
 ]

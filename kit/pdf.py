@@ -8,7 +8,7 @@ leaves nothing behind.
 
 Which Chromium: :data:`CHROMIUM` if set (a module-level setting for tests and embedding), else
 the environment variable ``PILLARKIT_CHROMIUM``, else the first of :data:`CANDIDATES` on the
-``PATH``. Without one, :func:`html_to_pdf` raises :class:`ExportError` saying how to install it.
+``PATH``. Without one, :func:`print_pdf` and :func:`html_to_pdf` raise :class:`ExportError` saying how to install it.
 """
 
 from __future__ import annotations
@@ -69,8 +69,11 @@ def command(chromium: str, page: Path, output: Path, profile: Path) -> list[str]
     return [chromium, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={output}", page.resolve().as_uri()]
 
 
-def html_to_pdf(html: str, path: str | os.PathLike, timeout: float | None = None) -> None:
-    """Print an HTML document to a PDF file at ``path`` (written atomically)."""
+def print_pdf(html: str, timeout: float | None = None, source: str = "pdf") -> bytes:
+    """Print an HTML document to PDF and return the file's bytes (nothing is written but temporary files).
+
+    ``source`` names the output in errors (the file being written, or ``"pdf"`` for a download).
+    """
     chromium = find_chromium()
     with tempfile.TemporaryDirectory(prefix="pillarkit-pdf-") as folder:
         work = Path(folder)
@@ -85,14 +88,19 @@ def html_to_pdf(html: str, path: str | os.PathLike, timeout: float | None = None
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired:
-            raise ExportError.at(str(path), "", f"Chromium did not finish printing within {timeout or TIMEOUT:.0f} seconds") from None
+            raise ExportError.at(source, "", f"Chromium did not finish printing within {timeout or TIMEOUT:.0f} seconds") from None
         except OSError as exc:
-            raise ExportError.at(str(path), "", f"cannot run Chromium ({chromium}): {exc.strerror or exc}") from None
+            raise ExportError.at(source, "", f"cannot run Chromium ({chromium}): {exc.strerror or exc}") from None
         data = output.read_bytes() if output.is_file() else b""
         if done.returncode != 0 or not data.startswith(b"%PDF"):
             detail = _last_line(done.stderr) or f"exit status {done.returncode}"
-            raise ExportError.at(str(path), "", f"Chromium could not print the PDF: {detail}")
-        write_atomic(path, data)
+            raise ExportError.at(source, "", f"Chromium could not print the PDF: {detail}")
+        return data
+
+
+def html_to_pdf(html: str, path: str | os.PathLike, timeout: float | None = None) -> None:
+    """Print an HTML document to a PDF file at ``path`` (written atomically)."""
+    write_atomic(path, print_pdf(html, timeout, source=str(path)))
 
 
 def _last_line(text: str) -> str:
@@ -100,4 +108,4 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else ""
 
 
-__all__ = ["CANDIDATES", "CHROMIUM", "ENV_VAR", "FLAGS", "find_chromium", "html_to_pdf"]
+__all__ = ["CANDIDATES", "CHROMIUM", "ENV_VAR", "FLAGS", "find_chromium", "html_to_pdf", "print_pdf"]

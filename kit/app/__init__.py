@@ -2,7 +2,8 @@
 
 Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and saves the
 review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
-``workload_panel``, ``files_panel`` (resume, upload, milestones), ``toolbar``, ``storage``
+``workload_panel``, ``files_panel`` (resume, upload, milestones), ``export_panel`` (the
+handout, spreadsheets and data as downloads, made by ``kit.handout``), ``toolbar``, ``storage``
 (file names, autosave, download and upload), ``messages`` (message line and log file),
 ``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
 (widget helpers, escaping) and ``style`` (the stylesheet).
@@ -56,6 +57,7 @@ Question page
   pk-question-header      pillar line and badge
   pk-question-pillar      "<pillar> · question n of N"
   pk-risk-badge           the question's risk (span.pk-badge with data-risk="HIGH|MEDIUM|NONE|NOT_APPLICABLE|UNANSWERED")
+  pk-horizon              ToggleButtons: roadmap horizon, 3, 12 or 36 months (shown only for a HIGH or MEDIUM question)
   pk-question-title       code and title (h2)
   pk-question-description our description and the question's official link
   pk-question-fieldstat   field statistics sentences (hidden when there is none)
@@ -131,6 +133,11 @@ Side column
   pk-files                the review file page (built on first open)
   pk-binder-note          how saving works, and "download to keep your work" on Binder
   pk-current-file         the file being saved to
+  pk-export               the export section
+  pk-export-row           box of the format picker and the button
+  pk-export-format        Dropdown: Handout (HTML), Handout (PDF), Spreadsheet (XLSX), Spreadsheet (CSV), Data (JSON)
+  pk-export-prepare       Button: prepare the download
+  pk-export-status        "Preparing the file…", then the download anchor (a.pk-export-link, data URI) and what it holds
   pk-resume-recent-text   the most recent other review
   pk-resume-recent        Button: resume it
   pk-resume-row           box of the picker and its buttons

@@ -254,6 +254,7 @@ class ReviewApp:
             self._show(*self._start_position())
             self._rescore(draw=self.risk_panel.chart is not None)
         if self._files_panel is not None:
+            self._files_panel.export.clear()  # a link prepared for the review shown before
             self._files_panel.refresh()
         self._show_download()
 

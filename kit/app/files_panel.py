@@ -1,4 +1,4 @@
-"""The review file: where it is saved, resuming a saved review, uploading one, milestones.
+"""The review file: where it is saved, exporting it, resuming a saved review, uploading one, milestones.
 
 Also the banner that offers to continue the most recent review when the app opens; it sits
 above the first question and never blocks it.
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from .export_panel import ExportPanel
 from .storage import SavedReview, uploads
 from .ui import button, classed, esc, html, show
 
@@ -76,6 +77,7 @@ class FilesPanel:
         )
         self.milestone_save = button("Save milestone", "pk-milestone-save", icon="flag")
         self.milestones = html("", "pk-milestones")
+        self.export = ExportPanel(app)
 
         events.click(self.resume_recent, self._on_resume_recent, "resuming the most recent review")
         events.click(self.open, self._on_open, "opening a saved review")
@@ -90,6 +92,7 @@ class FilesPanel:
                     html("<h3>Review file</h3>", "pk-side-heading"),
                     self.note,
                     self.current,
+                    self.export.widget,
                     html("<h4>Resume</h4>", "pk-side-heading"),
                     self.recent,
                     self.resume_recent,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from .. import fieldstats
+from .. import fieldstats, roadmap
 from ..errors import NoteTooLongError
 from ..lens import Choice, Lens, Question
 from ..review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer
@@ -44,6 +44,10 @@ BADGE_TEXT = {
     UNANSWERED: "Unanswered",
 }
 LEVEL_TEXT = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
+#: The roadmap selector's buttons: (label, months), one per kit.roadmap horizon.
+HORIZON_OPTIONS = [(f"{months} months", months) for months in roadmap.HORIZONS]
+#: The risks that put a question on the roadmap (the others hide the selector).
+ON_ROADMAP = (HIGH, MEDIUM)
 
 
 def badge_html(risk: str) -> str:
@@ -210,6 +214,16 @@ class QuestionView:
 
         self.pillar = html("", "pk-question-pillar")
         self.badge = html(badge_html(UNANSWERED), "pk-risk-badge")
+        self.horizon = classed(
+            w.ToggleButtons(
+                options=HORIZON_OPTIONS,
+                value=roadmap.HORIZONS[0],
+                description="Roadmap",
+                tooltips=[f"Plan the improvements within {months} months" for months in roadmap.HORIZONS],
+                style={"button_width": "auto", "description_width": "auto"},
+            ),
+            "pk-horizon",
+        )
         self.title = html("", "pk-question-title")
         self.description = html("", "pk-question-description")
         self.fieldstat = html("", "pk-question-fieldstat")
@@ -226,13 +240,16 @@ class QuestionView:
         self.notes_count = html("", "pk-notes-count")
         show(self.na_reason, False)
         show(self.reveal, False)
+        show(self.horizon, False)
 
+        events.observe(self.horizon, self._on_horizon, "moving the question on the roadmap")
         events.observe(self.na, self._on_na, "marking the question as not applicable")
         events.observe(self.na_reason, self._on_na_reason, "choosing why the question does not apply")
         events.observe(self.notes, self._on_notes, "writing notes")
         events.click(self.reveal, self.show_choices, "revealing the choices")
 
-        header = classed(w.HBox([self.pillar, self.badge]), "pk-question-header")
+        status = w.HBox([self.horizon, self.badge], layout=w.Layout(align_items="center"))
+        header = classed(w.HBox([self.pillar, status]), "pk-question-header")
         self.widget = classed(
             w.VBox(
                 [
@@ -310,7 +327,7 @@ class QuestionView:
             self.choices.children = children
 
     def refresh_answer(self, answer: Answer, risk: str) -> None:
-        """After a change: checkboxes, tags, not applicable and the badge follow the model."""
+        """After a change: checkboxes, tags, not applicable, the badge and the roadmap horizon follow the model."""
         self.risk = risk
         badge = badge_html(risk)
         if self.badge.value != badge:
@@ -323,6 +340,17 @@ class QuestionView:
                 self.na_reason.value = (answer.reason or "") if not answer.is_applicable else ""
             show(self.na_reason, not answer.is_applicable)
             set_class(self.choices, "pk-dimmed", not answer.is_applicable)
+        self._show_horizon(risk)
+
+    def _show_horizon(self, risk: str) -> None:
+        """The roadmap selector: shown for a HIGH or MEDIUM question, on its horizon (moved, or the risk's default)."""
+        on_roadmap = risk in ON_ROADMAP
+        if on_roadmap:
+            months = roadmap.horizon(self.app.review, self.lens.alias, self.question.id, risk)
+            if self.horizon.value != months:
+                with self.app.events.quiet():  # showing it is not moving it
+                    self.horizon.value = months
+        show(self.horizon, on_roadmap)
 
     def set_hide_choices(self, hide: bool) -> None:
         """Presenter option: hide the choices of a question nobody has answered yet."""
@@ -351,6 +379,10 @@ class QuestionView:
         return True
 
     # --- callbacks ----------------------------------------------------------------
+
+    def _on_horizon(self, change: dict) -> None:
+        months = change["new"]
+        self.app.change(lambda review, alias, qid: roadmap.set_horizon(review, alias, qid, months), rescore=False)
 
     def _on_na(self, change: dict) -> None:
         applicable = not change["new"]

@@ -192,13 +192,21 @@ class Autosaver:
 # --- download and upload --------------------------------------------------------------
 
 
-def download_link(text: str, filename: str, label: str = "Download review") -> str:
-    """An ``<a download>`` with the file inside a base64 data URI (works in Voila, unlike FileLink)."""
-    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (
-        f'<a class="pk-download-link" download="{esc(filename)}" '
-        f'href="data:application/json;charset=utf-8;base64,{payload}">{esc(label)}</a>'
-    )
+def download_link(
+    content: str | bytes,
+    filename: str,
+    label: str = "Download review",
+    media_type: str = "application/json;charset=utf-8",
+    css: str = "pk-download-link",
+) -> str:
+    """An ``<a download>`` with the file inside a base64 data URI (works in Voila, unlike FileLink).
+
+    ``content`` is text (written as UTF-8) or the file's bytes. Every attribute and the label
+    are escaped; ``filename`` should still be one the app made (a slug), never typed text.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    payload = base64.b64encode(data).decode("ascii")
+    return f'<a class="{esc(css)}" download="{esc(filename)}" href="data:{esc(media_type)};base64,{payload}">{esc(label)}</a>'
 
 
 @dataclass(frozen=True)

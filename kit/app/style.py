@@ -24,6 +24,10 @@ CSS = """
 .pk-app .pk-saved-failed { color: #a33f00; font-weight: 700; }
 .pk-app .pk-download-link { font-weight: 600; color: #0072B2; }
 .pk-app .pk-download-link::before { content: "⬇ "; }
+.pk-app .pk-export { margin: .3em 0 .5em; }
+.pk-app .pk-export-row { align-items: center; gap: var(--pk-gap); flex-wrap: wrap; }
+.pk-app .pk-export-status a.pk-export-link { font-weight: 600; color: #0072B2; word-break: break-all; }
+.pk-app .pk-export-status a.pk-export-link::before { content: "⬇ "; }
 .pk-app .pk-message { align-items: flex-start; padding: .35em .6em; margin: .3em 0; border-radius: 4px; border-left: 5px solid #0072B2; background: #e8f1f8; }
 .pk-app .pk-message.pk-message-is-error { border-left-color: #D55E00; background: #fbe9e1; }
 .pk-app .pk-message.pk-message-is-warning { border-left-color: #E69F00; background: #fdf3dd; }
@@ -45,6 +49,10 @@ CSS = """
 .pk-app .pk-agenda-hint { background: #fdf3dd; border-left: 5px solid #E69F00; padding: .3em .6em; margin: .3em 0; border-radius: 4px; }
 .pk-app .pk-question-header { justify-content: space-between; align-items: center; margin-top: .5em; }
 .pk-app .pk-question-pillar { color: #555; }
+.pk-app .pk-question-header > .widget-hbox { gap: .6em; flex-wrap: wrap; justify-content: flex-end; }
+.pk-app .pk-horizon { display: flex; align-items: center; gap: .4em; width: auto; }
+.pk-app .pk-horizon > .widget-label { color: #555; margin: 0; }
+.pk-app .pk-horizon .widget-toggle-button { font-size: .85em; padding: 0 .6em; }
 .pk-app .pk-question-title h2 { font-size: 1.45em; line-height: 1.25; }
 .pk-app .pk-code { color: #555; font-weight: 600; margin-right: .3em; }
 .pk-app .pk-question-description p { margin: .2em 0 .5em; max-width: 60em; }
