@@ -19,14 +19,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 from dataclasses import dataclass
 from typing import Callable
 
 from . import changes as milestone_changes
 from . import roadmap as roadmaps
-from .jsonio import dumps, write_atomic
+from .jsonio import dumps
 from .review import REASONS, Review
 from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 from .rules import NOT_APPLICABLE as CHOICE_NA
@@ -252,9 +251,6 @@ def csv_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
     return ("\ufeff" + to_csv(review, result)).encode("utf-8")
 
 
-def write_csv(review: Review, path: str | os.PathLike) -> None:
-    write_atomic(path, csv_bytes(review))
-
 
 # --- XLSX -----------------------------------------------------------------------------
 
@@ -380,9 +376,6 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
         sheet.column_dimensions[letter].width = 14
 
 
-def write_xlsx(review: Review, path: str | os.PathLike) -> None:
-    write_atomic(path, to_xlsx(review))
-
 
 # --- JSON -----------------------------------------------------------------------------
 
@@ -453,9 +446,6 @@ def json_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
     return dumps(to_json(review, result)).encode("utf-8")
 
 
-def write_json(review: Review, path: str | os.PathLike) -> None:
-    write_atomic(path, json_bytes(review))
-
 
 __all__ = [
     "COLUMNS",
@@ -473,7 +463,4 @@ __all__ = [
     "to_csv",
     "to_json",
     "to_xlsx",
-    "write_csv",
-    "write_json",
-    "write_xlsx",
 ]

@@ -42,6 +42,7 @@ from . import changes as milestone_changes
 from . import fieldstats
 from . import roadmap as roadmaps
 from .errors import ExportError
+from . import exports
 from .exports import REASON_WORDS, RISK_WORDS, level_words
 from .handout_style import CONTENT_SECURITY_POLICY, RISK_CLASS, TEMPLATE, TEMPLATE_NAME, stylesheet
 from .jsonio import write_atomic
@@ -884,36 +885,7 @@ def remote_references(document: str) -> list[str]:
     return finder.found
 
 
-def write_html(review: Review, path: str | os.PathLike) -> None:
-    write_atomic(path, to_html(review))
-
-
-def write_pdf(review: Review, path: str | os.PathLike) -> None:
-    from .pdf import html_to_pdf
-
-    html_to_pdf(to_html(review), path)
-
-
 # --- export: one function for the command line and the app -----------------------------------
-
-
-def _tabular(name: str) -> Callable[[Review, str | os.PathLike], None]:
-    def write(review: Review, path: str | os.PathLike) -> None:
-        from . import exports
-
-        getattr(exports, name)(review, path)
-
-    return write
-
-
-#: Writers by file suffix. A new format is a writer and one line here, plus its line in :data:`RENDERERS` and :data:`MEDIA_TYPES`.
-FORMATS: dict[str, Callable[[Review, str | os.PathLike], None]] = {
-    ".html": write_html,
-    ".pdf": write_pdf,
-    ".csv": _tabular("write_csv"),
-    ".xlsx": _tabular("write_xlsx"),
-    ".json": _tabular("write_json"),
-}
 
 
 def html_bytes(review: Review) -> bytes:
@@ -928,22 +900,21 @@ def pdf_bytes(review: Review) -> bytes:
     return print_pdf(to_html(review))
 
 
-def _tabular_bytes(name: str) -> Callable[[Review], bytes]:
+def _exports(name: str) -> Callable[[Review], bytes]:
     def render(review: Review) -> bytes:
-        from . import exports
-
         return getattr(exports, name)(review)
 
     return render
 
 
-#: The same files as bytes, made in memory (the app's downloads): what each writer in :data:`FORMATS` writes.
+#: The files by suffix, made in memory: what :func:`export` writes and the app offers for download.
+#: A new format is a renderer and one line here, plus its line in :data:`MEDIA_TYPES`.
 RENDERERS: dict[str, Callable[[Review], bytes]] = {
     ".html": html_bytes,
     ".pdf": pdf_bytes,
-    ".csv": _tabular_bytes("csv_bytes"),
-    ".xlsx": _tabular_bytes("to_xlsx"),
-    ".json": _tabular_bytes("json_bytes"),
+    ".csv": _exports("csv_bytes"),
+    ".xlsx": _exports("to_xlsx"),
+    ".json": _exports("json_bytes"),
 }
 
 #: The media type of each format, for a download link.
@@ -971,8 +942,8 @@ def to_bytes(review: Review, suffix: str) -> bytes:
 def format_of(path: str | os.PathLike) -> str:
     """The export format of a path, from its suffix; :class:`ExportError` for a suffix we do not write."""
     suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        known = ", ".join(FORMATS)
+    if suffix not in RENDERERS:
+        known = ", ".join(RENDERERS)
         raise ExportError.at(str(path), "", f"cannot tell the format from {suffix or 'a name without a suffix'!r}; use one of {known}")
     return suffix
 
@@ -983,12 +954,11 @@ def export(review: Review, path: str | os.PathLike) -> Path:
     The file is written atomically. Raises :class:`ExportError` for an unknown suffix, or for a
     PDF without Chromium (with how to install it). Returns the path written.
     """
-    FORMATS[format_of(path)](review, path)
+    write_atomic(path, RENDERERS[format_of(path)](review))
     return Path(path)
 
 
 __all__ = [
-    "FORMATS",
     "Html",
     "MEDIA_TYPES",
     "RENDERERS",

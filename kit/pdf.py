@@ -8,7 +8,7 @@ leaves nothing behind.
 
 Which Chromium: :data:`CHROMIUM` if set (a module-level setting for tests and embedding), else
 the environment variable ``PILLARKIT_CHROMIUM``, else the first of :data:`CANDIDATES` on the
-``PATH``. Without one, :func:`print_pdf` and :func:`html_to_pdf` raise :class:`ExportError` saying how to install it.
+``PATH``. Without one, :func:`print_pdf` raises :class:`ExportError` saying how to install it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import tempfile
 from pathlib import Path
 
 from .errors import ExportError
-from .jsonio import write_atomic
 
 #: A Chromium executable to use instead of looking one up (a path or a command name); ``None`` looks it up.
 CHROMIUM: str | None = None
@@ -98,14 +97,9 @@ def print_pdf(html: str, timeout: float | None = None, source: str = "pdf") -> b
         return data
 
 
-def html_to_pdf(html: str, path: str | os.PathLike, timeout: float | None = None) -> None:
-    """Print an HTML document to a PDF file at ``path`` (written atomically)."""
-    write_atomic(path, print_pdf(html, timeout, source=str(path)))
-
-
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1] if lines else ""
 
 
-__all__ = ["CANDIDATES", "CHROMIUM", "ENV_VAR", "FLAGS", "find_chromium", "html_to_pdf", "print_pdf"]
+__all__ = ["CANDIDATES", "CHROMIUM", "ENV_VAR", "FLAGS", "find_chromium", "print_pdf"]

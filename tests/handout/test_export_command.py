@@ -128,8 +128,7 @@ def test_a_chromium_that_fails_is_reported(monkeypatch, tmp_path):
     fake.chmod(0o755)
     monkeypatch.setattr(pdf, "CHROMIUM", str(fake))
     with pytest.raises(ExportError, match="Chromium could not print the PDF: cannot open display"):
-        pdf.html_to_pdf("<p>x</p>", tmp_path / "x.pdf")
-    assert not (tmp_path / "x.pdf").exists()
+        pdf.print_pdf("<p>x</p>")
 
 
 def test_the_print_command_is_headless_and_offline(tmp_path):

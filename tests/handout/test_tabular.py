@@ -8,7 +8,7 @@ import json
 
 import openpyxl
 
-from kit import exports, roadmap
+from kit import exports, handout, roadmap
 from kit.review import Review
 from kit.scoring import score
 from tests.handout.reviews import ALIAS, golden
@@ -53,7 +53,7 @@ def test_csv_rows_carry_selection_not_applicable_reasons_risks_notes_and_improve
 
 def test_csv_file_is_utf8_with_a_byte_order_mark_and_crlf_rows(review, tmp_path):
     review.workload.name = "Caf\u00e9 \u2013 checkout"
-    exports.write_csv(review, tmp_path / "r.csv")
+    handout.export(review, tmp_path / "r.csv")
     raw = (tmp_path / "r.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfLens,Pillar,")
     assert raw.count(b"\r\n") == 18  # header and 17 rows; line ends inside notes stay inside their quoted cell
@@ -93,7 +93,7 @@ def test_xlsx_summary_sheet_has_the_workload_counts_roadmap_and_changes(review):
 
 def test_json_export_is_the_review_with_its_risks(review, tmp_path):
     roadmap.set_horizon(review, ALIAS, "deploy", 3)
-    exports.write_json(review, tmp_path / "r.json")
+    handout.export(review, tmp_path / "r.json")
     data = json.loads((tmp_path / "r.json").read_text())
     assert list(data) == ["format", "version", "exported", "pillarkit", "review", "score", "improvement_plan", "roadmap", "milestone_changes"]
     assert (data["format"], data["version"]) == ("pillarkit-review-export", 1)
