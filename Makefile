@@ -12,12 +12,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # One stamp per install, so editing pyproject.toml reinstalls and nothing else does.
+# An editable install skips pyproject's data-files, so the server extension is enabled by hand.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/jupyter server extension enable --sys-prefix kit.jupyter_extension >/dev/null 2>&1
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/jupyter server extension enable --sys-prefix kit.jupyter_extension >/dev/null 2>&1
 	touch $@
 
 # The browser tests, the PDF handout and `make bench` drive Debian's Chromium (Playwright's

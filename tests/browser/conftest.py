@@ -1,0 +1,67 @@
+"""Fixtures for the browser tests: Debian's Chromium, the app served by Voila, one browser context per test.
+
+* ``chrome`` (session): Chromium driven by Playwright. Without /usr/bin/chromium or Playwright
+  the tests are skipped, except under CI (``CI`` set), where that is a failure: ``make test``
+  installs both, and a silent skip would hide a broken install.
+* ``voila`` (module): Voila serving a copy of ``notebooks/review.ipynb`` with the project's
+  ``voila.json`` (one preheated kernel); reviews are autosaved to ``voila.reviews``.
+* ``target`` (module): where the app is; the Binder rehearsal overrides it with its own server.
+* ``browser_session`` (test): one context on the target. It routes Voila's Font Awesome
+  request to an empty stylesheet (no internet here), aborts and records any other request
+  off this machine, and collects each page's console errors. At the end every page is closed
+  with ``run_before_unload=True``, and the test fails unless the pages' kernels stopped and
+  the server is back to exactly its pool: no kernel is left running.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.voila_testing import chromium, review_notebook, serve_folder
+from tests.browser.harness import BrowserSession, Target, require_browser
+
+#: Kernels Voila keeps ready with no page open (voila.json: preheat_kernel, default_pool_size).
+VOILA_POOL = 1
+#: Generous: a kernel on a busy CI machine may take seconds to answer; this bounds waits, it measures nothing.
+EXPECT_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(scope="session")
+def chrome():
+    require_browser()
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def voila_scratch(tmp_path_factory):
+    """Voila's own Jupyter settings folders and its log (the test's Voila never reads a developer's)."""
+    return tmp_path_factory.mktemp("voila")
+
+
+@pytest.fixture(scope="module")
+def voila(voila_scratch):
+    """Voila on a free port serving the review notebook from a fresh folder."""
+    env = {"JUPYTER_CONFIG_DIR": str(voila_scratch / "config"), "JUPYTER_DATA_DIR": str(voila_scratch / "data")}
+    with serve_folder({"review.ipynb": review_notebook()}, env=env, log=voila_scratch / "voila.log") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def target(voila, voila_scratch) -> Target:
+    return Target(voila.page_url("review.ipynb"), voila.reviews, voila.process.pid, VOILA_POOL, "voila", log=voila_scratch / "voila.log")
+
+
+@pytest.fixture
+def browser_session(chrome, target):
+    """One browser context for one test; the reviews folder starts empty."""
+    for stale in target.reviews.glob("*.json") if target.reviews.is_dir() else ():
+        stale.unlink()
+    session = BrowserSession(chrome, target)
+    try:
+        yield session
+    finally:
+        session.close()
