@@ -12,15 +12,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # One stamp per install, so editing pyproject.toml reinstalls and nothing else does.
-# An editable install skips pyproject's data-files, so the server extension is enabled by hand.
+# An editable install skips pyproject's data-files, so the server extension's config is copied by hand.
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/jupyter server extension enable --sys-prefix kit.jupyter_extension >/dev/null 2>&1
+	mkdir -p $(SERVER_CONFIG) && cp jupyter-config/jupyter_server_config.d/pillarkit.json $(SERVER_CONFIG)/
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/jupyter server extension enable --sys-prefix kit.jupyter_extension >/dev/null 2>&1
+	mkdir -p $(SERVER_CONFIG) && cp jupyter-config/jupyter_server_config.d/pillarkit.json $(SERVER_CONFIG)/
 	touch $@
 
 # The browser tests, the PDF handout and `make bench` drive Debian's Chromium (Playwright's
