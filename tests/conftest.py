@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,35 @@ def write_lens(tmp_path):
 def lens_document():
     """Factory for small valid lens documents (see ``_lens_document``)."""
     return _lens_document
+
+
+def require_browser() -> None:
+    """Skip without Chromium or Playwright; but fail under CI, where ``make test`` installed both."""
+    from kit.voila_testing import CHROMIUM
+
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "needs Playwright for Python (pip install playwright)"
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"{missing} (CI is set: make test installs it, so a skip would hide a broken install)", pytrace=False)
+    if missing:
+        pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def chrome():
+    """Debian's Chromium through Playwright, one for the whole run: Playwright's sync API allows
+    only one instance at a time, so the app's and the handout's browser tests share it."""
+    require_browser()
+    from playwright.sync_api import expect
+
+    from kit.voila_testing import chromium
+
+    expect.set_options(timeout=20_000)  # bounds waits on a busy machine; it measures nothing
+    with chromium() as browser:
+        yield browser

@@ -1,8 +1,7 @@
 """Fixtures for the browser tests: Debian's Chromium, the app served by Voila, one browser context per test.
 
-* ``chrome`` (session): Chromium driven by Playwright. Without /usr/bin/chromium or Playwright
-  the tests are skipped, except under CI (``CI`` set), where that is a failure: ``make test``
-  installs both, and a silent skip would hide a broken install.
+* ``chrome`` (session, tests/conftest.py): Chromium driven by Playwright; skipped without it,
+  except under CI, where that is a failure.
 * ``voila`` (module): Voila serving a copy of ``notebooks/review.ipynb`` with the project's
   ``voila.json`` (one preheated kernel); reviews are autosaved to ``voila.reviews``.
 * ``target`` (module): where the app is; the Binder rehearsal overrides it with its own server.
@@ -17,23 +16,11 @@ from __future__ import annotations
 
 import pytest
 
-from kit.voila_testing import chromium, review_notebook, serve_folder
-from tests.browser.harness import BrowserSession, Target, require_browser
+from kit.voila_testing import review_notebook, serve_folder
+from tests.browser.harness import BrowserSession, Target
 
 #: Kernels Voila keeps ready with no page open (voila.json: preheat_kernel, default_pool_size).
 VOILA_POOL = 1
-#: Generous: a kernel on a busy CI machine may take seconds to answer; this bounds waits, it measures nothing.
-EXPECT_TIMEOUT_MS = 20_000
-
-
-@pytest.fixture(scope="session")
-def chrome():
-    require_browser()
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kit.voila_testing import CHROMIUM, kernel_pids, wait_for_kernels
+from kit.voila_testing import kernel_pids, wait_for_kernels
 
 #: The app is usable once the first practice's checkbox is on screen.
 READY = ".pk-choice-1 input[type=checkbox]"
@@ -39,15 +39,6 @@ def unavailable(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: make test installs it, so a skip would hide a broken install)", pytrace=False)
     pytest.skip(reason)
-
-
-def require_browser() -> None:
-    if not Path(CHROMIUM).exists():
-        unavailable(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        unavailable("needs Playwright for Python (pip install playwright)")
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,15 @@ import pytest
 from kit import handout
 from tests.handout.reviews import SCRIPT_PAYLOADS, payload_review
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 NOW = dt.datetime(2025, 3, 15, tzinfo=dt.timezone.utc)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python (pip install playwright)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(chrome):
+    """The run's one Chromium (tests/conftest.py), with the network blocked page by page below."""
+    return chrome
 
 
 class Visit:
