@@ -476,3 +476,19 @@ def test_opening_the_page_never_replaces_work_in_progress(app, folder):
     _saved_review(folder, "Other", 1_700_000_000)
     app.page_opened()
     assert statuses(app) == {"deploy_pipeline": "SELECTED"} and app.banner.saved is None
+
+
+def test_the_page_request_socket_is_where_voila_says(monkeypatch):
+    from kit.app import page
+
+    for name in ("VOILA_WS_BASE_URL", "VOILA_SERVER_URL", "VOILA_WS_PROTOCOL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    assert page.query_url() is None
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
+    monkeypatch.setenv("VOILA_APP_IP", "127.0.0.1")
+    monkeypatch.setenv("VOILA_APP_PORT", "9000")
+    monkeypatch.setenv("VOILA_SERVER_URL", "/base/")
+    assert page.query_url() == "ws://127.0.0.1:9000/base/voila/query/k-1"
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    assert page.when_page_opens(lambda: None) is False  # not preheated: the notebook runs at request time
