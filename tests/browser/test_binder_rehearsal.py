@@ -254,42 +254,16 @@ def test_kit_and_the_app_import_from_the_installed_package_outside_the_copy(buil
 
 # --- the app in the browser, as Binder serves it --------------------------------------------
 
-
-def test_the_page_shows_the_first_question_without_error(browser_session):
-    page = browser_session.open_app()
-    scenario.first_question_is_shown(page, browser_session.console_errors(page), browser_session.blocked)
-
-
-def test_ticking_redraws_the_chart_and_badge_and_counts_right(browser_session):
-    page = browser_session.open_app()
-    scenario.ticking_redraws_chart_and_badge(page)
-    assert browser_session.console_errors(page) == []
-
-
-def test_notes_are_counted_and_too_long_notes_are_refused(browser_session):
-    scenario.notes_are_counted_and_limited(browser_session.open_app())
-
-
-def test_not_applicable_with_a_reason(browser_session):
-    scenario.not_applicable_with_reason(browser_session.open_app())
-
-
-def test_none_of_these_is_exclusive(browser_session):
-    scenario.none_of_these_is_exclusive(browser_session.open_app())
-
-
-def test_the_autosaved_file_matches_the_clicks(browser_session, target):
-    scenario.autosave_matches_clicks(browser_session.open_app(), target.reviews)
-
-
-def test_download_then_upload_in_a_fresh_page_restores_every_answer(browser_session, target, tmp_path):
-    page = browser_session.open_app()
-    scenario.download_then_upload_restores(page, target.reviews, browser_session.open_app, tmp_path)
-
-
-def test_reloading_the_page_resumes_the_review(browser_session, target):
-    scenario.reload_resumes(browser_session.open_app(), target.reviews)
-
-
-def test_closing_pages_leaves_no_kernel_running(browser_session, target):
-    scenario.closing_pages_stops_their_kernels(browser_session.open_app, target)
+# The very tests the Voila module runs, collected here again: pytest resolves their fixtures in
+# this module, where ``target`` is Binder's server.
+from tests.browser.test_voila_app import (  # noqa: E402, F401
+    test_closing_pages_leaves_no_kernel_beyond_the_pool,
+    test_download_then_upload_in_a_fresh_page_restores_every_answer,
+    test_none_of_these_is_exclusive,
+    test_not_applicable_with_a_reason,
+    test_notes_are_counted_and_too_long_notes_are_refused,
+    test_reloading_the_page_resumes_the_review,
+    test_the_autosaved_file_matches_the_clicks,
+    test_the_page_shows_the_first_question_without_error,
+    test_ticking_redraws_the_chart_and_badge_and_counts_right,
+)
