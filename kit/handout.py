@@ -900,21 +900,14 @@ def pdf_bytes(review: Review) -> bytes:
     return print_pdf(to_html(review))
 
 
-def _exports(name: str) -> Callable[[Review], bytes]:
-    def render(review: Review) -> bytes:
-        return getattr(exports, name)(review)
-
-    return render
-
-
 #: The files by suffix, made in memory: what :func:`export` writes and the app offers for download.
 #: A new format is a renderer and one line here, plus its line in :data:`MEDIA_TYPES`.
 RENDERERS: dict[str, Callable[[Review], bytes]] = {
     ".html": html_bytes,
     ".pdf": pdf_bytes,
-    ".csv": _exports("csv_bytes"),
-    ".xlsx": _exports("to_xlsx"),
-    ".json": _exports("json_bytes"),
+    ".csv": exports.csv_bytes,
+    ".xlsx": exports.to_xlsx,
+    ".json": exports.json_bytes,
 }
 
 #: The media type of each format, for a download link.

@@ -29,15 +29,21 @@ ENV_VAR = "PILLARKIT_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser")
 #: Seconds to wait for Chromium to print.
 TIMEOUT = 120
-#: Flags for a quiet, offline, headless print. The profile folder and output file are added per run.
-FLAGS = (
-    "--headless",
+#: Chromium run as root with no network: no sandbox, no GPU, and none of the background traffic
+#: that this machine's network refuses. The browser tests launch it with these too.
+OFFLINE_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+)
+#: Flags for a quiet, offline, headless print. The profile folder and output file are added per run.
+FLAGS = (
+    "--headless",
+    *OFFLINE_FLAGS,
     "--disable-extensions",
     "--disable-dev-shm-usage",
     "--hide-scrollbars",

@@ -20,19 +20,11 @@ from pathlib import Path
 from subprocess import DEVNULL, Popen
 from typing import Iterator
 
+from .pdf import OFFLINE_FLAGS
 from .serve import launch, project_root, stop
 
 CHROMIUM = "/usr/bin/chromium"
-#: As root, without a sandbox; and no background traffic, which this machine's network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(OFFLINE_FLAGS)
 
 #: A notebook as small as a widget page gets: one checkbox that updates one label.
 BARE_NOTEBOOK = {

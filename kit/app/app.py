@@ -20,6 +20,7 @@ from .. import scoring
 from ..errors import PillarkitError, ReviewError
 from ..lens import load as load_lens
 from ..review import Review, Workload
+from ..serve import REVIEW_ENV  # a review file to open instead of a new one; `pillarkit serve FILE` sets it
 from .agenda import Agenda
 from .events import Events
 from .files_panel import FilesPanel, ResumeBanner
@@ -38,8 +39,6 @@ from .workload_panel import WorkloadPanel
 
 DEFAULT_LENSES = ("wellarchitected",)
 DEFAULT_FOLDER = "reviews"
-#: A review file to open instead of a new review; ``pillarkit serve FILE`` sets it (kit.serve.REVIEW_ENV).
-REVIEW_ENV = "PILLARKIT_REVIEW"
 #: Where the app keeps its own state inside ``review.extensions`` (the agenda has its own key).
 APP_KEY = "app"
 
