@@ -4,7 +4,7 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench banks chromium clean
+.PHONY: run lab test lint bench banks chromium clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("pillarkit needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -15,12 +15,12 @@ $(BIN)/python:
 # An editable install skips pyproject's data-files, so the server extension's config is copied by hand.
 SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	mkdir -p $(SERVER_CONFIG) && cp jupyter-config/jupyter_server_config.d/pillarkit.json $(SERVER_CONFIG)/
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lab]'
 	mkdir -p $(SERVER_CONFIG) && cp jupyter-config/jupyter_server_config.d/pillarkit.json $(SERVER_CONFIG)/
 	touch $@
 
@@ -36,20 +36,33 @@ chromium:
 run: $(VENV)/.installed
 	$(BIN)/pillarkit serve
 
-test: $(VENV)/.installed-test chromium
-	$(BIN)/python frameworks/build.py --check
-	$(BIN)/python frameworks/fieldstats_build.py --check
+# The kit's notebooks in JupyterLab (the same app, with the code visible).
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab notebooks/
+
+# What ruff and mypy keep honest (pyproject.toml says how).
+LINTED := kit tests benchmarks tools
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+# The shipped notebooks run under nbval too, autosaving into a throwaway folder.
+test: $(VENV)/.installed-test chromium lint
+	$(BIN)/python tools/build_banks.py --check
+	$(BIN)/python tools/build_fieldstats.py --check
 	$(BIN)/python -m pytest
+	PILLARKIT_FOLDER="$$(mktemp -d)" $(BIN)/python -m pytest --nbval-lax notebooks/*.ipynb
 
 bench: $(VENV)/.installed-test chromium
-	$(BIN)/python benchmarks/bench_core.py
-	$(BIN)/python benchmarks/bench_handout.py
-	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python -m benchmarks.bench_core
+	$(BIN)/python -m benchmarks.bench_handout
+	$(BIN)/python -m benchmarks.bench_browser
 
 # Rebuild the bundled lenses and field statistics after editing frameworks/source.
 banks: $(BIN)/python
-	$(BIN)/python frameworks/build.py
-	$(BIN)/python frameworks/fieldstats_build.py
+	$(BIN)/python tools/build_banks.py
+	$(BIN)/python tools/build_fieldstats.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

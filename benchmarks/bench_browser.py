@@ -11,7 +11,15 @@ import statistics
 import sys
 import time
 
-from kit.voila_testing import BARE_NOTEBOOK, chromium, kernel_pids, review_notebook, rss_mb, serve_folder, wait_for_kernels
+from tests.support.voila import (
+    BARE_NOTEBOOK,
+    chromium,
+    kernel_pids,
+    review_notebook,
+    rss_mb,
+    serve_folder,
+    wait_for_kernels,
+)
 
 LOADS = 7  # page loads of each notebook, alternating
 TICKS = 40  # ticks on each page
@@ -65,7 +73,7 @@ def tick_times(browser, url: str, ready: str, click: str, watch: str, attribute:
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def main() -> int:
@@ -100,9 +108,27 @@ def main() -> int:
     bare_median = statistics.median(bare_ticks)
     app_median, app_p95 = statistics.median(app_ticks), p95(app_ticks)
     rows = [
-        ("first usable question", f"{app_load * 1000:.0f} ms", f"bare {bare_load * 1000:.0f} ms", app_load / bare_load, 1.10),
-        ("tick to redrawn chart, median", f"{app_median:.1f} ms", f"bare tick to label {bare_median:.1f} ms", app_median / bare_median, 1.25),
-        ("tick to redrawn chart, p95", f"{app_p95:.1f} ms", f"bare median {bare_median:.1f} ms", app_p95 / bare_median, 2.0),
+        (
+            "first usable question",
+            f"{app_load * 1000:.0f} ms",
+            f"bare {bare_load * 1000:.0f} ms",
+            app_load / bare_load,
+            1.10,
+        ),
+        (
+            "tick to redrawn chart, median",
+            f"{app_median:.1f} ms",
+            f"bare tick to label {bare_median:.1f} ms",
+            app_median / bare_median,
+            1.25,
+        ),
+        (
+            "tick to redrawn chart, p95",
+            f"{app_p95:.1f} ms",
+            f"bare median {bare_median:.1f} ms",
+            app_p95 / bare_median,
+            2.0,
+        ),
     ]
     print(f"app in Chromium against Voila: {LOADS} loads, {TICKS} ticks each")
     for name, app, bare, ratio, goal in rows:

@@ -12,11 +12,11 @@ import sys
 import time
 from importlib.resources import files
 
-from kit import lens as lenses
-from kit.jsonio import read_json
-from kit.errors import LensError
-from kit.review import new
-from kit.scoring import improvement_list, score
+from kit.core import lens as lenses
+from kit.core.errors import LensError
+from kit.core.jsonio import read_json
+from kit.core.review import new
+from kit.core.scoring import improvement_list, score
 
 
 def median_seconds(action, repeat: int) -> float:
@@ -63,10 +63,14 @@ def main() -> None:
     scoring = median_seconds(lambda: score(review), 50)
     plan = median_seconds(lambda: improvement_list(review), 50)
     imported = import_time()
-    print(f"pillarkit core benchmarks on {platform.node()} ({platform.python_implementation()} {platform.python_version()})")
+    print(
+        f"pillarkit core benchmarks on {platform.node()} ({platform.python_implementation()} {platform.python_version()})"
+    )
     print(f"largest bundled lens: {alias} ({len(resource.read_bytes()) / 1024:.0f} KiB)")
     print(f"  load and validate:           {load * 1000:8.1f} ms")
-    print(f"  score a fully answered review:{scoring * 1000:7.2f} ms   ({', '.join(f'{k} {v}' for k, v in counts.items())})")
+    print(
+        f"  score a fully answered review:{scoring * 1000:7.2f} ms   ({', '.join(f'{k} {v}' for k, v in counts.items())})"
+    )
     print(f"  improvement list:            {plan * 1000:8.2f} ms")
     print(f"  import kit (fresh interpreter, above bare python): {imported * 1000:.0f} ms")
 

@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kit import handout
 from bench_core import fully_answered as fully_answered_core  # run from benchmarks/, as make bench does
+
+from kit.render import handout
 
 GOAL_SECONDS = 2.0
 
@@ -27,7 +28,9 @@ def fully_answered():
     review = fully_answered_core("wellarchitected")
     for index, question in enumerate(review.lenses["wellarchitected"].questions()):
         if index % 4 == 0:
-            review.set_notes("wellarchitected", question.id, "A note from the review, with <markup> & symbols to escape.")
+            review.set_notes(
+                "wellarchitected", question.id, "A note from the review, with <markup> & symbols to escape."
+            )
     review.park("A follow-up", "Someone")
     review.save_milestone("Baseline")
     return review
@@ -51,17 +54,23 @@ def export_seconds(suffix: str = ".html", repeat: int = 7, review=None) -> tuple
 
 def main() -> None:
     review = fully_answered()
-    print(f"pillarkit handout benchmarks on {platform.node()} ({platform.python_implementation()} {platform.python_version()})")
+    print(
+        f"pillarkit handout benchmarks on {platform.node()} ({platform.python_implementation()} {platform.python_version()})"
+    )
     print("fully answered Framework review (57 questions):")
     for suffix in (".html", ".csv", ".xlsx", ".json"):
         cold, warm = export_seconds(suffix, review=review)
-        goal = f"   (goal under {GOAL_SECONDS:.0f} s warm: {'met' if warm < GOAL_SECONDS else 'MISSED'})" if suffix == ".html" else ""
+        goal = (
+            f"   (goal under {GOAL_SECONDS:.0f} s warm: {'met' if warm < GOAL_SECONDS else 'MISSED'})"
+            if suffix == ".html"
+            else ""
+        )
         print(f"  export {suffix:<6} warm {warm * 1000:8.1f} ms   cold {cold * 1000:8.1f} ms{goal}")
     try:
-        from kit.pdf import find_chromium
+        from kit.render.pdf import find_chromium
 
         find_chromium()
-    except Exception as exc:  # noqa: BLE001 - a missing Chromium is a line of output, not a failure
+    except Exception as exc:
         print(f"  export .pdf   skipped: {exc}")
     else:
         _, warm = export_seconds(".pdf", repeat=1, review=review)

@@ -1,14 +1,19 @@
 """pillarkit: run Well-Architected style reviews in Jupyter.
 
-The core (``kit.lens``, ``kit.rules``, ``kit.review``, ``kit.scoring``) imports nothing from
-Jupyter, matplotlib or pandas, so ``import kit`` stays cheap.
+The layers, each importing only from those before it (a test keeps it so):
+
+- ``kit.core``: vocabulary, options, lenses, rules, reviews, scoring, roadmap, milestones,
+  field statistics; no Jupyter, plotting, nbconvert or pandas, so ``import kit`` stays cheap;
+- ``kit.render``: charts, tables and workbooks, the handout, PDF;
+- ``kit.app``: the facilitation app (a session and its widget views);
+- entry points: ``kit.cli`` (the ``pillarkit`` command), ``kit.serve``, ``kit.jupyter_extension``.
 """
 
-from .errors import LensError, PillarkitError, ReviewError
-from .lens import Lens, bundled_aliases
-from .lens import load as load_lens
-from .review import Review
-from .scoring import improvement_list, score
+from kit.core.errors import LensError, PillarkitError, ReviewError
+from kit.core.lens import Lens, bundled_aliases
+from kit.core.lens import load as load_lens
+from kit.core.review import Review
+from kit.core.scoring import improvement_list, score
 
 __version__ = "0.1.0"
 
@@ -18,9 +23,9 @@ __all__ = [
     "PillarkitError",
     "Review",
     "ReviewError",
+    "__version__",
     "bundled_aliases",
     "improvement_list",
     "load_lens",
     "score",
-    "__version__",
 ]

@@ -10,12 +10,12 @@ import json
 import sys
 from pathlib import Path
 
-from . import lens as lenses
-from . import review as reviews
-from . import scoring
-from .errors import Diagnostic, ExportError, PillarkitError, ReviewError
-from .jsonio import dumps, write_atomic
-from .risk import RISKS
+from kit.core import lens as lenses
+from kit.core import options, scoring
+from kit.core import review as reviews
+from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError
+from kit.core.jsonio import dumps, write_atomic
+from kit.core.vocabulary import RISKS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -29,7 +29,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pillarkit", description="Run Well-Architected style reviews: question banks, scoring, review files.")
+    parser = _Parser(
+        prog="pillarkit", description="Run Well-Architected style reviews: question banks, scoring, review files."
+    )
     parser.add_argument("--version", action="version", version=f"pillarkit {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -43,11 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     export = lens_commands.add_parser("export", help="write a lens as JSON")
     export.add_argument("lens", metavar="ALIAS_OR_FILE")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
-    export.add_argument("--aws", action="store_true", help="strip pillarkit's fields and refuse while the lens breaks a WA Tool import limit")
+    export.add_argument(
+        "--aws",
+        action="store_true",
+        help="strip pillarkit's fields and refuse while the lens breaks a WA Tool import limit",
+    )
     export.set_defaults(run=cmd_lens_export)
 
     new = commands.add_parser("new", help="create an empty review file")
-    new.add_argument("--lens", action="append", required=True, metavar="ALIAS_OR_FILE", help="a lens to apply (repeat for several)")
+    new.add_argument(
+        "--lens", action="append", required=True, metavar="ALIAS_OR_FILE", help="a lens to apply (repeat for several)"
+    )
     new.add_argument("--workload", required=True, metavar="NAME")
     new.add_argument("-o", "--output", required=True, metavar="FILE")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -62,16 +70,42 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("review", metavar="FILE")
     plan.set_defaults(run=cmd_plan)
 
-    export = commands.add_parser("export", help="the handout (.html, .pdf) or the answers (.csv, .xlsx, .json) of a review")
+    export = commands.add_parser(
+        "export", help="the handout (.html, .pdf) or the answers (.csv, .xlsx, .json) of a review"
+    )
     export.add_argument("review", metavar="REVIEW")
-    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the format is taken from the suffix: .html, .pdf, .csv, .xlsx or .json")
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the format is taken from the suffix: .html, .pdf, .csv, .xlsx or .json",
+    )
     export.set_defaults(run=cmd_export)
 
-    serve = commands.add_parser("serve", help="serve the review app with Voila on http://localhost:8866 (Ctrl-C stops it)")
+    serve = commands.add_parser(
+        "serve", help=f"serve the review app with Voila on http://localhost:{options.PORT.default} (Ctrl-C stops it)"
+    )
     serve.add_argument("review", nargs="?", metavar="REVIEW_FILE", help="a review file to open (default: a new review)")
-    serve.add_argument("--port", type=int, default=8866, help="the port to serve on (default: 8866)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"the port to serve on (default: {options.PORT.default}, or ${options.PORT.env})",
+    )
+    serve.add_argument(
+        "--folder",
+        default=None,
+        metavar="DIR",
+        help=f"where reviews are autosaved (default: {options.FOLDER.default}/ here, or ${options.FOLDER.env})",
+    )
     serve.add_argument("--open", action="store_true", help="open the app in the default browser")
     serve.set_defaults(run=cmd_serve)
+
+    shown = commands.add_parser(
+        "options", help="every option: its default, the environment variable that sets it, and what it does"
+    )
+    shown.set_defaults(run=cmd_options)
     return parser
 
 
@@ -105,7 +139,9 @@ def cmd_lens_validate(args) -> int:
             status = EXIT_BAD_INPUT
             continue
         pillars, questions, choices = lens.counts()
-        print(f"{name}: {pillars} pillars, {questions} questions, {choices} choices; {_plural(len(lens.warnings), 'warning')}")
+        print(
+            f"{name}: {pillars} pillars, {questions} questions, {choices} choices; {_plural(len(lens.warnings), 'warning')}"
+        )
         for warning in lens.warnings:
             print(f"  warning: {warning}")
     return status
@@ -128,7 +164,12 @@ def cmd_lens_export(args) -> int:
         blockers = lens.import_blockers
         if blockers:
             raise ExportError(
-                [Diagnostic(lens.source, "", f"cannot export for the WA Tool's import: {_plural(len(blockers), 'reason')}")] + blockers
+                [
+                    Diagnostic(
+                        lens.source, "", f"cannot export for the WA Tool's import: {_plural(len(blockers), 'reason')}"
+                    )
+                ]
+                + blockers
             )
         document = strip_extensions(document)
     write_atomic(args.output, dumps(document))
@@ -201,11 +242,18 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
-EXPORT_KINDS = {".html": "handout", ".pdf": "handout", ".csv": "answers", ".xlsx": "workbook", ".json": "review with its risks"}
+EXPORT_KINDS = {
+    ".html": "handout",
+    ".pdf": "handout",
+    ".csv": "answers",
+    ".xlsx": "workbook",
+    ".json": "review with its risks",
+}
 
 
 def cmd_export(args) -> int:
-    from . import handout, roadmap
+    from kit.core import roadmap
+    from kit.render import handout
 
     suffix = handout.format_of(args.output)  # a wrong suffix fails before the review is read
     review = _load_review(args.review)
@@ -217,9 +265,14 @@ def cmd_export(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from kit.serve import serve
 
-    return serve(args.review, args.port, args.open)
+    return serve(args.review, args.port, args.folder, args.open)
+
+
+def cmd_options(args) -> int:
+    print(options.describe())
+    return EXIT_OK
 
 
 # --- output helpers -------------------------------------------------------------------
@@ -242,7 +295,7 @@ def _table(header: tuple, rows: list[tuple], right_from: int) -> None:
 
 
 def _version() -> str:
-    from . import __version__
+    from kit import __version__
 
     return __version__
 

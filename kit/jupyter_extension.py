@@ -36,7 +36,7 @@ def _load_jupyter_server_extension(server_app) -> None:
         result = original(self, *args, **kwargs)
         if inspect.isawaitable(result):
             result = await result
-        self.xsrf_token  # reading the token is what makes Tornado set the _xsrf cookie
+        self.xsrf_token  # noqa: B018 - reading the token is what makes Tornado set the _xsrf cookie
         return result
 
     VoilaHandler.prepare = prepare

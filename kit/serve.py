@@ -11,26 +11,26 @@ import signal
 import socket
 import subprocess
 import sys
+from importlib.resources import files
 from pathlib import Path
 
-from .errors import ServeError
+from kit.core import options
+from kit.core.errors import ServeError
 
-DEFAULT_PORT = 8866
-#: Environment variable that tells the app which review file to open.
-REVIEW_ENV = "PILLARKIT_REVIEW"
-
-
-def project_root() -> Path:
-    """The checkout that holds ``notebooks/review.ipynb`` and ``voila.json`` beside the kit."""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "notebooks" / "review.ipynb").is_file() or not (root / "voila.json").is_file():
-        raise ServeError.at(
-            str(root), "", "pillarkit serve runs from a source checkout (notebooks/review.ipynb and voila.json were not found next to the kit)"
-        )
-    return root
+#: The package that holds the shipped notebooks and voila.json (``notebooks/`` in a checkout).
+NOTEBOOKS_PACKAGE = "kit.notebooks"
+APP_NOTEBOOK = "review.ipynb"
 
 
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+def notebooks_folder() -> Path:
+    """The shipped notebooks with their ``voila.json``, from the installed package (a wheel or a checkout)."""
+    folder = Path(str(files(NOTEBOOKS_PACKAGE)))
+    if not (folder / APP_NOTEBOOK).is_file() or not (folder / "voila.json").is_file():
+        raise ServeError.at(str(folder), "", "this installation of pillarkit lacks its notebooks; reinstall it")
+    return folder
+
+
+def port_is_free(port: int, host: str = options.HOST.default) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -42,15 +42,19 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
 
 def voila_command(target: str, port: int, open_browser: bool = False) -> list[str]:
     """Voila serving ``target`` (a notebook, or a folder of notebooks) on localhost only."""
-    command = [sys.executable, "-m", "voila", target, f"--port={port}", "--Voila.ip=127.0.0.1"]
+    command = [sys.executable, "-m", "voila", target, f"--port={port}", f"--Voila.ip={options.HOST.default}"]
     if not open_browser:
         command.append("--no-browser")
     return command
 
 
-def launch(cwd: Path, target: str, port: int, env: dict | None = None, open_browser: bool = False, **popen) -> subprocess.Popen:
+def launch(
+    cwd: Path, target: str, port: int, env: dict | None = None, open_browser: bool = False, **popen
+) -> subprocess.Popen:
     """Start Voila in ``cwd`` (where it reads ``voila.json``) in a session of its own."""
-    return subprocess.Popen(voila_command(target, port, open_browser), cwd=cwd, env=env, start_new_session=True, **popen)
+    return subprocess.Popen(
+        voila_command(target, port, open_browser), cwd=cwd, env=env, start_new_session=True, **popen
+    )
 
 
 def stop(child: subprocess.Popen, timeout: float = 20) -> int:
@@ -69,25 +73,39 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def serve(review: str | None = None, port: int = DEFAULT_PORT, open_browser: bool = False) -> int:
-    """Serve the app until Ctrl-C; open ``review`` (a review file) when given."""
-    root = project_root()
+def serve(
+    review: str | None = None, port: int | None = None, folder: str | Path | None = None, open_browser: bool = False
+) -> int:
+    """Serve the app until Ctrl-C, from any folder.
+
+    ``review`` is a review file to open; ``folder`` is where reviews are autosaved (default:
+    ``reviews/`` in the current directory). Voila runs in the installed notebooks' folder and
+    reads its ``voila.json`` there; the app learns the review and the folder from the environment.
+    """
+    port = options.PORT.value() if port is None else port
+    notebooks = notebooks_folder()
     env = dict(os.environ)
     if review is not None:
-        from .review import Review
+        from kit.core.review import Review
 
         path = Path(review).resolve()
         Review.load(path)  # a broken file is reported here, in one line, not inside the app
-        env[REVIEW_ENV] = str(path)
+        env[options.REVIEW.env] = str(path)
+    reviews = Path(folder).expanduser().resolve() if folder is not None else options.folder()
+    if reviews.exists() and not reviews.is_dir():
+        raise ServeError.at(str(reviews), "", "is not a folder; pass --folder with a folder for the reviews")
+    env[options.FOLDER.env] = str(reviews)
     if not port_is_free(port):
         raise ServeError.at(f"port {port}", "", f"is already in use; stop what runs there or pass --port {port + 1}")
-    # voila.json is read from the working directory, so Voila runs from the project root.
     # Ctrl-C, or a SIGTERM from a supervisor, stops Voila cleanly; a shell may have told this
     # process to ignore SIGINT (a background job), so the handlers are set here explicitly.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
-    child = launch(root, str(Path("notebooks") / "review.ipynb"), port, env, open_browser)
-    print(f"pillarkit: the review app is at http://localhost:{port}/ (Ctrl-C to stop)", flush=True)
+    child = launch(notebooks, APP_NOTEBOOK, port, env, open_browser)
+    print(
+        f"pillarkit: the review app is at http://localhost:{port}/ (Ctrl-C to stop); reviews are saved in {reviews}",
+        flush=True,
+    )
     try:
         return child.wait()
     except KeyboardInterrupt:

@@ -29,7 +29,10 @@ def data() -> Path:
 def _lens_document(questions: dict[str, dict] | None = None, **top) -> dict:
     """A small valid lens: one pillar, questions given as {id: {"choices": [...], "rules": [(cond, risk)]}}."""
     questions = questions or {
-        "q1": {"choices": ["a", "b", "q1_no"], "rules": [("q1_no || !a", "HIGH_RISK"), ("!b", "MEDIUM_RISK"), ("default", "NO_RISK")]}
+        "q1": {
+            "choices": ["a", "b", "q1_no"],
+            "rules": [("q1_no || !a", "HIGH_RISK"), ("!b", "MEDIUM_RISK"), ("default", "NO_RISK")],
+        }
     }
     document = {
         "schemaVersion": "2021-11-01",
@@ -46,7 +49,16 @@ def _lens_document(questions: dict[str, dict] | None = None, **top) -> dict:
                         "description": "",
                         "choices": [
                             {"id": cid, "title": f"Choice {cid}"}
-                            | ({} if cid.endswith("_no") else {"improvementPlan": {"displayText": f"Do {cid}.", "url": "https://example.org/" + cid}})
+                            | (
+                                {}
+                                if cid.endswith("_no")
+                                else {
+                                    "improvementPlan": {
+                                        "displayText": f"Do {cid}.",
+                                        "url": "https://example.org/" + cid,
+                                    }
+                                }
+                            )
                             for cid in spec["choices"]
                         ],
                         "riskRules": [{"condition": c, "risk": r} for c, r in spec["rules"]],
@@ -80,7 +92,7 @@ def lens_document():
 
 def require_browser() -> None:
     """Skip without Chromium or Playwright; but fail under CI, where ``make test`` installed both."""
-    from kit.voila_testing import CHROMIUM
+    from tests.support.voila import CHROMIUM
 
     missing = None
     if not Path(CHROMIUM).exists():
@@ -91,7 +103,9 @@ def require_browser() -> None:
         except ImportError:
             missing = "needs Playwright for Python (pip install playwright)"
     if missing and os.environ.get("CI"):
-        pytest.fail(f"{missing} (CI is set: make test installs it, so a skip would hide a broken install)", pytrace=False)
+        pytest.fail(
+            f"{missing} (CI is set: make test installs it, so a skip would hide a broken install)", pytrace=False
+        )
     if missing:
         pytest.skip(missing)
 
@@ -103,7 +117,7 @@ def chrome():
     require_browser()
     from playwright.sync_api import expect
 
-    from kit.voila_testing import chromium
+    from tests.support.voila import chromium
 
     expect.set_options(timeout=20_000)  # bounds waits on a busy machine; it measures nothing
     with chromium() as browser:

@@ -3,7 +3,7 @@
 Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and saves the
 review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
 ``workload_panel``, ``files_panel`` (resume, upload, milestones), ``export_panel`` (the
-handout, spreadsheets and data as downloads, made by ``kit.handout``), ``toolbar``, ``storage``
+handout, spreadsheets and data as downloads, made by ``kit.render.handout``), ``toolbar``, ``storage``
 (file names, autosave, download and upload), ``messages`` (message line and log file),
 ``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
 (widget helpers, escaping) and ``style`` (the stylesheet).
@@ -152,6 +152,6 @@ Side column
   pk-milestones           list of milestones
 """
 
-from .app import ReviewApp
+from kit.app.app import ReviewApp
 
 __all__ = ["ReviewApp"]

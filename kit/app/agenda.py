@@ -11,21 +11,23 @@ review file under ``extensions["agenda"]``::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..lens import Lens
-from .timing import Clock, Scheduler
-from .ui import classed, esc, html, show, toggle
+from kit.app.timing import Clock, Scheduler
+from kit.app.ui import classed, esc, html, show, toggle
+from kit.core import options
+from kit.core.lens import Lens
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
 KEY = "agenda"
-PLAN_MINUTES = 240
+PLAN_MINUTES = options.PLAN_MINUTES.default
 #: How often the display follows the clock while the timer runs.
-TICK_SECONDS = 15
+TICK_SECONDS = options.TIMER_TICK_SECONDS.default
 
 
 def pillar_key(alias: str, pillar_id: str) -> str:
@@ -57,7 +59,7 @@ def clock_text(seconds: float) -> str:
 class Agenda:
     """The agenda page: one HTML table (cheap to redraw every tick) and, on demand, the timebox editor."""
 
-    def __init__(self, app: "ReviewApp", clock: Clock, scheduler: Scheduler):
+    def __init__(self, app: ReviewApp, clock: Clock, scheduler: Scheduler):
         self.app = app
         self.clock = clock
         self.scheduler = scheduler
@@ -71,7 +73,9 @@ class Agenda:
         events = app.events
 
         self.timer = toggle("Start timer", "pk-timer-toggle", icon="play", tooltip="Start or pause the session timer")
-        self.edit = toggle("Edit timeboxes", "pk-agenda-edit", icon="pencil", tooltip="Change the minutes planned for each pillar")
+        self.edit = toggle(
+            "Edit timeboxes", "pk-agenda-edit", icon="pencil", tooltip="Change the minutes planned for each pillar"
+        )
         self.total = html("", "pk-agenda-total")
         self.table = html("", "pk-agenda-table")
         self.editor = classed(w.VBox([]), "pk-agenda-editor")
@@ -113,7 +117,11 @@ class Agenda:
             for key, minutes in defaults.items():
                 boxes.setdefault(key, minutes)
         many = len(lenses) > 1
-        self._names = {pillar_key(lens.alias, p.id): (f"{lens.alias} · " if many else "") + p.name for lens in lenses for p in lens.pillars}
+        self._names = {
+            pillar_key(lens.alias, p.id): (f"{lens.alias} · " if many else "") + p.name
+            for lens in lenses
+            for p in lens.pillars
+        }
         self.current = None
         if self._editor:
             self._build_editor()

@@ -3,42 +3,39 @@
 The parts (question view, navigator, risk panel, agenda, parking lot, workload and file
 panels) build widgets and turn widget events into calls on the app. The app changes the
 review only through ``Review``'s setters (inside :meth:`ReviewApp.change`), rescoring it
-with ``kit.scoring`` and redrawing the chart after every change, and saves it with
+with ``kit.core.scoring`` and redrawing the chart after every change, and saves it with
 ``Review.save`` through the debounced :class:`~kit.app.storage.Autosaver`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import ipywidgets as w
 
-from .. import scoring
-from ..errors import PillarkitError, ReviewError
-from ..lens import load as load_lens
-from ..review import Review, Workload
-from ..serve import REVIEW_ENV  # a review file to open instead of a new one; `pillarkit serve FILE` sets it
-from .agenda import Agenda
-from .events import Events
-from .files_panel import FilesPanel, ResumeBanner
-from .messages import Messages
-from .navigator import Navigator
-from .page import when_page_opens
-from .parking_lot import ParkingLot
-from .question_view import QuestionView
-from .risk_panel import RiskPanel
-from .storage import Autosaver, Storage, Upload, download_link, new_id
-from .style import style_widget
-from .timing import Clock, LoopScheduler, Scheduler
-from .toolbar import Toolbar
-from .ui import classed
-from .workload_panel import WorkloadPanel
+from kit.app.agenda import Agenda
+from kit.app.events import Events
+from kit.app.files_panel import FilesPanel, ResumeBanner
+from kit.app.messages import Messages
+from kit.app.navigator import Navigator
+from kit.app.page import when_page_opens
+from kit.app.parking_lot import ParkingLot
+from kit.app.question_view import QuestionView
+from kit.app.risk_panel import RiskPanel
+from kit.app.storage import Autosaver, Storage, Upload, download_link, new_id
+from kit.app.style import style_widget
+from kit.app.timing import Clock, LoopScheduler, Scheduler
+from kit.app.toolbar import Toolbar
+from kit.app.ui import classed
+from kit.app.workload_panel import WorkloadPanel
+from kit.core import options, scoring
+from kit.core.errors import PillarkitError, ReviewError
+from kit.core.lens import load as load_lens
+from kit.core.review import Review, Workload
 
-DEFAULT_LENSES = ("wellarchitected",)
-DEFAULT_FOLDER = "reviews"
+DEFAULT_LENSES = (options.DEFAULT_LENS.default,)
 #: Where the app keeps its own state inside ``review.extensions`` (the agenda has its own key).
 APP_KEY = "app"
 
@@ -80,25 +77,25 @@ class ReviewApp:
         review: Review | None = None,
         *,
         lenses: Iterable[str] = DEFAULT_LENSES,
-        folder: str | Path = DEFAULT_FOLDER,
+        folder: str | Path | None = None,
         path: str | Path | None = None,
         presenter: bool = False,
         compact: bool = False,
         hide_choices: bool = False,
         scheduler: Scheduler | None = None,
         clock: Clock | None = None,
-        autosave_delay: float = 1.0,
+        autosave_delay: float = options.AUTOSAVE_SECONDS.default,
         raise_errors: bool = False,
     ):
         self._startup_problem: PillarkitError | None = None
         self.clock = clock or Clock()
         self.scheduler = scheduler or LoopScheduler()
-        self.storage = Storage(folder)
+        self.storage = Storage(options.folder() if folder is None else folder)
         self.messages = Messages(self.storage.folder, self.clock)
         self.events = Events(self.messages, raise_errors=raise_errors)
         self.default_lenses = tuple(lenses)
-        if review is None and path is None and os.environ.get(REVIEW_ENV):
-            path = os.environ[REVIEW_ENV]
+        if review is None and path is None and options.REVIEW.value():
+            path = options.REVIEW.value()
         if review is None and path is not None:
             review = self._read_or_report(Path(path))
             path = path if review is not None else None
@@ -108,7 +105,9 @@ class ReviewApp:
         self.review_id = (self.storage.id_of(self.path) if self.path else None) or new_id()
         #: The file as this window last read or wrote it; another writer changes it (see _save).
         self._stamp = disk_stamp(self.path)
-        self.autosaver = Autosaver(self._save, self.scheduler, autosave_delay, wrap=lambda f: self.events.run(f, "saving the review"))
+        self.autosaver = Autosaver(
+            self._save, self.scheduler, autosave_delay, wrap=lambda f: self.events.run(f, "saving the review")
+        )
         self.position: tuple[str, str] = ("", "")
         self.sequence: list[tuple[str, str]] = []
         self._index: dict[tuple[str, str], int] = {}
@@ -130,12 +129,22 @@ class ReviewApp:
         # The layout: one question page in the main Stack; side pages in another Stack,
         # the workload and file pages built the first time they are picked.
         page = classed(
-            w.VBox([self.banner.widget, self.agenda.hint, self.navigator.widget, self.question_view.widget, self.parking_lot.capture]),
+            w.VBox(
+                [
+                    self.banner.widget,
+                    self.agenda.hint,
+                    self.navigator.widget,
+                    self.question_view.widget,
+                    self.parking_lot.capture,
+                ]
+            ),
             "pk-question-page",
         )
         self.main = classed(w.Stack([page], selected_index=0), "pk-main")
         self.side_picker = classed(
-            w.ToggleButtons(options=[(name, i) for i, name in enumerate(SIDE_PAGES)], value=AGENDA, style={"button_width": "auto"}),
+            w.ToggleButtons(
+                options=[(name, i) for i, name in enumerate(SIDE_PAGES)], value=AGENDA, style={"button_width": "auto"}
+            ),
             "pk-side-picker",
         )
         placeholders = [classed(w.VBox([]), "pk-side-page") for _ in SIDE_PAGES]
@@ -154,7 +163,9 @@ class ReviewApp:
         else:
             self.banner.offer(self.storage.most_recent())
         if self._startup_problem is not None:
-            self.messages.problem(self._startup_problem, "The review file could not be opened, so this is a new review: ")
+            self.messages.problem(
+                self._startup_problem, "The review file could not be opened, so this is a new review: "
+            )
         when_page_opens(self.events.run(self.page_opened, "opening the page"))
         # The chart's first draw (and matplotlib's import) waits until the question is on screen.
         first_draw = self.events.run(self._first_draw, "drawing the risk chart")
@@ -166,7 +177,7 @@ class ReviewApp:
         self._draw_ahead()
 
     @classmethod
-    def open(cls, path: str | Path, **kwargs) -> "ReviewApp":
+    def open(cls, path: str | Path, **kwargs) -> ReviewApp:
         """An app on a saved review file, saving back to it (a file that cannot be read raises)."""
         return cls(Review.load(path), path=path, **kwargs)
 
@@ -278,7 +289,9 @@ class ReviewApp:
     def go_to(self, alias: str, question_id: str) -> None:
         """Show a question (the one view is filled in again)."""
         if (alias, question_id) not in self._index:
-            raise ReviewError.at(self.review.source, f"answers.{alias}", f"there is no question {question_id!r} in lens {alias!r}")
+            raise ReviewError.at(
+                self.review.source, f"answers.{alias}", f"there is no question {question_id!r} in lens {alias!r}"
+            )
         if (alias, question_id) == self.position:
             return
         with self.events.quiet():
@@ -298,7 +311,9 @@ class ReviewApp:
         question = lens.question(question_id)
         answer = review.answer(alias, question_id)
         self.position = (alias, question_id)
-        self.question_view.show(lens, question, answer, scoring.question_risk(question, answer), self.toolbar.hide_choices.value)
+        self.question_view.show(
+            lens, question, answer, scoring.question_risk(question, answer), self.toolbar.hide_choices.value
+        )
         self.navigator.show(alias, question_id)
         if self.score is not None:
             self.navigator.refresh_progress(self.score)
@@ -321,7 +336,9 @@ class ReviewApp:
         answer = self.review.answer(alias, question_id)
         if rescore:
             # Only this question can have changed: score it alone, so the chart goes out first and fast.
-            self.score = scoring.rescore(self.score, alias, question, answer) if self.score else scoring.score(self.review)
+            self.score = (
+                scoring.rescore(self.score, alias, question, answer) if self.score else scoring.score(self.review)
+            )
             self.risk_panel.refresh(self.review, self.score, draw=True, totals=False)
         self.question_view.refresh_answer(answer, scoring.question_risk(question, answer))
         if rescore:
@@ -436,7 +453,9 @@ class ReviewApp:
         """Continue a review saved in the folder."""
         path = Path(path).resolve()
         if path.parent != self.storage.folder:
-            raise ReviewError.at(str(path), "", f"only reviews in {self.storage.folder} can be resumed here; upload other files")
+            raise ReviewError.at(
+                str(path), "", f"only reviews in {self.storage.folder} can be resumed here; upload other files"
+            )
         if path == self.path:
             self.messages.info("That review is the one on screen.")
             return
@@ -458,12 +477,14 @@ class ReviewApp:
         self.load_review(review, None, new_id())
         self.changed()
         self.flush()
-        self._announce(f"Opened the uploaded review “{review.workload.name or 'Untitled workload'}”; it is saved as {self.path.name}.")
+        self._announce(
+            f"Opened the uploaded review “{review.workload.name or 'Untitled workload'}”; it is saved as {self.path.name}."
+        )
 
     def new_review(self) -> None:
         """Save the review on screen and start an empty one on the same lenses."""
         previous = self.path
-        lenses = [lens for lens in self.review.lenses.values()]
+        lenses = list(self.review.lenses.values())
         self.load_review(Review(lenses, Workload(review_date=dt.date.today().isoformat())), None, new_id())
         kept = f" The previous one is saved as {previous.name}." if previous else ""
         self.messages.success(f"Started a new review.{kept}")

@@ -9,12 +9,12 @@ in a form does not write the values straight back into the review or fire redraw
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import ipywidgets as w
 
-from .messages import Messages
+from kit.app.messages import Messages
 
 
 class Events:
@@ -57,7 +57,9 @@ class Events:
 
         return decorate
 
-    def observe(self, widget: w.Widget, callback: Callable[[dict], None], action: str, names: str = "value") -> Callable:
+    def observe(
+        self, widget: w.Widget, callback: Callable[[dict], None], action: str, names: str = "value"
+    ) -> Callable:
         handler = self.guard(action)(callback)
         widget.observe(handler, names=names)
         return handler

@@ -1,8 +1,8 @@
 """Export, in the review file page: the handout (HTML, PDF), the answers (XLSX, CSV) or the data (JSON) as a download.
 
-A thin shell: the file is made in memory by :func:`kit.handout.to_bytes`, which goes through
-the same functions as ``pillarkit export`` (:func:`kit.handout.to_html`, :mod:`kit.pdf`,
-:mod:`kit.exports`), and offered as a data-URI link (Voila refuses ``FileLink``). The file is
+A thin shell: the file is made in memory by :func:`kit.render.handout.to_bytes`, which goes through
+the same functions as ``pillarkit export`` (:func:`kit.render.handout.to_html`, :mod:`kit.render.pdf`,
+:mod:`kit.render.tables`), and offered as a data-URI link (Voila refuses ``FileLink``). The file is
 named from a slug of the workload name, like the review files; typed text is never a file name.
 A prepared link is a snapshot of the answers at that moment: it is dropped when another format
 is picked or another review is shown.
@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..errors import PillarkitError
-from .storage import download_link, slug
-from .ui import button, classed, dropdown, esc, html
+from kit.app.storage import download_link, slug
+from kit.app.ui import button, classed, dropdown, esc, html
+from kit.core.errors import PillarkitError
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
-#: (label, file suffix) in the format picker; the suffix is what kit.handout.to_bytes takes.
+#: (label, file suffix) in the format picker; the suffix is what kit.render.handout.to_bytes takes.
 FORMATS = (
     ("Handout (HTML)", ".html"),
     ("Handout (PDF)", ".pdf"),
@@ -51,10 +51,12 @@ def size_text(size: int) -> str:
 class ExportPanel:
     """A format picker, "Prepare download", and the link (or "preparing…") underneath."""
 
-    def __init__(self, app: "ReviewApp"):
+    def __init__(self, app: ReviewApp):
         self.app = app
         self.format = dropdown(list(FORMATS), "pk-export-format", value=".html")
-        self.prepare = button("Prepare download", "pk-export-prepare", icon="download", tooltip="Make the file for the review on screen")
+        self.prepare = button(
+            "Prepare download", "pk-export-prepare", icon="download", tooltip="Make the file for the review on screen"
+        )
         self.status = html("", "pk-export-status")
         app.events.click(self.prepare, self.prepare_download, "preparing the download")
         app.events.observe(self.format, lambda _change: self.clear(), "choosing an export format")
@@ -80,7 +82,8 @@ class ExportPanel:
 
     def prepare_download(self) -> None:
         """Make the file in the picked format and show its link; a kit error (no Chromium) is one line in the message bar."""
-        from .. import handout, roadmap
+        from kit.core import roadmap
+        from kit.render import handout
 
         app = self.app
         suffix = self.format.value
@@ -100,7 +103,9 @@ class ExportPanel:
             self.prepare.disabled = False
         filename = export_filename(review.workload.name, suffix)
         name = review.workload.name or "Untitled workload"
-        link = download_link(content, filename, f"Download {filename}", handout.MEDIA_TYPES[suffix], css="pk-export-link")
+        link = download_link(
+            content, filename, f"Download {filename}", handout.MEDIA_TYPES[suffix], css="pk-export-link"
+        )
         when = app.clock.now().strftime("%H:%M:%S")
         self.status.value = (
             f"{link}<div class='pk-hint'>{esc(WHAT[suffix])} of “{esc(name)}”, {esc(size_text(len(content)))}, "
@@ -108,4 +113,6 @@ class ExportPanel:
         )
         ignored = roadmap.problems(review)
         if ignored:
-            app.messages.warning("The download is ready; some roadmap entries in the review file are ignored:", [str(p) for p in ignored])
+            app.messages.warning(
+                "The download is ready; some roadmap entries in the review file are ignored:", [str(p) for p in ignored]
+            )

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from .export_panel import ExportPanel
-from .storage import SavedReview, uploads
-from .ui import button, classed, esc, html, show
+from kit.app.export_panel import ExportPanel
+from kit.app.storage import SavedReview, uploads
+from kit.app.ui import button, classed, esc, html, show
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
 BINDER_NOTE = (
     "Every change is saved within a second to the file below, on the machine that runs this notebook. "
@@ -27,7 +27,7 @@ BINDER_NOTE = (
 class ResumeBanner:
     """“Continue where you left off?” above the first question, when the folder holds a saved review."""
 
-    def __init__(self, app: "ReviewApp"):
+    def __init__(self, app: ReviewApp):
         self.app = app
         self.saved: SavedReview | None = None
         self.text = html("", "pk-resume-banner-text")
@@ -59,7 +59,7 @@ class ResumeBanner:
 class FilesPanel:
     """Built on first show; the list of saved reviews is read again every time it is shown."""
 
-    def __init__(self, app: "ReviewApp"):
+    def __init__(self, app: ReviewApp):
         self.app = app
         events = app.events
         self.note = html(f"<p>{BINDER_NOTE}</p>", "pk-binder-note")
@@ -68,11 +68,17 @@ class FilesPanel:
         self.resume_recent = button("Resume the most recent", "pk-resume-recent", icon="history")
         self.picker = classed(w.Dropdown(options=[], layout=w.Layout(width="100%")), "pk-resume-picker")
         self.open = button("Open", "pk-resume-open", icon="folder-open")
-        self.refresh_list = button("Refresh", "pk-resume-refresh", icon="refresh", tooltip="Read the reviews folder again")
-        self.upload = classed(w.FileUpload(accept=".json,application/json", multiple=False, description="Upload a review"), "pk-upload")
+        self.refresh_list = button(
+            "Refresh", "pk-resume-refresh", icon="refresh", tooltip="Read the reviews folder again"
+        )
+        self.upload = classed(
+            w.FileUpload(accept=".json,application/json", multiple=False, description="Upload a review"), "pk-upload"
+        )
         self.new = button("New review", "pk-new-review", icon="file", tooltip="Save this review and start an empty one")
         self.milestone_name = classed(
-            w.Text(placeholder="Milestone name, e.g. “before migration”", layout=w.Layout(width="auto", flex="1 1 auto")),
+            w.Text(
+                placeholder="Milestone name, e.g. “before migration”", layout=w.Layout(width="auto", flex="1 1 auto")
+            ),
             "pk-milestone-name",
         )
         self.milestone_save = button("Save milestone", "pk-milestone-save", icon="flag")

@@ -8,15 +8,15 @@ and written in full, with its traceback, to ``pillarkit.log`` in the reviews fol
 from __future__ import annotations
 
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import ipywidgets as w
 
-from ..errors import PillarkitError
-from .timing import Clock
-from .ui import button, classed, esc, html, show
+from kit.app.timing import Clock
+from kit.app.ui import button, classed, esc, html, show
+from kit.core.errors import PillarkitError
 
 LOG_NAME = "pillarkit.log"
 LEVELS = ("info", "success", "warning", "error")
@@ -103,7 +103,9 @@ class Messages:
             lines = exc.lines() or [str(exc)]
             return self.error(f"Could not finish {action}: {lines[0]}", lines[1:])
         summary = str(exc).splitlines()[0] if str(exc) else ""
-        return self.error(f"Something went wrong while {action} ({type(exc).__name__}{': ' + summary if summary else ''}); {where}.")
+        return self.error(
+            f"Something went wrong while {action} ({type(exc).__name__}{': ' + summary if summary else ''}); {where}."
+        )
 
     def log(self, line: str, detail: str = "") -> bool:
         """Append one entry to the log file; False if it cannot be written (the app goes on)."""

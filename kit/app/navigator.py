@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..risk import UNANSWERED
-from ..scoring import ReviewScore
-from .ui import button, classed, dropdown, esc, held, html, show
+from kit.app.ui import button, classed, dropdown, esc, held, html, show
+from kit.core.scoring import ReviewScore
+from kit.core.vocabulary import UNANSWERED
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
 TITLE_LENGTH = 90
 
@@ -21,7 +21,7 @@ def _short(text: str, length: int = TITLE_LENGTH) -> str:
 
 
 class Navigator:
-    def __init__(self, app: "ReviewApp"):
+    def __init__(self, app: ReviewApp):
         self.app = app
         events = app.events
         self.prev = button("Previous", "pk-prev", icon="arrow-left", tooltip="Previous question")
@@ -54,7 +54,9 @@ class Navigator:
         lens = review.lenses[alias]
         question = lens.question(question_id)
         shown_alias, shown_qid = self._shown or (None, None)
-        shown_pillar = review.lenses[shown_alias].question(shown_qid).pillar_id if shown_alias in review.lenses else None
+        shown_pillar = (
+            review.lenses[shown_alias].question(shown_qid).pillar_id if shown_alias in review.lenses else None
+        )
         with held([self.lens_picker, self.pillar_picker, self.question_picker]):
             if alias != shown_alias:
                 self.lens_picker.value = alias

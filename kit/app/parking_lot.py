@@ -10,22 +10,27 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..review import ParkedItem
-from .ui import button, checkbox, classed, esc, html
+from kit.app.ui import button, checkbox, classed, esc, html
+from kit.core.review import ParkedItem
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
 
 class ParkingLot:
-    def __init__(self, app: "ReviewApp"):
+    def __init__(self, app: ReviewApp):
         self.app = app
         events = app.events
         self.text = classed(
-            w.Text(placeholder="Park a topic or follow-up for later…", layout=w.Layout(flex="1 1 60%", width="auto")), "pk-park-text"
+            w.Text(placeholder="Park a topic or follow-up for later…", layout=w.Layout(flex="1 1 60%", width="auto")),
+            "pk-park-text",
         )
-        self.owner = classed(w.Text(placeholder="owner", layout=w.Layout(flex="0 1 25%", width="auto")), "pk-park-owner")
-        self.add = button("Park", "pk-park-add", icon="thumb-tack", tooltip="Park this topic, linked to the question on screen")
+        self.owner = classed(
+            w.Text(placeholder="owner", layout=w.Layout(flex="0 1 25%", width="auto")), "pk-park-owner"
+        )
+        self.add = button(
+            "Park", "pk-park-add", icon="thumb-tack", tooltip="Park this topic, linked to the question on screen"
+        )
         events.click(self.add, self.park, "parking a topic")
         self.capture = classed(w.HBox([self.text, self.owner, self.add]), "pk-park-capture")
 
@@ -63,7 +68,11 @@ class ParkingLot:
     def _summarise(self) -> None:
         items = self.app.review.parking_lot
         open_items = sum(1 for item in items if not item.done)
-        self.summary.value = f"{len(items)} parked, {open_items} open" if items else "Nothing parked yet. Use the box under the question."
+        self.summary.value = (
+            f"{len(items)} parked, {open_items} open"
+            if items
+            else "Nothing parked yet. Use the box under the question."
+        )
 
     def _label(self, item: ParkedItem) -> str:
         where = ""

@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from .. import fieldstats, roadmap
-from ..errors import NoteTooLongError
-from ..lens import Choice, Lens, Question
-from ..review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer
-from ..risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-from ..rules import SELECTED, UNSELECTED
-from ..rules import NOT_APPLICABLE as CHOICE_NOT_APPLICABLE
-from .ui import checkbox, classed, dropdown, esc, esc_lines, held, html, link, set_class, show, textarea, toggle
+from kit.app.ui import checkbox, classed, dropdown, esc, esc_lines, held, html, link, set_class, show, textarea, toggle
+from kit.core import fieldstats, roadmap
+from kit.core.errors import NoteTooLongError
+from kit.core.lens import Choice, Lens, Question
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer
+from kit.core.rules import NOT_APPLICABLE as CHOICE_NOT_APPLICABLE
+from kit.core.rules import SELECTED, UNSELECTED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
 REASON_LABELS = {
     "OUT_OF_SCOPE": "Out of scope",
@@ -44,7 +44,7 @@ BADGE_TEXT = {
     UNANSWERED: "Unanswered",
 }
 LEVEL_TEXT = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
-#: The roadmap selector's buttons: (label, months), one per kit.roadmap horizon.
+#: The roadmap selector's buttons: (label, months), one per kit.core.roadmap horizon.
 HORIZON_OPTIONS = [(f"{months} months", months) for months in roadmap.HORIZONS]
 #: The risks that put a question on the roadmap (the others hide the selector).
 ON_ROADMAP = (HIGH, MEDIUM)
@@ -68,14 +68,18 @@ class ChoiceRow:
     checkbox's own label, so a row costs three widgets.
     """
 
-    def __init__(self, view: "QuestionView", index: int, none_of_these: bool = False):
+    def __init__(self, view: QuestionView, index: int, none_of_these: bool = False):
         self.view = view
         self.index = index
         self.choice: Choice | None = None
         marker = "pk-choice-none" if none_of_these else f"pk-choice-{index + 1}"
         self.checkbox = checkbox("", "pk-choice", marker)
-        self.more = toggle("", "pk-choice-more", tooltip="Help, official link, does not apply, note", icon="info-circle")
-        self.line = classed(w.HBox([self.more, self.checkbox]), "pk-choice-row", *(["pk-choice-row-none"] if none_of_these else []))
+        self.more = toggle(
+            "", "pk-choice-more", tooltip="Help, official link, does not apply, note", icon="info-circle"
+        )
+        self.line = classed(
+            w.HBox([self.more, self.checkbox]), "pk-choice-row", *(["pk-choice-row-none"] if none_of_these else [])
+        )
         # Built on first open:
         self.details: w.VBox | None = None
         self.help: w.HTML | None = None
@@ -126,7 +130,12 @@ class ChoiceRow:
         self.help = html("", "pk-choice-help")
         self.na = checkbox("This practice does not apply", "pk-choice-na")
         self.reason = dropdown(REASON_OPTIONS, "pk-choice-na-reason", value="")
-        self.notes = textarea("", "pk-choice-notes", placeholder=f"A note on this practice (up to {CHOICE_NOTES_LIMIT} characters)", rows=2)
+        self.notes = textarea(
+            "",
+            "pk-choice-notes",
+            placeholder=f"A note on this practice (up to {CHOICE_NOTES_LIMIT} characters)",
+            rows=2,
+        )
         self.notes_count = html("", "pk-choice-notes-count")
         events.observe(self.na, self._on_na, "marking a practice as not applicable")
         events.observe(self.reason, self._on_reason, "choosing why a practice does not apply")
@@ -142,7 +151,9 @@ class ChoiceRow:
         if choice.helpful and choice.helpful.text:
             parts.append(f"<p class='pk-help-text'>{esc_lines(choice.helpful.text)}</p>")
         if choice.improvement and choice.improvement.text:
-            parts.append(f"<p class='pk-improvement'><b>First step if you don't:</b> {esc_lines(choice.improvement.text)}</p>")
+            parts.append(
+                f"<p class='pk-improvement'><b>First step if you don't:</b> {esc_lines(choice.improvement.text)}</p>"
+            )
         facts = []
         if choice.code:
             facts.append(esc(choice.code))
@@ -151,7 +162,11 @@ class ChoiceRow:
         links = []
         if choice.helpful and choice.helpful.url:
             links.append(link("official guidance", choice.helpful.url))
-        if choice.improvement and choice.improvement.url and (not choice.helpful or choice.improvement.url != choice.helpful.url):
+        if (
+            choice.improvement
+            and choice.improvement.url
+            and (not choice.helpful or choice.improvement.url != choice.helpful.url)
+        ):
             links.append(link("improvement plan", choice.improvement.url))
         for kind, resource in choice.resources:
             links.append(link(resource.text or kind.lower().replace("_", " "), resource.url))
@@ -204,7 +219,7 @@ class ChoiceRow:
 class QuestionView:
     """One question at a time: header, description, field statistics, choices, not applicable, notes."""
 
-    def __init__(self, app: "ReviewApp"):
+    def __init__(self, app: ReviewApp):
         self.app = app
         self.lens: Lens | None = None
         self.question: Question | None = None
@@ -228,7 +243,8 @@ class QuestionView:
         self.description = html("", "pk-question-description")
         self.fieldstat = html("", "pk-question-fieldstat")
         self.reveal = classed(
-            w.Button(description="Reveal the choices", icon="eye", button_style="info", layout=w.Layout(width="auto")), "pk-reveal"
+            w.Button(description="Reveal the choices", icon="eye", button_style="info", layout=w.Layout(width="auto")),
+            "pk-reveal",
         )
         self.rows: list[ChoiceRow] = []
         self._visible: list[ChoiceRow] = []
@@ -373,7 +389,11 @@ class QuestionView:
         try:
             self.app.change(lambda review, alias, qid: review.set_notes(alias, qid, notes, choice_id), rescore=False)
         except NoteTooLongError as exc:
-            where = f"the practice “{self.question.choice(choice_id).title}”" if choice_id else f"{self.question.code or 'this question'}"
+            where = (
+                f"the practice “{self.question.choice(choice_id).title}”"
+                if choice_id
+                else f"{self.question.code or 'this question'}"
+            )
             self.app.messages.error(f"Notes for {where}: {exc.diagnostics[0].message}. Shorten them to keep them.")
             return False
         return True

@@ -1,6 +1,6 @@
 """The live risk panel: every pillar's counts as a chart (one reused Figure) and the totals as text.
 
-The chart is a :class:`kit.charts.RiskChart` rendered into an ``Image`` widget. matplotlib is
+The chart is a :class:`kit.render.charts.RiskChart` rendered into an ``Image`` widget. matplotlib is
 imported on the first render, not when the app is built, so the first question is on screen
 before the chart's cost is paid (the app schedules that first render just after it is shown).
 """
@@ -11,22 +11,31 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
-from ..scoring import ReviewScore, RiskCounts
-from .ui import classed, esc, html
+from kit.app.ui import classed, esc, html
+from kit.core.scoring import ReviewScore, RiskCounts
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
 
 if TYPE_CHECKING:
-    from ..charts import RiskChart
-    from ..review import Review
+    from kit.core.review import Review
+    from kit.render.charts import RiskChart
 
 #: Charts kept ready, keyed by their counts: the current one and those one tick away.
 CACHE_SIZE = 48
 
-TOTAL_WORDS = ((HIGH, "high"), (MEDIUM, "medium"), (NONE, "no risk"), (NOT_APPLICABLE, "not applicable"), (UNANSWERED, "unanswered"))
+TOTAL_WORDS = (
+    (HIGH, "high"),
+    (MEDIUM, "medium"),
+    (NONE, "no risk"),
+    (NOT_APPLICABLE, "not applicable"),
+    (UNANSWERED, "unanswered"),
+)
 
 
 def totals_html(counts: RiskCounts, label: str = "") -> str:
-    parts = "".join(f"<span class='pk-total pk-total-{risk.lower()}'><b>{counts[risk]}</b> {words}</span>" for risk, words in TOTAL_WORDS)
+    parts = "".join(
+        f"<span class='pk-total pk-total-{risk.lower()}'><b>{counts[risk]}</b> {words}</span>"
+        for risk, words in TOTAL_WORDS
+    )
     head = f"<span class='pk-total-label'>{esc(label)}</span>" if label else ""
     return f"<div class='pk-totals-line'>{head}{parts}</div>"
 
@@ -35,7 +44,8 @@ class RiskPanel:
     def __init__(self, width_px: int = 480):
         self.chart: RiskChart | None = None
         self.image = classed(
-            w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width_px}px", height="auto")), "pk-risk-chart"
+            w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width_px}px", height="auto")),
+            "pk-risk-chart",
         )
         self.totals = html("", "pk-risk-totals")
         self.widget = classed(w.VBox([self.totals, self.image]), "pk-risk-panel")
@@ -47,7 +57,7 @@ class RiskPanel:
         self._shown: list[tuple[str, RiskCounts]] = []
         self._pngs: dict[tuple, bytes] = {}
 
-    def refresh(self, review: "Review", score: ReviewScore, draw: bool = True, totals: bool = True) -> None:
+    def refresh(self, review: Review, score: ReviewScore, draw: bool = True, totals: bool = True) -> None:
         """Take the new counts; draw the chart unless ``draw`` is False, show the totals unless ``totals`` is False."""
         many = len(score.lenses) > 1
         rows, keys = [], []
@@ -63,7 +73,7 @@ class RiskPanel:
         if totals:
             self.show_totals(review, score)
 
-    def show_totals(self, review: "Review", score: ReviewScore) -> None:
+    def show_totals(self, review: Review, score: ReviewScore) -> None:
         many = len(score.lenses) > 1
         lines = [totals_html(score.counts, "All questions:" if many else f"{score.counts.total} questions:")]
         if many:
@@ -109,7 +119,7 @@ class RiskPanel:
         png = self._pngs.get(key)
         if png is None:
             if self.chart is None:
-                from ..charts import RiskChart
+                from kit.render.charts import RiskChart
 
                 self.chart = RiskChart()
             png = self._pngs[key] = self.chart.render(rows)
@@ -120,7 +130,7 @@ class RiskPanel:
     @property
     def drawn_rows(self) -> list:
         """The rows behind the picture on screen (empty before the first draw)."""
-        from ..charts import Row
+        from kit.render.charts import Row
 
         return [Row(label, counts) for label, counts in self._shown]
 

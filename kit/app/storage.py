@@ -20,14 +20,14 @@ import re
 import secrets
 import unicodedata
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from ..errors import ReviewError
-from ..jsonio import parse_json
-from .timing import Handle, Scheduler
-from .ui import esc
+from kit.app.timing import Handle, Scheduler
+from kit.app.ui import esc
+from kit.core.errors import ReviewError
+from kit.core.jsonio import parse_json
 
 SUFFIX = ".json"
 ID_LENGTH = 8  # hex digits
@@ -113,7 +113,7 @@ def _peek(path: Path) -> tuple[str, bool]:
 
 # --- autosave -------------------------------------------------------------------------
 
-_live: "weakref.WeakSet[Autosaver]" = weakref.WeakSet()
+_live: weakref.WeakSet[Autosaver] = weakref.WeakSet()
 
 
 @atexit.register
@@ -133,7 +133,9 @@ class Autosaver:
     scheduler cannot schedule (no event loop, e.g. plain Python), the save happens at once.
     """
 
-    def __init__(self, save: Callable[[], None], scheduler: Scheduler, delay: float = 1.0, wrap: Callable = lambda f: f):
+    def __init__(
+        self, save: Callable[[], None], scheduler: Scheduler, delay: float = 1.0, wrap: Callable = lambda f: f
+    ):
         self._save = save
         self.scheduler = scheduler
         self.delay = delay

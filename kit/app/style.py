@@ -7,8 +7,8 @@ Presenter mode (``.pk-presenter``) enlarges the type for a shared screen; compac
 
 from __future__ import annotations
 
-from ..charts import PALETTE_CSS
-from .ui import html
+from kit.app.ui import html
+from kit.render.charts import PALETTE_CSS
 
 CSS = """
 .pk-app { --pk-gap: .6em; font-size: 14px; line-height: 1.4; color: var(--jp-ui-font-color1, #1a1a1a); width: 100%; }

@@ -6,25 +6,33 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from .ui import checkbox, classed, esc, html, set_class, toggle
+from kit.app.ui import checkbox, classed, esc, html, set_class, toggle
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
 
 class Toolbar:
-    def __init__(self, app: "ReviewApp", presenter: bool = False, compact: bool = False, hide_choices: bool = False):
+    def __init__(self, app: ReviewApp, presenter: bool = False, compact: bool = False, hide_choices: bool = False):
         self.app = app
         events = app.events
         self.title = html("", "pk-title")
         self.saved = html("<span class='pk-saved-none'>not saved yet</span>", "pk-saved-status")
         self.download = html("", "pk-download")
         self.presenter = toggle(
-            "Presenter", "pk-presenter-toggle", value=presenter, icon="television", tooltip="Large type for a shared screen"
+            "Presenter",
+            "pk-presenter-toggle",
+            value=presenter,
+            icon="television",
+            tooltip="Large type for a shared screen",
         )
         self.hide_choices = checkbox("Hide choices until revealed", "pk-hide-choices", value=hide_choices)
         self.compact = toggle(
-            "Compact", "pk-compact-toggle", value=compact, icon="compress", tooltip="Smaller type for the facilitator's laptop"
+            "Compact",
+            "pk-compact-toggle",
+            value=compact,
+            icon="compress",
+            tooltip="Smaller type for the facilitator's laptop",
         )
         events.observe(self.presenter, self._on_presenter, "switching presenter mode")
         events.observe(self.compact, self._on_compact, "switching compact mode")

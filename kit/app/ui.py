@@ -8,8 +8,8 @@ passes through :func:`esc` first: text is data, never markup.
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Iterable, Iterator
 
 import ipywidgets as w
 
@@ -58,14 +58,21 @@ def html(value: str = "", *classes: str) -> w.HTML:
     return classed(w.HTML(value), *classes)
 
 
-def button(label: str, *classes: str, tooltip: str = "", style: str = "", icon: str = "", width: str | None = None) -> w.Button:
+def button(
+    label: str, *classes: str, tooltip: str = "", style: str = "", icon: str = "", width: str | None = None
+) -> w.Button:
     layout = w.Layout(width=width) if width else w.Layout(width="auto")
-    return classed(w.Button(description=label, tooltip=tooltip or label, button_style=style, icon=icon, layout=layout), *classes)
+    return classed(
+        w.Button(description=label, tooltip=tooltip or label, button_style=style, icon=icon, layout=layout), *classes
+    )
 
 
 def toggle(label: str, *classes: str, tooltip: str = "", value: bool = False, icon: str = "") -> w.ToggleButton:
     return classed(
-        w.ToggleButton(value=value, description=label, tooltip=tooltip or label, icon=icon, layout=w.Layout(width="auto")), *classes
+        w.ToggleButton(
+            value=value, description=label, tooltip=tooltip or label, icon=icon, layout=w.Layout(width="auto")
+        ),
+        *classes,
     )
 
 
@@ -75,7 +82,13 @@ def checkbox(label: str, *classes: str, value: bool = False) -> w.Checkbox:
 
 def text(label: str, *classes: str, placeholder: str = "", value: str = "") -> w.Text:
     return classed(
-        w.Text(value=value, description=label, placeholder=placeholder, style={"description_width": "9em"}, layout=w.Layout(width="100%")),
+        w.Text(
+            value=value,
+            description=label,
+            placeholder=placeholder,
+            style={"description_width": "9em"},
+            layout=w.Layout(width="100%"),
+        ),
         *classes,
     )
 

@@ -1,7 +1,7 @@
 """The workload panel: what is being reviewed, its business context and pillar priorities, and the lenses.
 
 Lenses come from the bundled list or from an uploaded custom lens JSON, validated by
-``kit.lens`` with every error shown in the app. Adding or removing a lens builds a new
+``kit.core.lens`` with every error shown in the app. Adding or removing a lens builds a new
 review through the review file's own format (``to_dict`` / ``from_dict``), so every answer,
 note, milestone and parked topic is carried over by the core, not copied here.
 """
@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from .. import lens as lenses
-from ..errors import LensError, ReviewError
-from .storage import uploads
-from .ui import checkbox, classed, html, text, textarea
+from kit.app.storage import uploads
+from kit.app.ui import checkbox, classed, html, text, textarea
+from kit.core import lens as lenses
+from kit.core.errors import LensError, ReviewError
 
 if TYPE_CHECKING:
-    from .app import ReviewApp
+    from kit.app.app import ReviewApp
 
 ENVIRONMENTS = [("Production", "PRODUCTION"), ("Pre-production", "PREPRODUCTION")]
 #: business_context keys for the fields the panel shows; other keys in a file are kept as they are.
@@ -55,7 +55,7 @@ def lens_alias(file_name: str, taken: set[str]) -> str:
 class WorkloadPanel:
     """Built on first show (see ``ReviewApp``), so it costs nothing before it is needed."""
 
-    def __init__(self, app: "ReviewApp"):
+    def __init__(self, app: ReviewApp):
         self.app = app
         events = app.events
         self.fields: dict[str, w.Widget] = {}
@@ -64,13 +64,16 @@ class WorkloadPanel:
             self.fields[attr] = text(label, cls, placeholder=hint)
         self.fields["description"] = textarea("Description", "pk-workload-description", rows=2)
         self.fields["environment"] = classed(
-            w.Dropdown(options=ENVIRONMENTS, description="Environment", style={"description_width": "9em"}), "pk-workload-environment"
+            w.Dropdown(options=ENVIRONMENTS, description="Environment", style={"description_width": "9em"}),
+            "pk-workload-environment",
         )
         self.fields["regions"] = text("Regions", "pk-workload-regions", placeholder="e.g. eu-west-1, us-east-1")
         self.fields["review_date"] = classed(
             w.DatePicker(description="Review date", style={"description_width": "9em"}), "pk-workload-date"
         )
-        self.fields["participants"] = textarea("Participants", "pk-workload-participants", placeholder="One per line", rows=3)
+        self.fields["participants"] = textarea(
+            "Participants", "pk-workload-participants", placeholder="One per line", rows=3
+        )
         self.fields["notes"] = textarea("Notes", "pk-workload-notes", rows=3)
         order = (
             "name",
@@ -94,17 +97,22 @@ class WorkloadPanel:
             self.context[key] = text(label, cls, placeholder=hint)
             events.observe(self.context[key], self._context(key), "editing the business context")
             rows.append(self.context[key])
-        self.priorities = classed(w.TagsInput(allow_duplicates=False, layout=w.Layout(width="100%")), "pk-pillar-priorities")
+        self.priorities = classed(
+            w.TagsInput(allow_duplicates=False, layout=w.Layout(width="100%")), "pk-pillar-priorities"
+        )
         events.observe(self.priorities, self._on_priorities, "ordering pillar priorities")
         rows += [
-            html("<div class='pk-hint'>Pillar priorities, most important first (they order the improvement list):</div>"),
+            html(
+                "<div class='pk-hint'>Pillar priorities, most important first (they order the improvement list):</div>"
+            ),
             self.priorities,
         ]
 
         rows.append(html("<h3>Lenses</h3>", "pk-side-heading"))
         self.lens_boxes = classed(w.VBox([]), "pk-lens-list")
         self.lens_upload = classed(
-            w.FileUpload(accept=".json,application/json", multiple=False, description="Upload a custom lens"), "pk-lens-upload"
+            w.FileUpload(accept=".json,application/json", multiple=False, description="Upload a custom lens"),
+            "pk-lens-upload",
         )
         events.observe(self.lens_upload, self._on_lens_upload, "adding an uploaded lens")
         rows += [
@@ -134,7 +142,9 @@ class WorkloadPanel:
         self.fields["participants"].value = "\n".join(workload.participants)
         self.fields["notes"].value = workload.notes or ""
         try:
-            self.fields["review_date"].value = dt.date.fromisoformat(workload.review_date) if workload.review_date else None
+            self.fields["review_date"].value = (
+                dt.date.fromisoformat(workload.review_date) if workload.review_date else None
+            )
         except ValueError:
             self.fields["review_date"].value = None  # kept in the file as written until someone picks a date
         for key, *_ in CONTEXT_FIELDS:
@@ -155,7 +165,9 @@ class WorkloadPanel:
             self._lens_checks[alias] = checkbox(name, "pk-lens-toggle", value=applied is not None)
         for alias, lens in review.lenses.items():
             if alias not in self._lens_checks:
-                self._lens_checks[alias] = checkbox(f"{lens.name} (custom: {alias})", "pk-lens-toggle", "pk-lens-custom", value=True)
+                self._lens_checks[alias] = checkbox(
+                    f"{lens.name} (custom: {alias})", "pk-lens-toggle", "pk-lens-custom", value=True
+                )
         for alias, box in self._lens_checks.items():
             self.app.events.observe(box, self._lens_toggled(alias), "changing the lenses")
         self.lens_boxes.children = list(self._lens_checks.values())
@@ -239,7 +251,9 @@ class WorkloadPanel:
         pillars, questions, _ = lens.counts()
         text = f"Added the lens “{lens.name}” ({pillars} pillars, {questions} questions) as {alias}; pick it in the lens menu."
         if lens.warnings:
-            self.app.messages.warning(text + f" It loaded with {len(lens.warnings)} warnings:", [str(d) for d in lens.warnings])
+            self.app.messages.warning(
+                text + f" It loaded with {len(lens.warnings)} warnings:", [str(d) for d in lens.warnings]
+            )
         else:
             self.app.messages.success(text)
 

@@ -50,7 +50,7 @@ def upload_value(name: str, content: bytes) -> tuple:
             "type": "application/json",
             "size": len(content),
             "content": memoryview(content),
-            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
         },
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import ipywidgets as w
-from tests.app.app_driver import DATA, open_details, rows, upload_value
 
 import kit.app
-from kit.review import QUESTION_NOTES_LIMIT
+from kit.core.review import QUESTION_NOTES_LIMIT
+from tests.app.app_driver import DATA, open_details, rows, upload_value
 
 
 def listed() -> set[str]:
@@ -50,7 +50,9 @@ def test_every_listed_class_is_on_a_widget_and_every_widget_class_is_listed(app)
     app.agenda.edit.value = True
     for page in range(4):
         app.show_side_page(page)
-    app.workload_panel.lens_upload.value = upload_value("s3-like.json", (DATA / "lenses" / "published" / "s3-like.json").read_bytes())
+    app.workload_panel.lens_upload.value = upload_value(
+        "s3-like.json", (DATA / "lenses" / "published" / "s3-like.json").read_bytes()
+    )
     look()
     app.messages.error("e")
     look()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.app.app_driver import ALIAS, saved, tick
-
-from kit import lens as lenses
-from kit.review import Review
 from kit.app.agenda import PLAN_MINUTES, default_timeboxes
-
+from kit.core import lens as lenses
+from kit.core.review import Review
+from tests.app.app_driver import ALIAS, saved, tick
 
 # --- agenda ---------------------------------------------------------------------------
 
@@ -18,7 +16,9 @@ def test_default_timeboxes_spread_four_hours_by_question_count():
     framework = lenses.bundled("wellarchitected")
     boxes = default_timeboxes([framework])
     assert sum(boxes.values()) == PLAN_MINUTES == 240
-    assert boxes["wellarchitected:reliability"] > boxes["wellarchitected:security"] > boxes["wellarchitected:performance"]
+    assert (
+        boxes["wellarchitected:reliability"] > boxes["wellarchitected:security"] > boxes["wellarchitected:performance"]
+    )
     # Proportional to within a minute of rounding.
     for pillar in framework.pillars:
         exact = 240 * len(pillar.questions) / 57
@@ -81,7 +81,12 @@ def test_a_parked_topic_is_linked_to_its_question(app):
     lot.owner.value = "Sam"
     lot.add.click()
     item = app.review.parking_lot[0]
-    assert (item.text, item.owner, item.lens, item.question_id) == ("Who owns the <pager> rota?", "Sam", ALIAS, "monitor")
+    assert (item.text, item.owner, item.lens, item.question_id) == (
+        "Who owns the <pager> rota?",
+        "Sam",
+        ALIAS,
+        "monitor",
+    )
     assert lot.text.value == ""
     assert "1 parked, 1 open" in lot.summary.value
     (row,) = lot.items.children

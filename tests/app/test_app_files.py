@@ -8,16 +8,15 @@ import os
 import re
 
 import pytest
-from tests.app.app_driver import ALIAS, DATA, SMALL_LENS, answer, saved, statuses, tick, upload_value
 
-from kit import lens as lenses
 from kit.app import ReviewApp
 from kit.app.storage import Autosaver, Storage, slug
 from kit.app.timing import ManualScheduler
-from kit.errors import ReviewError
-from kit.review import Review, Workload
-from kit.rules import SELECTED
-
+from kit.core import lens as lenses
+from kit.core.errors import ReviewError
+from kit.core.review import Review, Workload
+from kit.core.rules import SELECTED
+from tests.app.app_driver import ALIAS, DATA, SMALL_LENS, answer, saved, statuses, tick, upload_value
 
 # --- file names ---------------------------------------------------------------------
 
@@ -206,7 +205,7 @@ def test_resume_from_the_files_panel(make_app, folder):
     assert [label.split(" · ")[0] for label, _ in panel.picker.options] == ["Newest", "Older"]
     panel.resume_recent.click()
     assert app.review.workload.name == "Newest"
-    panel.picker.value = [value for label, value in panel.picker.options if label.startswith("Older")][0]
+    panel.picker.value = next(value for label, value in panel.picker.options if label.startswith("Older"))
     panel.open.click()
     assert app.review.workload.name == "Older"
 
@@ -345,7 +344,7 @@ def test_an_exception_in_a_callback_is_shown_and_logged(make_app, folder, monkey
     def broken(*args):
         raise RuntimeError("the scoring broke")
 
-    monkeypatch.setattr("kit.scoring.rescore", broken)
+    monkeypatch.setattr("kit.core.scoring.rescore", broken)
     tick(app, "deploy_pipeline")
     message = app.messages.current
     assert message.level == "error"
@@ -359,7 +358,7 @@ def test_an_exception_in_a_callback_is_shown_and_logged(make_app, folder, monkey
 
 def test_raise_errors_reraises_after_reporting(make_app, monkeypatch, folder):
     app = make_app(raise_errors=True)
-    monkeypatch.setattr("kit.scoring.rescore", lambda *args: 1 / 0)
+    monkeypatch.setattr("kit.core.scoring.rescore", lambda *args: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         tick(app, "deploy_pipeline")
     assert "ZeroDivisionError" in (folder / "pillarkit.log").read_text(encoding="utf-8")
@@ -380,11 +379,18 @@ def test_pillarkit_serve_names_the_review_to_open(make_app, tmp_path, monkeypatc
     assert saved(path)["answers"][ALIAS]["deploy"]["SelectedChoices"] == ["deploy_pipeline", "deploy_rollback"]
 
 
-def test_the_environment_variable_matches_the_serve_command():
-    serve = pytest.importorskip("kit.serve")
-    from kit.app.app import REVIEW_ENV
+def test_the_app_opens_the_review_that_pillarkit_serve_names(make_app, tmp_path, monkeypatch):
+    from kit.core import options
 
-    assert serve.REVIEW_ENV == REVIEW_ENV
+    path = tmp_path / "named.json"
+    from kit.core.review import new
+
+    named = new([str(SMALL_LENS)], "Named by serve")
+    named.save(path)
+    monkeypatch.setenv(options.REVIEW.env, str(path))
+    app = make_app(review=None)
+    assert app.review.workload.name == "Named by serve"
+    assert app.path == path.resolve()
 
 
 def test_a_broken_file_to_open_gives_a_new_review_and_says_why(make_app, tmp_path, monkeypatch):

@@ -61,7 +61,9 @@ def test_per_pillar_progress(app):
 
 
 def test_several_lenses_are_one_sequence_with_a_lens_picker(make_app):
-    app = make_app(lenses=[str(DATA / "lenses" / "app-small.json"), str(DATA / "lenses" / "published" / "s3-like.json")])
+    app = make_app(
+        lenses=[str(DATA / "lenses" / "app-small.json"), str(DATA / "lenses" / "published" / "s3-like.json")]
+    )
     nav = app.navigator
     assert nav.lens_picker.layout.display is None
     assert [alias for _, alias in nav.lens_picker.options] == [ALIAS, "s3-like"]

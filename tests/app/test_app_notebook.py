@@ -40,19 +40,27 @@ def test_the_notebook_runs_headless_and_the_app_saves_on_its_own(tmp_path):
             "assert app.autosaver.pending and app.path is None\n"
             "assert app.risk_panel.chart is not None, 'the first draw ran on the kernel loop'\n"
         ),
-        nbformat.v4.new_code_cell("import asyncio\nawait asyncio.sleep(1.5)  # the kernel's loop runs the debounced save"),
+        nbformat.v4.new_code_cell(
+            "import asyncio\nawait asyncio.sleep(1.5)  # the kernel's loop runs the debounced save"
+        ),
         nbformat.v4.new_code_cell(
             "assert app.path is not None and app.path.exists(), app.path\nprint(app.path.parent.name, app.toolbar.saved.value)"
         ),
     ]
-    client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute()
     app_outputs = notebook.cells[1].outputs
     assert [o.output_type for o in app_outputs] == ["execute_result"]
     assert WIDGET_VIEW in app_outputs[0]["data"]
-    errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs if o.output_type == "error"]
+    errors = [
+        o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs if o.output_type == "error"
+    ]
     assert errors == []
-    streams = [o for cell in notebook.cells[:2] if cell.cell_type == "code" for o in cell.outputs if o.output_type == "stream"]
+    streams = [
+        o for cell in notebook.cells[:2] if cell.cell_type == "code" for o in cell.outputs if o.output_type == "stream"
+    ]
     assert streams == []  # no warnings printed under the app
     assert notebook.cells[-1].outputs[0]["text"].startswith("reviews <span class='pk-saved-ok'>saved ")
     assert len(list((tmp_path / "reviews").glob("untitled-*.json"))) == 1

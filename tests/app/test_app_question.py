@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT
+from kit.core.rules import NOT_APPLICABLE, SELECTED
 from tests.app.app_driver import ALIAS, answer, badge, open_details, rows, statuses, tick
-
-from kit.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT
-from kit.rules import NOT_APPLICABLE, SELECTED
 
 
 def test_opens_on_the_first_question_ready_to_answer(app):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from kit.render.charts import RiskChart, risk_figure
 from tests.app.app_driver import tick
-
-from kit.charts import RiskChart, risk_figure
 
 
 def counts(app) -> dict:
@@ -70,7 +69,7 @@ def test_risk_figure_for_static_outputs():
 
 
 def test_the_charts_one_tick_away_are_drawn_ahead_and_match_a_fresh_render(app, scheduler):
-    from kit.charts import RiskChart
+    from kit.render.charts import RiskChart
 
     while scheduler.run_all():  # the first draw, then the look-ahead renders, one per turn
         pass

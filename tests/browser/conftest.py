@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import pytest
 
-from kit.voila_testing import review_notebook, serve_folder
 from tests.browser.harness import BrowserSession, Target
+from tests.support.voila import review_notebook, serve_folder
 
 #: Kernels Voila keeps ready with no page open (voila.json: preheat_kernel, default_pool_size).
 VOILA_POOL = 1
@@ -39,7 +39,14 @@ def voila(voila_scratch):
 
 @pytest.fixture(scope="module")
 def target(voila, voila_scratch) -> Target:
-    return Target(voila.page_url("review.ipynb"), voila.reviews, voila.process.pid, VOILA_POOL, "voila", log=voila_scratch / "voila.log")
+    return Target(
+        voila.page_url("review.ipynb"),
+        voila.reviews,
+        voila.process.pid,
+        VOILA_POOL,
+        "voila",
+        log=voila_scratch / "voila.log",
+    )
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kit.voila_testing import kernel_pids, wait_for_kernels
+from tests.support.voila import kernel_pids, wait_for_kernels
 
 #: The app is usable once the first practice's checkbox is on screen.
 READY = ".pk-choice-1 input[type=checkbox]"
@@ -37,7 +37,9 @@ _KERNEL_FILE = re.compile(rb"kernel-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 def unavailable(reason: str) -> None:
     """Skip for want of ``reason``; but fail under CI, where ``make test`` installed everything."""
     if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: make test installs it, so a skip would hide a broken install)", pytrace=False)
+        pytest.fail(
+            f"{reason} (CI is set: make test installs it, so a skip would hide a broken install)", pytrace=False
+        )
     pytest.skip(reason)
 
 

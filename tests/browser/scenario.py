@@ -45,7 +45,7 @@ REVIEW_FILE_NAME = re.compile(r"^untitled-[0-9a-f]{8}\.json$")
 
 @functools.cache
 def _questions() -> list:
-    from kit.lens import load
+    from kit.core.lens import load
 
     return list(load(LENS).questions())
 
@@ -157,7 +157,9 @@ def answer(data: dict, n: int) -> dict | None:
     return data.get("answers", {}).get(LENS, {}).get(question(n).id)
 
 
-def saved_review(page, reviews: Path, expected: Callable[[dict], bool], what: str, exclude: tuple[Path, ...] = ()) -> tuple[Path, dict]:
+def saved_review(
+    page, reviews: Path, expected: Callable[[dict], bool], what: str, exclude: tuple[Path, ...] = ()
+) -> tuple[Path, dict]:
     """The newest review file once the status says saved and the file shows ``expected``.
 
     Polls for at most ``SAVE_TIMEOUT`` seconds (the autosave is at most one second behind).
@@ -177,7 +179,9 @@ def saved_review(page, reviews: Path, expected: Callable[[dict], bool], what: st
                 if expected(data):
                     return files[0], data
         if time.monotonic() > deadline:
-            raise AssertionError(f"the autosaved review never showed {what} within {SAVE_TIMEOUT:.0f} s; last seen: {seen}")
+            raise AssertionError(
+                f"the autosaved review never showed {what} within {SAVE_TIMEOUT:.0f} s; last seen: {seen}"
+            )
         page.wait_for_timeout(200)
 
 
@@ -205,7 +209,9 @@ def first_question_is_shown(page, console_errors: list[str], blocked: list[str])
     expect(page.locator(".pk-message-is-error")).to_be_hidden()
     chart_source(page)  # the chart was drawn
     # voila.json strips the sources: the facilitator sees the app, never the notebook's code.
-    assert "from kit.app import" not in page.content(), "the notebook's source is on the page (strip_sources is not applied)"
+    assert "from kit.app import" not in page.content(), (
+        "the notebook's source is on the page (strip_sources is not applied)"
+    )
     assert console_errors == [], f"the page logged errors: {console_errors}"
     assert blocked == [], f"the page asked for resources off this machine: {blocked}"
 
@@ -323,7 +329,12 @@ def autosave_matches_clicks(page, reviews: Path) -> None:
         "IsApplicable": True,
         "Notes": notes,
     }
-    assert answer(data, 2) == {"SelectedChoices": [], "ChoiceAnswers": [], "IsApplicable": False, "Reason": "BUSINESS_PRIORITIES"}
+    assert answer(data, 2) == {
+        "SelectedChoices": [],
+        "ChoiceAnswers": [],
+        "IsApplicable": False,
+        "Reason": "BUSINESS_PRIORITIES",
+    }
     answered = {qid for qid, entry in data["answers"][LENS].items() if not _blank(entry)}
     assert answered == {question(1).id, question(2).id}, f"answers nobody gave: {answered}"
 
@@ -389,7 +400,9 @@ def download_then_upload_restores(page, reviews: Path, open_app: Callable[[], ob
 
     copy, restored = saved_review(fresh, reviews, lambda data: True, "the uploaded review", exclude=(original,))
     assert copy != original, "the upload overwrote the downloaded file instead of saving a copy"
-    assert restored["answers"] == downloaded["answers"], "the uploaded review's answers differ from the downloaded file's"
+    assert restored["answers"] == downloaded["answers"], (
+        "the uploaded review's answers differ from the downloaded file's"
+    )
     assert restored["workload"] == downloaded["workload"]
 
     fresh.locator(".pk-next").click()
@@ -429,7 +442,10 @@ def reload_resumes(page, reviews: Path) -> None:
     # The resumed review keeps saving to its own file.
     box(page, 4).check()
     again, data = saved_review(
-        page, reviews, lambda data: (answer(data, 1) or {}).get("SelectedChoices") == [c[1], c[3]], "the tick after resuming"
+        page,
+        reviews,
+        lambda data: (answer(data, 1) or {}).get("SelectedChoices") == [c[1], c[3]],
+        "the tick after resuming",
     )
     assert again == path, f"resuming saved to {again.name} instead of {path.name}"
     assert [p.name for p in review_files(reviews)] == [path.name]
@@ -452,7 +468,9 @@ def closing_pages_stops_their_kernels(open_app: Callable[[], object], target: Ta
 
 
 def _blank(entry: dict) -> bool:
-    return not (entry.get("SelectedChoices") or entry.get("ChoiceAnswers") or entry.get("Notes")) and entry.get("IsApplicable", True)
+    return not (entry.get("SelectedChoices") or entry.get("ChoiceAnswers") or entry.get("Notes")) and entry.get(
+        "IsApplicable", True
+    )
 
 
 def _data_uri_text(href: str) -> str | None:

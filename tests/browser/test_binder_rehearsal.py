@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 
 from kit.serve import stop
-from kit.voila_testing import free_port, wait_for_http
 from tests.browser import scenario
 from tests.browser.harness import FONT_AWESOME, Target, unavailable
+from tests.support.voila import free_port, wait_for_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -79,12 +79,17 @@ def find_python(version: str) -> str | None:
     if pyenv:
         result = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False)
         if result.returncode == 0:
-            candidates += sorted(Path(result.stdout.strip()).glob(f"versions/{version}*/bin/python{version}"), reverse=True)
+            candidates += sorted(
+                Path(result.stdout.strip()).glob(f"versions/{version}*/bin/python{version}"), reverse=True
+            )
     for candidate in candidates:
         if not candidate:
             continue
         probe = subprocess.run(
-            [str(candidate), "-c", "import sys, venv; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True, check=False
+            [str(candidate), "-c", "import sys, venv; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if probe.returncode == 0 and probe.stdout.strip() == version:
             return str(candidate)
@@ -96,7 +101,9 @@ def copy_checkout(root: Path, dest: Path) -> int:
     if shutil.which("git") is None:
         unavailable("needs git to list the repository's files")
     listed = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"], capture_output=True, check=True
+        ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
     ).stdout
     copied = 0
     for raw in listed.split(b"\0"):
@@ -118,7 +125,9 @@ def run_logged(command: list, log: Path, **kwargs) -> None:
     with open(log, "ab") as output:
         output.write(f"\n$ {' '.join(map(str, command))}\n".encode())
         output.flush()
-        result = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, timeout=INSTALL_TIMEOUT, check=False, **kwargs)
+        result = subprocess.run(
+            command, stdout=output, stderr=subprocess.STDOUT, timeout=INSTALL_TIMEOUT, check=False, **kwargs
+        )
     if result.returncode != 0:
         pytest.fail(f"{' '.join(map(str, command))} exited with {result.returncode}:\n{tail(log)}", pytrace=False)
 
@@ -143,7 +152,11 @@ def built(tmp_path_factory) -> Built:
     assert copy_checkout(ROOT, copy) > 0
     log = scratch / "build.log"
 
-    base = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "PYENV_VERSION"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "PYENV_VERSION"}
+    }
     base.update(
         HOME=str(home),  # no user-level Jupyter settings, kernels or caches from this machine
         JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
@@ -152,7 +165,9 @@ def built(tmp_path_factory) -> Built:
     )
     run_logged([python, "-m", "venv", str(venv)], log, env=base)
     env = {**base, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{base.get('PATH', '')}"}
-    run_logged([str(venv / "bin" / "python"), "-m", "pip", "install", "-r", "binder/requirements.txt"], log, cwd=copy, env=env)
+    run_logged(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-r", "binder/requirements.txt"], log, cwd=copy, env=env
+    )
     run_logged(["bash", "binder/postBuild"], log, cwd=copy, env=env)
     return Built(copy, venv, env, scratch)
 
@@ -175,7 +190,9 @@ def jupyter_server(built):
         command.append("--ServerApp.allow_root=True")  # containers here run as root; Binder's user is not
     log = built.scratch / "server.log"
     with open(log, "ab") as output:
-        process = subprocess.Popen(command, cwd=built.copy, env=built.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=built.copy, env=built.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             base = f"http://127.0.0.1:{port}/"
             try:
@@ -212,11 +229,20 @@ def test_binder_runtime_is_python_3_12():
 
 def test_the_installed_packages_are_consistent(built):
     result = subprocess.run(
-        [str(built.python), "-m", "pip", "check"], env=built.env, capture_output=True, text=True, timeout=300, check=False
+        [str(built.python), "-m", "pip", "check"],
+        env=built.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, f"pip check failed:\n{result.stdout}{result.stderr}"
     shown = subprocess.run(
-        [str(built.python), "-m", "pip", "show", "pillarkit"], env=built.env, capture_output=True, text=True, check=False
+        [str(built.python), "-m", "pip", "show", "pillarkit"],
+        env=built.env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert shown.returncode == 0, "postBuild did not install pillarkit"
 
@@ -229,27 +255,35 @@ def test_kit_and_the_app_import_from_the_installed_package_outside_the_copy(buil
         import json, importlib.resources
         import kit, kit.app
         from kit.app import ReviewApp
-        from kit.lens import load
+        from kit.core.lens import load
         lens = load("wellarchitected")
         bundled = sorted(p.name for p in importlib.resources.files("kit.frameworks").iterdir() if p.name.endswith(".json"))
-        schemas = sorted(p.name for p in importlib.resources.files("kit.schemas").iterdir() if p.name.endswith(".json"))
+        schemas = sorted(p.name for p in importlib.resources.files("kit.core.schemas").iterdir() if p.name.endswith(".json"))
         print(json.dumps({"kit": kit.__file__, "app": kit.app.__file__, "questions": len(list(lens.questions())),
                           "bundled": bundled, "schemas": schemas}))
         """
     )
     result = subprocess.run(
-        [str(built.python), "-c", probe], cwd=elsewhere, env=built.env, capture_output=True, text=True, timeout=300, check=False
+        [str(built.python), "-c", probe],
+        cwd=elsewhere,
+        env=built.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, f"importing kit from the installed package failed:\n{result.stderr}"
     found = json.loads(result.stdout.strip().splitlines()[-1])
     site = built.venv / "lib"
     for module in ("kit", "app"):
         where = Path(found[module]).resolve()
-        assert site in where.parents, f"{module} was imported from {where}, not from the virtualenv's site-packages (an editable install?)"
+        assert site in where.parents, (
+            f"{module} was imported from {where}, not from the virtualenv's site-packages (an editable install?)"
+        )
         assert built.copy not in where.parents
     assert found["questions"] == scenario.question_count()
     assert "wellarchitected.json" in found["bundled"], found["bundled"]
-    assert found["schemas"], "kit.schemas shipped no JSON schema"
+    assert found["schemas"], "kit.core.schemas shipped no JSON schema"
 
 
 # --- the app in the browser, as Binder serves it --------------------------------------------

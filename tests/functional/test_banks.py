@@ -12,13 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from kit import lens as lenses
-from kit.review import new
+from kit.core import lens as lenses
+from kit.core.review import new
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "tests" / "data" / "reference"
 PILLARKIT = Path(sys.executable).with_name("pillarkit")
-PREFIX = {"operationalExcellence": "ops", "security": "sec", "reliability": "rel", "performance": "perf", "costOptimization": "cost", "sustainability": "sus"}
+PREFIX = {
+    "operationalExcellence": "ops",
+    "security": "sec",
+    "reliability": "rel",
+    "performance": "perf",
+    "costOptimization": "cost",
+    "sustainability": "sus",
+}
 
 
 def _rows(name: str) -> list[dict]:
@@ -41,7 +48,7 @@ def serverless():
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("bank_build", ROOT / "frameworks" / "build.py")
+    spec = importlib.util.spec_from_file_location("bank_build", ROOT / "tools" / "build_banks.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
@@ -56,7 +63,7 @@ def test_shipped_lens_equals_its_source(alias):
     build = _build_module()
     bank = next(b for b in build.BANKS if b.alias == alias)
     shipped = json.loads((ROOT / "frameworks" / f"{alias}.json").read_text(encoding="utf-8"))
-    assert shipped == build.build(bank), f"run: python frameworks/build.py ({alias} drifted from frameworks/source)"
+    assert shipped == build.build(bank), f"run: python tools/build_banks.py ({alias} drifted from frameworks/source)"
 
 
 def test_the_build_source_facts_are_the_reference_facts():
@@ -86,7 +93,10 @@ def test_framework_questions_match_the_reference(framework):
 
 
 def test_framework_practices_match_the_reference(framework):
-    expected = {(r["question_id"], r["choice_id"]): (r["bp_code"], r["bp_title"], r["risk_if_missing"], r["docs_url"]) for r in FRAMEWORK_ROWS}
+    expected = {
+        (r["question_id"], r["choice_id"]): (r["bp_code"], r["bp_title"], r["risk_if_missing"], r["docs_url"])
+        for r in FRAMEWORK_ROWS
+    }
     actual = {
         (q.id, c.id): (c.code, c.title, c.risk_level, c.improvement.url)
         for q in framework.questions()
@@ -125,7 +135,9 @@ def test_every_question_and_practice_has_our_texts(alias):
         for choice in question.practices:
             assert 20 <= len(choice.helpful.text) <= 200, choice.id
             assert 20 <= len(choice.improvement.text) <= 350, choice.id
-            assert choice.helpful.url == choice.improvement.url and choice.improvement.url.startswith("https://docs.aws.amazon.com/wellarchitected/")
+            assert choice.helpful.url == choice.improvement.url and choice.improvement.url.startswith(
+                "https://docs.aws.amazon.com/wellarchitected/"
+            )
 
 
 @pytest.mark.parametrize("alias", ["wellarchitected", "serverless"])
@@ -134,7 +146,7 @@ def test_texts_are_plain_single_lines_and_never_repeat(alias):
     assert len(texts) == len(set(texts))
     for text in texts:
         assert "\n" not in text and "<" not in text and "**" not in text
-        assert text == text.strip() and text[-1] in ".?)\""
+        assert text == text.strip() and text[-1] in '.?)"'
 
 
 # --- scoring through `pillarkit score`, for every question -------------------------------
@@ -199,7 +211,7 @@ def test_not_applicable_practices_drop_out_of_the_framework_rules(framework):
     for choice in question.practices:
         status = "SELECTED" if choice.risk_level == "HIGH" else "NOT_APPLICABLE"
         review.set_choice("wellarchitected", question.id, choice.id, status)
-    from kit.scoring import score
+    from kit.core.scoring import score
 
     assert score(review).lenses["wellarchitected"].questions[question.id] == "NONE"
     for choice in question.practices:
@@ -211,8 +223,13 @@ def test_not_applicable_practices_drop_out_of_the_framework_rules(framework):
 
 
 def test_serverless_titles_and_labels_match_the_reference(serverless):
-    expected = [(r["pillar_id"], r["question_code"], r["question_title"], r["choice_title"], r["label"]) for r in SERVERLESS_ROWS]
-    actual = [(q.pillar_id, q.code, q.title, c.title, c.risk_level) for q in serverless.questions() for c in q.practices]
+    expected = [
+        (r["pillar_id"], r["question_code"], r["question_title"], r["choice_title"], r["label"])
+        for r in SERVERLESS_ROWS
+    ]
+    actual = [
+        (q.pillar_id, q.code, q.title, c.title, c.risk_level) for q in serverless.questions() for c in q.practices
+    ]
     assert actual == expected
     assert len(list(serverless.questions())) == 9 and len(actual) == 38
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kit.cli import main
-from kit.risk import RISKS
+from kit.core.vocabulary import RISKS
 
 PILLARKIT = Path(sys.executable).with_name("pillarkit")
 
@@ -46,7 +46,10 @@ def test_lens_validate_reports_counts_warnings_and_exit_status(write_lens, lens_
     assert main(["lens", "validate", str(good), str(bad)]) == 2
     out = capsys.readouterr().out.splitlines()
     assert f"{bad}: unusable, 1 error" in out
-    assert f"  error: {bad}: pillars[0].questions[0].riskRules[0].condition: column 5: condition ends where a choice id or '(' was expected in 'a &&'" in out
+    assert (
+        f"  error: {bad}: pillars[0].questions[0].riskRules[0].condition: column 5: condition ends where a choice id or '(' was expected in 'a &&'"
+        in out
+    )
 
 
 def test_bundled_lenses_validate_with_only_wa_import_warnings():
@@ -91,7 +94,14 @@ def test_new_and_score_json_contract(tmp_path):
     assert data["RiskCounts"] == {"UNANSWERED": 66, "HIGH": 0, "MEDIUM": 0, "NONE": 0, "NOT_APPLICABLE": 0}
     framework = data["lenses"]["wellarchitected"]
     assert set(framework) == {"RiskCounts", "pillars", "questions"}
-    assert list(framework["pillars"]) == ["operationalExcellence", "security", "reliability", "performance", "costOptimization", "sustainability"]
+    assert list(framework["pillars"]) == [
+        "operationalExcellence",
+        "security",
+        "reliability",
+        "performance",
+        "costOptimization",
+        "sustainability",
+    ]
     for pillar in framework["pillars"].values():
         assert set(pillar) == {"RiskCounts"} and list(pillar["RiskCounts"]) == list(RISKS)
     assert len(framework["questions"]) == 57 and set(framework["questions"].values()) == {"UNANSWERED"}
@@ -117,7 +127,7 @@ def test_score_table_is_readable(tmp_path, capsys):
 
 
 def test_plan_lists_high_then_medium_with_first_steps(tmp_path, capsys):
-    from kit.review import new
+    from kit.core.review import new
 
     review = new(["wellarchitected"], "Shop")
     review.set_choice("wellarchitected", "planning-for-recovery", "rel_planning_for_recovery_no")
@@ -153,7 +163,12 @@ def test_wrong_input_is_exit_2_and_one_line_never_a_traceback(args, message):
 
 def test_a_broken_review_file_is_one_line(tmp_path):
     path = tmp_path / "r.json"
-    path.write_text('{"format": "pillarkit-review", "version": 1, "workload": {}, "lenses": [{"alias": "wellarchitected"}], "answers": {"wellarchitected": {"priorities": {"SelectedChoices": "x"}}}}')
+    path.write_text(
+        '{"format": "pillarkit-review", "version": 1, "workload": {}, "lenses": [{"alias": "wellarchitected"}], "answers": {"wellarchitected": {"priorities": {"SelectedChoices": "x"}}}}'
+    )
     result = run("score", str(path))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"error: {path}: answers.wellarchitected.priorities.SelectedChoices: 'x' is not of type 'array'"
+    assert (
+        result.stderr.strip()
+        == f"error: {path}: answers.wellarchitected.priorities.SelectedChoices: 'x' is not of type 'array'"
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import lens as lenses
+from kit.core import lens as lenses
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "lenses" / "published"
 GOLDEN = json.loads((FOLDER / "expected-warnings.json").read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.review import Review
+from kit.core.review import Review
 from tests.handout.reviews import framework_review, small_review
 
 

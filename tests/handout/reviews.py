@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kit import lens as lenses
-from kit.review import ParkedItem, Review, Workload, new
-from kit.rules import UNSELECTED
+from kit.core import lens as lenses
+from kit.core.review import ParkedItem, Review, Workload, new
+from kit.core.rules import UNSELECTED
 
 LENS_FILE = Path(__file__).resolve().parents[1] / "data" / "handout" / "two-pillars.json"
 ALIAS = "two-pillars"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kit import handout
+from kit.render import handout
 from tests.handout.reviews import SCRIPT_PAYLOADS, payload_review
 
-NOW = dt.datetime(2025, 3, 15, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 3, 15, tzinfo=dt.UTC)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,7 +29,9 @@ class Visit:
         self.blocked: list[str] = []
         self.requests: list[str] = []
         self.page = browser.new_page(viewport={"width": width, "height": 900})
-        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on(
+            "console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.route("**/*", self._route)
@@ -65,10 +67,18 @@ def test_the_handout_opens_offline_with_everything_visible(browser, framework, t
         assert sections.count() == 6
         for i in range(sections.count()):
             assert sections.nth(i).is_visible()
-        for part in ("section.pk-cover", "section.pk-summary", "section.pk-plan", "section.pk-parking-lot", "section.pk-sources"):
+        for part in (
+            "section.pk-cover",
+            "section.pk-summary",
+            "section.pk-plan",
+            "section.pk-parking-lot",
+            "section.pk-sources",
+        ):
             assert page.locator(part).is_visible(), part
         # No table is wider than its container, so nothing is clipped.
-        assert page.evaluate("() => [...document.querySelectorAll('table')].every(t => t.scrollWidth <= t.parentElement.clientWidth + 1)")
+        assert page.evaluate(
+            "() => [...document.querySelectorAll('table')].every(t => t.scrollWidth <= t.parentElement.clientWidth + 1)"
+        )
         assert visit.errors == []
         assert visit.blocked == []
         assert all(url.startswith(("file://", "data:")) for url in visit.requests)

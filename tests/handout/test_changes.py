@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kit import changes
-from kit.errors import ReviewError
-from kit.risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-
+from kit.core import milestones as changes
+from kit.core.errors import ReviewError
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 from tests.handout.reviews import ALIAS
 
 
@@ -63,12 +62,19 @@ def test_kind_of(before, after, kind):
 
 
 def test_milestone_answers_for_questions_the_lens_lost_are_ignored(review):
-    review.milestones[-1].answers[ALIAS]["retired-question"] = {"SelectedChoices": [], "ChoiceAnswers": [], "IsApplicable": True}
+    review.milestones[-1].answers[ALIAS]["retired-question"] = {
+        "SelectedChoices": [],
+        "ChoiceAnswers": [],
+        "IsApplicable": True,
+    }
     review.milestones[-1].answers["other-lens"] = {"q": {"SelectedChoices": ["x"]}}
     assert changes.compare(review).counts()["new"] == 2
 
 
 def test_a_malformed_frozen_answer_names_its_place(review):
-    review.milestones[0].answers[ALIAS]["deploy"] = {"SelectedChoices": ["deploy_no", "deploy_no"], "ChoiceAnswers": [{"ChoiceId": "deploy_no", "Status": "UNSELECTED"}]}
+    review.milestones[0].answers[ALIAS]["deploy"] = {
+        "SelectedChoices": ["deploy_no", "deploy_no"],
+        "ChoiceAnswers": [{"ChoiceId": "deploy_no", "Status": "UNSELECTED"}],
+    }
     with pytest.raises(ReviewError, match=r"milestones\[0\]\.answers\.two-pillars\.deploy\.SelectedChoices\[0\]"):
         changes.compare(review)

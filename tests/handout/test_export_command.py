@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kit import handout, pdf
 from kit.cli import main
-from kit.errors import ExportError
+from kit.core.errors import ExportError
+from kit.render import handout, pdf
 from tests.handout.reviews import small_review
 
 PILLARKIT = Path(sys.executable).with_name("pillarkit")
@@ -30,13 +30,16 @@ def review_file(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("suffix, check", [
-    (".html", lambda p: p.read_text().startswith("<!DOCTYPE html>")),
-    (".csv", lambda p: p.read_bytes().startswith(b"\xef\xbb\xbfLens,")),
-    (".xlsx", lambda p: openpyxl.load_workbook(p).sheetnames[0] == "Summary"),
-    (".json", lambda p: json.loads(p.read_text())["format"] == "pillarkit-review-export"),
-    (".HTML", lambda p: "<html" in p.read_text()),
-])
+@pytest.mark.parametrize(
+    "suffix, check",
+    [
+        (".html", lambda p: p.read_text().startswith("<!DOCTYPE html>")),
+        (".csv", lambda p: p.read_bytes().startswith(b"\xef\xbb\xbfLens,")),
+        (".xlsx", lambda p: openpyxl.load_workbook(p).sheetnames[0] == "Summary"),
+        (".json", lambda p: json.loads(p.read_text())["format"] == "pillarkit-review-export"),
+        (".HTML", lambda p: "<html" in p.read_text()),
+    ],
+)
 def test_each_format_from_its_suffix(review_file, tmp_path, capsys, suffix, check):
     output = tmp_path / "out" / f"handout{suffix}"
     assert main(["export", str(review_file), "-o", str(output)]) == 0
@@ -85,11 +88,19 @@ def test_ignored_roadmap_entries_are_warned_about(review_file, tmp_path, capsys)
     data["extensions"]["horizons"] = {"two-pillars/observe": 7}
     review_file.write_text(json.dumps(data))
     assert main(["export", str(review_file), "-o", str(tmp_path / "x.json")]) == 0
-    assert capsys.readouterr().err == f"warning: {review_file}: extensions.horizons.two-pillars/observe: 7 is not 3, 12 or 36 months; the default horizon is used\n"
+    assert (
+        capsys.readouterr().err
+        == f"warning: {review_file}: extensions.horizons.two-pillars/observe: 7 is not 3, 12 or 36 months; the default horizon is used\n"
+    )
 
 
 def test_the_installed_command(review_file, tmp_path):
-    result = subprocess.run([str(PILLARKIT), "export", str(review_file), "-o", str(tmp_path / "h.html")], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(PILLARKIT), "export", str(review_file), "-o", str(tmp_path / "h.html")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("wrote ")
     result = subprocess.run([str(PILLARKIT), "export", "--help"], capture_output=True, text=True, timeout=60)
@@ -111,14 +122,16 @@ def test_pdf_without_chromium_says_how_to_install_it(review_file, tmp_path, monk
 def test_pdf_lookup_finds_nothing_on_an_empty_path(monkeypatch, tmp_path):
     monkeypatch.delenv("PILLARKIT_CHROMIUM", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(ExportError, match=r"needs Chromium, which is not installed: install it with 'apt-get install chromium'"):
+    with pytest.raises(
+        ExportError, match=r"needs Chromium, which is not installed: install it with 'apt-get install chromium'"
+    ):
         pdf.find_chromium()
 
 
 def test_the_module_setting_wins_over_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PILLARKIT_CHROMIUM", "/bin/true")
     monkeypatch.setattr(pdf, "CHROMIUM", str(tmp_path / "missing"))
-    with pytest.raises(ExportError, match="Chromium not found at .*missing"):
+    with pytest.raises(ExportError, match=r"Chromium not found at .*missing"):
         pdf.find_chromium()
 
 
@@ -133,7 +146,15 @@ def test_a_chromium_that_fails_is_reported(monkeypatch, tmp_path):
 
 def test_the_print_command_is_headless_and_offline(tmp_path):
     command = pdf.command("/usr/bin/chromium", tmp_path / "h.html", tmp_path / "h.pdf", tmp_path / "profile")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ):
         assert flag in command
     assert command[-1] == (tmp_path / "h.html").resolve().as_uri() and command[-1].startswith("file://")
     assert f"--print-to-pdf={tmp_path / 'h.pdf'}" in command

@@ -9,13 +9,14 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from kit import fieldstats, handout, roadmap
-from kit.errors import ExportError
-from kit.risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-from kit.scoring import improvement_list, score
+from kit.core import fieldstats, roadmap
+from kit.core.errors import ExportError
+from kit.core.scoring import improvement_list, score
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.render import handout
 from tests.handout.reviews import ALIAS, golden
 
-NOW = dt.datetime(2025, 3, 15, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 3, 15, 9, 30, tzinfo=dt.UTC)
 
 
 def parse(document: str) -> BeautifulSoup:
@@ -41,16 +42,28 @@ def test_the_notebook_holds_only_static_html_and_png_outputs(review):
     kinds = {key for cell in notebook.cells for output in cell.outputs for key in output.data}
     assert kinds == {"text/html", "text/plain", "image/png"}
     assert all(output.output_type == "display_data" for cell in notebook.cells for output in cell.outputs)
-    assert [cell.metadata.tags[0] for cell in notebook.cells] == ["pk-cover", "pk-summary", "pk-pillar", "pk-pillar", "pk-plan", "pk-parking", "pk-changes", "pk-sources"]
+    assert [cell.metadata.tags[0] for cell in notebook.cells] == [
+        "pk-cover",
+        "pk-summary",
+        "pk-pillar",
+        "pk-pillar",
+        "pk-plan",
+        "pk-parking",
+        "pk-changes",
+        "pk-sources",
+    ]
     assert "widgets" not in notebook.metadata
 
 
 def test_risks_read_as_in_the_charts_legend_in_the_same_colours():
-    from kit import charts, handout_style
+    from kit.render import charts, handout_style
 
     assert handout.RISK_WORDS == charts.LABELS
     for risk, colour in charts.PALETTE.items():
-        assert f".pk-badge--{handout_style.RISK_CLASS[risk]}, .pk-kpi--{handout_style.RISK_CLASS[risk]} .pk-kpi-swatch {{ background: {colour}; }}" in handout_style.stylesheet()
+        assert (
+            f".pk-badge--{handout_style.RISK_CLASS[risk]}, .pk-kpi--{handout_style.RISK_CLASS[risk]} .pk-kpi-swatch {{ background: {colour}; }}"
+            in handout_style.stylesheet()
+        )
 
 
 def test_the_same_review_gives_the_same_document(review):
@@ -94,7 +107,9 @@ def test_the_summary_counts_in_total_and_per_pillar(soup, review):
     assert headers == ["Pillar", "High risk", "Medium risk", "No risk", "Not applicable", "Unanswered"]
     for row in table.select("tbody tr"):
         counts = result.lenses[row["data-lens"]].pillars[row["data-pillar"]].counts
-        assert [int(td.get_text()) for td in row.select("td")] == [counts[k] for k in (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)]
+        assert [int(td.get_text()) for td in row.select("td")] == [
+            counts[k] for k in (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
+        ]
     assert [row["data-pillar"] for row in table.select("tbody tr")] == ["ops", "rel"]
     assert [int(td.get_text()) for td in table.select("tfoot td")] == [2, 1, 0, 1, 1]
     assert "answered 4 of 5 questions" in text(soup.select_one("section.pk-summary"))
@@ -104,13 +119,19 @@ def test_the_summary_has_the_chart_as_an_inline_png_with_a_text_alternative(soup
     charts = soup.select("img.pk-chart")
     assert len(charts) == 1
     assert charts[0]["src"].startswith("data:image/png;base64,iVBOR")
-    assert charts[0]["alt"] == "Risk by pillar. Operations: 1 high risk, 1 medium risk, 1 not applicable; Resilience: 1 high risk, 1 unanswered."
+    assert (
+        charts[0]["alt"]
+        == "Risk by pillar. Operations: 1 high risk, 1 medium risk, 1 not applicable; Resilience: 1 high risk, 1 unanswered."
+    )
     assert charts[0]["width"] == str(handout.CHART_CSS_WIDTH)
 
 
 def test_top_risks_are_the_high_risks_in_plan_order_one_paragraph_each(soup):
     paragraphs = soup.select(".pk-top-risks p.pk-top-risk")
-    assert [p.strong.get_text() for p in paragraphs] == ["REL01 How do you back up data?", "OPS02 How do you know the workload is healthy?"]
+    assert [p.strong.get_text() for p in paragraphs] == [
+        "REL01 How do you back up data?",
+        "OPS02 How do you know the workload is healthy?",
+    ]
     assert "Missing: \u201cTest restores\u201d." in text(paragraphs[0])
     assert "First step: Start to test restores this month." in text(paragraphs[0])
     assert "The team follows none of these practices." not in text(paragraphs[1])
@@ -130,13 +151,21 @@ def test_every_question_has_a_section_with_its_risk_badge(soup, review):
 def test_practices_followed_missing_and_not_applicable_with_reasons_and_notes(soup):
     backup = soup.select_one('article[data-question="backup"]')
     assert [text(li) for li in backup.select(".pk-followed li")] == ["REL01-BP01 Back up automatically"]
-    assert [text(li) for li in backup.select(".pk-missing li")] == ["REL01-BP02 Test restores High if missing Restores were never tried."]
-    assert [text(li) for li in backup.select(".pk-set-aside li")] == ["REL01-BP03 Keep a copy in another region Reason: Business priorities One region is enough for now."]
+    assert [text(li) for li in backup.select(".pk-missing li")] == [
+        "REL01-BP02 Test restores High if missing Restores were never tried."
+    ]
+    assert [text(li) for li in backup.select(".pk-set-aside li")] == [
+        "REL01-BP03 Keep a copy in another region Reason: Business priorities One region is enough for now."
+    ]
     deploy = soup.select_one('article[data-question="deploy"]')
-    assert deploy.select_one(".pk-notes .pk-pre").get_text() == "Deploys are manual on Fridays.\nRollback takes an hour."
+    assert (
+        deploy.select_one(".pk-notes .pk-pre").get_text() == "Deploys are manual on Fridays.\nRollback takes an hour."
+    )
     observe = soup.select_one('article[data-question="observe"]')
     assert "The team ticked \u201cNone of these\u201d." in text(observe)
-    assert "Not applicable to this workload. Reason: out of scope." in text(soup.select_one('article[data-question="runbooks"]'))
+    assert "Not applicable to this workload. Reason: out of scope." in text(
+        soup.select_one('article[data-question="runbooks"]')
+    )
     assert "Not answered in this review." in text(soup.select_one('article[data-question="scale"]'))
 
 
@@ -147,7 +176,10 @@ def test_every_high_and_medium_question_is_in_the_plan_with_its_steps_and_offici
     assert [a["data-risk"] for a in articles] == [HIGH, HIGH, MEDIUM]
     observe = articles[1]
     steps = observe.select(".pk-steps li")
-    assert [s.strong.get_text(" ", strip=True) for s in steps] == ["OPS02-BP01 Alarm on user-facing symptoms", "OPS02-BP02 Keep a dashboard per service"]
+    assert [s.strong.get_text(" ", strip=True) for s in steps] == [
+        "OPS02-BP01 Alarm on user-facing symptoms",
+        "OPS02-BP02 Keep a dashboard per service",
+    ]
     assert "Start to alarm on user-facing symptoms this month." in text(steps[0])
     assert steps[0].select_one("a")["href"] == "https://docs.example.org/observe_alarms.html"
     assert "Nobody is paged at night." in text(observe)
@@ -164,7 +196,9 @@ def test_the_roadmap_groups_items_by_horizon_and_shows_a_facilitators_move(revie
     assert text(columns[3].select_one(".pk-horizon-count")) == "1 question: 1 high"
     items = {a["data-question"]: int(a["data-horizon"]) for a in soup.select("article.pk-item")}
     assert items == {"backup": 3, "deploy": 12, "observe": 36}
-    assert "moved by the facilitator from 3 to 36 months" in text(soup.select_one('article.pk-item[data-question="observe"]'))
+    assert "moved by the facilitator from 3 to 36 months" in text(
+        soup.select_one('article.pk-item[data-question="observe"]')
+    )
     titles = [h.get_text() for h in soup.select(".pk-horizon-title")]
     assert titles == ["Now: within 3 months", "Next: within 12 months", "Later: within 36 months"]
 
@@ -182,7 +216,10 @@ def test_the_changes_since_the_last_milestone(soup):
     section = soup.select_one("section.pk-changes")
     assert section.h2.get_text() == "Changes since \u201cKick-off\u201d"
     assert "Milestone saved 10 January 2025: 1 regressed, 1 improved, 2 new and 1 cleared." in text(section)
-    rows = [(row["data-kind"], row.th.get_text(), [b.get_text() for b in row.select(".pk-badge")]) for row in section.select("tbody tr")]
+    rows = [
+        (row["data-kind"], row.th.get_text(), [b.get_text() for b in row.select(".pk-badge")])
+        for row in section.select("tbody tr")
+    ]
     assert rows == [
         ("regressed", "REL01 How do you back up data?", ["No risk", "High risk"]),
         ("improved", "OPS01 How do you deploy changes?", ["High risk", "Medium risk"]),
@@ -249,8 +286,8 @@ def test_an_empty_review_still_makes_a_handout(review):
 
 
 def test_two_lenses_name_their_lens_next_to_each_pillar(review):
-    from kit import lens as lenses
-    from kit.review import Review
+    from kit.core import lens as lenses
+    from kit.core.review import Review
     from tests.handout.reviews import LENS_FILE
 
     both = Review([lenses.load_file(LENS_FILE), lenses.bundled("serverless")])
@@ -258,7 +295,9 @@ def test_two_lenses_name_their_lens_next_to_each_pillar(review):
     soup = parse(handout.to_html(both, NOW))
     assert len(soup.select("img.pk-chart")) == 2
     names = [row.th.get_text() for row in soup.select("table.pk-counts tbody tr")]
-    assert "Operations (Handout test lens)" in names and any(n.endswith("(Serverless Applications Lens)") for n in names)
+    assert "Operations (Handout test lens)" in names and any(
+        n.endswith("(Serverless Applications Lens)") for n in names
+    )
 
 
 # --- self-contained and printable -------------------------------------------------------
@@ -281,7 +320,11 @@ def test_nothing_is_fetched_from_the_network(framework):
             if tag.name == "a" and attribute == "href":
                 assert value.startswith("#") or value.startswith("https://"), value
             else:
-                assert tag.name == "img" and attribute == "src" and value.startswith("data:image/png;base64,"), (tag.name, attribute, value[:60])
+                assert tag.name == "img" and attribute == "src" and value.startswith("data:image/png;base64,"), (
+                    tag.name,
+                    attribute,
+                    value[:60],
+                )
     assert not re.search(r"https?://", " ".join(str(t) for t in soup.head.find_all(True) if t.name != "style"))
     assert "cdnjs" not in document and "mathjax" not in document.lower() and "require.js" not in document
     assert handout.remote_references(document) == []
@@ -296,7 +339,9 @@ def test_links_to_guidance_are_plain_https_links(framework):
     soup = parse(handout.to_html(framework, NOW))
     external = [a for a in soup.select("a") if not a["href"].startswith("#")]
     assert external
-    assert all(a["href"].startswith("https://") and not a.get("target") and set(a.attrs) <= {"href", "class"} for a in external)
+    assert all(
+        a["href"].startswith("https://") and not a.get("target") and set(a.attrs) <= {"href", "class"} for a in external
+    )
 
 
 def test_print_styles_break_pages_before_each_pillar_and_never_clip_tables(soup):
@@ -324,7 +369,7 @@ def test_remote_references_are_found_in_markup_and_style_sheets_but_not_in_text(
         "<link>",
         "<link href='x.css'>",
     ]
-    harmless = "<p>@import url(http://x) &lt;script&gt;</p><a href=\"https://x\">x</a><img alt='\"&gt;&lt;img src=x' src=\"data:image/png;base64,AA\">"
+    harmless = '<p>@import url(http://x) &lt;script&gt;</p><a href="https://x">x</a><img alt=\'"&gt;&lt;img src=x\' src="data:image/png;base64,AA">'
     assert handout.remote_references(harmless) == []
 
 

@@ -6,12 +6,11 @@ import json
 
 import pytest
 
-from kit import roadmap
-from kit.errors import ReviewError
-from kit.review import Review
-from kit.risk import HIGH, MEDIUM, NONE
-from kit.scoring import improvement_list
-
+from kit.core import roadmap
+from kit.core.errors import ReviewError
+from kit.core.review import Review
+from kit.core.scoring import improvement_list
+from kit.core.vocabulary import HIGH, MEDIUM, NONE
 from tests.handout.reviews import ALIAS
 
 
@@ -87,5 +86,7 @@ def test_the_roadmap_module_is_pure():
     import subprocess
     import sys
 
-    code = "import sys, kit.roadmap, kit.changes; bad = [m for m in ('matplotlib', 'ipywidgets', 'nbformat', 'nbconvert', 'pandas') if m in sys.modules]; print(bad)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    code = "import sys, kit.core.roadmap, kit.core.milestones; bad = [m for m in ('matplotlib', 'ipywidgets', 'nbformat', 'nbconvert', 'pandas') if m in sys.modules]; print(bad)"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    )

@@ -21,14 +21,24 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from kit import exports, handout
-from kit.errors import LensError
-from kit import lens as lenses
-from kit.review import Review
-from kit.rules import UNSELECTED
-from tests.handout.reviews import ALIAS, FORMULA_PAYLOADS, FORMULA_START, LENS_FILE, PAYLOADS, SCRIPT_PAYLOADS, payload_review
+from kit.core import lens as lenses
+from kit.core.errors import LensError
+from kit.core.review import Review
+from kit.core.rules import UNSELECTED
+from kit.render import handout
+from kit.render import tables as exports
+from tests.handout.reviews import (
+    ALIAS,
+    FORMULA_PAYLOADS,
+    FORMULA_START,
+    LENS_FILE,
+    PAYLOADS,
+    SCRIPT_PAYLOADS,
+    payload_review,
+)
 
-NOW = dt.datetime(2025, 3, 15, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 3, 15, tzinfo=dt.UTC)
+
 
 def lens_payload_review(payload: str) -> Review:
     document = json.loads(LENS_FILE.read_text())
@@ -66,7 +76,10 @@ def assert_inert_html(document: str, payload: str, charts: int = 1) -> None:
                 assert "evil" not in value, tag
     images = soup.select("img")
     assert len(images) == charts
-    assert all(img["src"].startswith("data:image/png;base64,") and set(img.attrs) <= {"src", "width", "height", "alt", "class"} for img in images)
+    assert all(
+        img["src"].startswith("data:image/png;base64,") and set(img.attrs) <= {"src", "width", "height", "alt", "class"}
+        for img in images
+    )
     for a in soup.select("a"):
         assert a["href"].startswith("#") or a["href"].startswith("https://docs.example.org/"), a
     body = normalise(soup.body.get_text(" "))
@@ -88,7 +101,9 @@ def test_no_payload_survives_as_markup_in_the_html(payload):
     notes = [n.get_text() for n in soup.select(".pk-notes .pk-pre")]
     assert len(notes) >= 3 and all(normalise(n) == normalise(payload) for n in notes)
     choice_notes = [n.get_text() for n in soup.select(".pk-choice-note")]
-    assert sum(normalise(n) == normalise(payload) for n in choice_notes) == 4  # followed, missing, set aside, "None of these"
+    assert (
+        sum(normalise(n) == normalise(payload) for n in choice_notes) == 4
+    )  # followed, missing, set aside, "None of these"
     assert handout.remote_references(document) == []
 
 

@@ -8,9 +8,11 @@ import json
 
 import openpyxl
 
-from kit import exports, handout, roadmap
-from kit.review import Review
-from kit.scoring import score
+from kit.core import roadmap
+from kit.core.review import Review
+from kit.core.scoring import score
+from kit.render import handout
+from kit.render import tables as exports
 from tests.handout.reviews import ALIAS, golden
 
 
@@ -23,9 +25,27 @@ def test_csv_has_one_row_per_question_and_choice_with_the_issues_columns(review)
     lens = review.lenses[ALIAS]
     assert len(rows) == sum(len(q.choices) for q in lens.questions()) == 17
     assert list(rows[0]) == list(exports.HEADERS)
-    for column in ("Pillar", "Question code", "Practice code", "Question", "Practice", "Selected", "Not applicable", "Not-applicable reason", "Question risk", "Question notes", "Choice notes", "Improvement"):
+    for column in (
+        "Pillar",
+        "Question code",
+        "Practice code",
+        "Question",
+        "Practice",
+        "Selected",
+        "Not applicable",
+        "Not-applicable reason",
+        "Question risk",
+        "Question notes",
+        "Choice notes",
+        "Improvement",
+    ):
         assert column in exports.HEADERS
-    assert [(r["Question ID"], r["Choice ID"]) for r in rows[:4]] == [("deploy", "deploy_pipeline"), ("deploy", "deploy_rollback"), ("deploy", "deploy_small"), ("deploy", "deploy_no")]
+    assert [(r["Question ID"], r["Choice ID"]) for r in rows[:4]] == [
+        ("deploy", "deploy_pipeline"),
+        ("deploy", "deploy_rollback"),
+        ("deploy", "deploy_small"),
+        ("deploy", "deploy_no"),
+    ]
 
 
 def test_csv_rows_carry_selection_not_applicable_reasons_risks_notes_and_improvements(review):
@@ -40,11 +60,19 @@ def test_csv_rows_carry_selection_not_applicable_reasons_risks_notes_and_improve
     assert pipeline["Improvement"] == "Start to deploy through a pipeline this month."
     assert pipeline["Improvement link"] == "https://docs.example.org/deploy_pipeline.html"
     offsite = rows[("backup", "backup_offsite")]
-    assert (offsite["Selected"], offsite["Not applicable"], offsite["Not-applicable reason"]) == ("no", "yes", "Business priorities")
+    assert (offsite["Selected"], offsite["Not applicable"], offsite["Not-applicable reason"]) == (
+        "no",
+        "yes",
+        "Business priorities",
+    )
     assert offsite["Choice notes"] == "One region is enough for now."
     assert rows[("backup", "backup_restore")]["Question risk"] == "High risk"
     runbooks = rows[("runbooks", "runbooks_written")]
-    assert (runbooks["Question risk"], runbooks["Question applicable"], runbooks["Question not-applicable reason"]) == ("Not applicable", "no", "Out of scope")
+    assert (runbooks["Question risk"], runbooks["Question applicable"], runbooks["Question not-applicable reason"]) == (
+        "Not applicable",
+        "no",
+        "Out of scope",
+    )
     assert runbooks["Roadmap (months)"] == ""
     assert rows[("scale", "scale_auto")]["Question risk"] == "Unanswered"
     assert rows[("observe", "observe_no")]["Selected"] == "yes"
@@ -68,12 +96,25 @@ def test_xlsx_has_summary_answers_plan_and_parking_lot_sheets(review):
     assert header == list(exports.HEADERS)
     assert answers.max_row == 18 and answers.freeze_panes == "A2" and answers.auto_filter.ref == "A1:T18"
     csv_values = [[v or None for v in row.values()] for row in csv_rows(review)]
-    sheet_values = [[None if v is None else str(v) for v in row] for row in answers.iter_rows(min_row=2, values_only=True)]
+    sheet_values = [
+        [None if v is None else str(v) for v in row] for row in answers.iter_rows(min_row=2, values_only=True)
+    ]
     assert sheet_values == csv_values
-    plan = [row for row in book["Improvement plan"].iter_rows(min_row=2, values_only=True)]
-    assert [(r[0], r[1], r[4], r[6]) for r in plan] == [(3, "High risk", "REL01", "REL01-BP02"), (3, "High risk", "OPS02", "OPS02-BP01"), (3, "High risk", "OPS02", "OPS02-BP02"), (12, "Medium risk", "OPS01", "OPS01-BP03")]
-    parking = [row for row in book["Parking lot"].iter_rows(min_row=2, values_only=True)]
-    assert parking[0][:5] == ("Ask the bank about its SLA", "Katherine Johnson", "Handout test lens", "REL01 How do you back up data?", "open")
+    plan = list(book["Improvement plan"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[4], r[6]) for r in plan] == [
+        (3, "High risk", "REL01", "REL01-BP02"),
+        (3, "High risk", "OPS02", "OPS02-BP01"),
+        (3, "High risk", "OPS02", "OPS02-BP02"),
+        (12, "Medium risk", "OPS01", "OPS01-BP03"),
+    ]
+    parking = list(book["Parking lot"].iter_rows(min_row=2, values_only=True))
+    assert parking[0][:5] == (
+        "Ask the bank about its SLA",
+        "Katherine Johnson",
+        "Handout test lens",
+        "REL01 How do you back up data?",
+        "open",
+    )
 
 
 def test_xlsx_summary_sheet_has_the_workload_counts_roadmap_and_changes(review):
@@ -85,8 +126,16 @@ def test_xlsx_summary_sheet_has_the_workload_counts_roadmap_and_changes(review):
     assert cells["Participants"][0] == "Grace Hopper, Alan Turing"
     assert cells["Lenses"][0] == "Handout test lens (2025-01-31)"
     counts = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Handout test lens"]
-    assert [r[1:8] for r in counts] == [("Operations", 1, 1, 0, 1, 0, 3), ("Resilience", 1, 0, 0, 0, 1, 2), ("All pillars", 2, 1, 0, 1, 1, 5)]
-    assert cells["3 months"][:3] == (1, 1, 0) and cells["12 months"][:3] == (1, 0, 1) and cells["36 months"][:3] == (1, 1, 0)
+    assert [r[1:8] for r in counts] == [
+        ("Operations", 1, 1, 0, 1, 0, 3),
+        ("Resilience", 1, 0, 0, 0, 1, 2),
+        ("All pillars", 2, 1, 0, 1, 1, 5),
+    ]
+    assert (
+        cells["3 months"][:3] == (1, 1, 0)
+        and cells["12 months"][:3] == (1, 0, 1)
+        and cells["36 months"][:3] == (1, 1, 0)
+    )
     assert cells["Since milestone"][0] == "Kick-off (2025-01-10)"
     assert (cells["Improved"][0], cells["Regressed"][0], cells["New"][0], cells["Cleared"][0]) == (1, 1, 2, 1)
 
@@ -95,7 +144,17 @@ def test_json_export_is_the_review_with_its_risks(review, tmp_path):
     roadmap.set_horizon(review, ALIAS, "deploy", 3)
     handout.export(review, tmp_path / "r.json")
     data = json.loads((tmp_path / "r.json").read_text())
-    assert list(data) == ["format", "version", "exported", "pillarkit", "review", "score", "improvement_plan", "roadmap", "milestone_changes"]
+    assert list(data) == [
+        "format",
+        "version",
+        "exported",
+        "pillarkit",
+        "review",
+        "score",
+        "improvement_plan",
+        "roadmap",
+        "milestone_changes",
+    ]
     assert (data["format"], data["version"]) == ("pillarkit-review-export", 1)
     assert data["score"] == score(review).to_json()
     assert Review.from_dict(data["review"]).to_dict() == review.to_dict()  # the review file's content, whole
@@ -118,7 +177,14 @@ def test_json_export_is_the_review_with_its_risks(review, tmp_path):
     changes = data["milestone_changes"]
     assert changes["milestone"] == {"name": "Kick-off", "date": "2025-01-10"}
     assert changes["counts"] == {"regressed": 1, "improved": 1, "new": 2, "cleared": 1}
-    assert {"key": f"{ALIAS}/deploy", "lens": ALIAS, "question": "deploy", "before": "HIGH", "after": "MEDIUM", "kind": "improved"} in changes["changes"]
+    assert {
+        "key": f"{ALIAS}/deploy",
+        "lens": ALIAS,
+        "question": "deploy",
+        "before": "HIGH",
+        "after": "MEDIUM",
+        "kind": "improved",
+    } in changes["changes"]
 
 
 def test_json_without_milestones_has_null_changes(review):

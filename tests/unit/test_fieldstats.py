@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kit import fieldstats, lens
+from kit.core import fieldstats, lens
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILD_SCRIPT = ROOT / "frameworks" / "fieldstats_build.py"
+BUILD_SCRIPT = ROOT / "tools" / "build_fieldstats.py"
 SHIPPED = ROOT / "frameworks" / "fieldstats" / "reviews-2020.json"
 
 

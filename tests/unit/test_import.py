@@ -7,7 +7,7 @@ import sys
 
 def test_importing_the_core_loads_no_heavy_library():
     probe = (
-        "import sys, json, kit, kit.lens, kit.review, kit.scoring, kit.rules, kit.fieldstats, kit.cli;"
+        "import sys, json, kit, kit.core.lens, kit.core.review, kit.core.scoring, kit.core.rules, kit.core.fieldstats, kit.cli;"
         "print(json.dumps(sorted(m for m in ('matplotlib', 'pandas', 'ipywidgets', 'IPython', 'numpy') if m in sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

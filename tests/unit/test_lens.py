@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from kit import lens as lenses
-from kit.errors import LensError, UnknownLensError
+from kit.core import lens as lenses
+from kit.core.errors import LensError, UnknownLensError
 
 
 def _errors(document, write_lens) -> list[str]:
@@ -79,17 +79,59 @@ def test_missing_file_is_one_line(tmp_path):
     [
         (lambda d: d.update(schemaVersion="2020-01-01"), "schemaVersion", "must be '2021-11-01'"),
         (lambda d: d.pop("pillars"), "$", "'pillars' is missing"),
-        (lambda d: d["pillars"][0]["questions"][0]["choices"][0].update(id="a b"), "pillars[0].questions[0].choices[0].id", "letters, digits"),
+        (
+            lambda d: d["pillars"][0]["questions"][0]["choices"][0].update(id="a b"),
+            "pillars[0].questions[0].choices[0].id",
+            "letters, digits",
+        ),
         (lambda d: d["pillars"][0].update(id="p.1"), "pillars[0].id", "letters, digits"),
-        (lambda d: d["pillars"][0]["questions"][0].update(title="  "), "pillars[0].questions[0].title", "must not be blank"),
-        (lambda d: d["pillars"][0]["questions"][0].update(title=""), "pillars[0].questions[0].title", "must not be empty"),
-        (lambda d: d["pillars"][0]["questions"][0]["riskRules"][0].update(condition="q1_no ||"), "pillars[0].questions[0].riskRules[0].condition", "column 9"),
-        (lambda d: d["pillars"][0]["questions"][0]["riskRules"][1].update(condition="!zz"), "pillars[0].questions[0].riskRules[1].condition", "'zz', which is not a choice of this question"),
-        (lambda d: d["pillars"][0]["questions"][0]["riskRules"][0].update(risk="SEVERE"), "pillars[0].questions[0].riskRules[0].risk", "'SEVERE' is not one of"),
-        (lambda d: d["pillars"][0]["questions"][0]["choices"][0]["improvementPlan"].update(url="ftp://x.org/a"), "pillars[0].questions[0].choices[0].improvementPlan.url", "http:// or https://"),
-        (lambda d: d["pillars"][0]["questions"][0]["choices"][0]["improvementPlan"].update(url="javascript:alert(1)"), "improvementPlan.url", "http:// or https://"),
-        (lambda d: d["pillars"][0]["questions"][0].update(choices=[]), "pillars[0].questions[0].choices", "must not be empty"),
-        (lambda d: d["pillars"][0]["questions"][0].update(title=7), "pillars[0].questions[0].title", "must be a string"),
+        (
+            lambda d: d["pillars"][0]["questions"][0].update(title="  "),
+            "pillars[0].questions[0].title",
+            "must not be blank",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0].update(title=""),
+            "pillars[0].questions[0].title",
+            "must not be empty",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0]["riskRules"][0].update(condition="q1_no ||"),
+            "pillars[0].questions[0].riskRules[0].condition",
+            "column 9",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0]["riskRules"][1].update(condition="!zz"),
+            "pillars[0].questions[0].riskRules[1].condition",
+            "'zz', which is not a choice of this question",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0]["riskRules"][0].update(risk="SEVERE"),
+            "pillars[0].questions[0].riskRules[0].risk",
+            "'SEVERE' is not one of",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0]["choices"][0]["improvementPlan"].update(url="ftp://x.org/a"),
+            "pillars[0].questions[0].choices[0].improvementPlan.url",
+            "http:// or https://",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0]["choices"][0]["improvementPlan"].update(
+                url="javascript:alert(1)"
+            ),
+            "improvementPlan.url",
+            "http:// or https://",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0].update(choices=[]),
+            "pillars[0].questions[0].choices",
+            "must not be empty",
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0].update(title=7),
+            "pillars[0].questions[0].title",
+            "must be a string",
+        ),
     ],
 )
 def test_unusable_lenses_fail_with_file_place_and_reason(mutate, where, message, write_lens, lens_document):
@@ -101,12 +143,22 @@ def test_unusable_lenses_fail_with_file_place_and_reason(mutate, where, message,
 
 
 def test_duplicate_ids_are_errors(write_lens, lens_document):
-    document = lens_document({"q1": {"choices": ["a", "a"], "rules": [("default", "NO_RISK")]}, "q2": {"choices": ["x"], "rules": [("default", "NO_RISK")]}})
+    document = lens_document(
+        {
+            "q1": {"choices": ["a", "a"], "rules": [("default", "NO_RISK")]},
+            "q2": {"choices": ["x"], "rules": [("default", "NO_RISK")]},
+        }
+    )
     document["pillars"][0]["questions"][1]["id"] = "q1"
     document["pillars"].append(dict(document["pillars"][0]))
     lines = _errors(document, write_lens)
-    assert any("pillars[0].questions[0].choices[1].id: choice id 'a' is already used by choices[0]" in line for line in lines)
-    assert any("pillars[0].questions[1].id: question id 'q1' is already used at pillars[0].questions[0]" in line for line in lines)
+    assert any(
+        "pillars[0].questions[0].choices[1].id: choice id 'a' is already used by choices[0]" in line for line in lines
+    )
+    assert any(
+        "pillars[0].questions[1].id: question id 'q1' is already used at pillars[0].questions[0]" in line
+        for line in lines
+    )
     assert any("pillars[1].id: pillar id 'pillarA' is already used by pillars[0]" in line for line in lines)
 
 
@@ -114,8 +166,21 @@ def test_duplicate_ids_are_errors(write_lens, lens_document):
     "make, where, limit",
     [
         (lambda d: d.update(pillars=[dict(d["pillars"][0], id=f"p{i}") for i in range(11)]), "pillars", 10),
-        (lambda d: d["pillars"][0].update(questions=[dict(d["pillars"][0]["questions"][0], id=f"q{i}") for i in range(21)]), "pillars[0].questions", 20),
-        (lambda d: d["pillars"][0]["questions"][0].update(choices=[{"id": f"c{i}", "title": "C"} for i in range(16)], riskRules=[{"condition": "default", "risk": "NO_RISK"}]), "pillars[0].questions[0].choices", 15),
+        (
+            lambda d: d["pillars"][0].update(
+                questions=[dict(d["pillars"][0]["questions"][0], id=f"q{i}") for i in range(21)]
+            ),
+            "pillars[0].questions",
+            20,
+        ),
+        (
+            lambda d: d["pillars"][0]["questions"][0].update(
+                choices=[{"id": f"c{i}", "title": "C"} for i in range(16)],
+                riskRules=[{"condition": "default", "risk": "NO_RISK"}],
+            ),
+            "pillars[0].questions[0].choices",
+            15,
+        ),
     ],
 )
 def test_size_limits_are_errors(make, where, limit, write_lens, lens_document):
@@ -151,11 +216,15 @@ def test_a_choice_without_improvement_plan_warns_but_none_of_these_does_not(writ
     document = lens_document()
     del document["pillars"][0]["questions"][0]["choices"][1]["improvementPlan"]
     warnings = _warnings(document, write_lens, "no-improvement-plan")
-    assert warnings == [f"{write_lens(document)}: pillars[0].questions[0].choices[1]: choice 'b' has no improvementPlan"]
+    assert warnings == [
+        f"{write_lens(document)}: pillars[0].questions[0].choices[1]: choice 'b' has no improvementPlan"
+    ]
 
 
 def test_no_default_rule_warns(write_lens, lens_document):
-    document = lens_document({"q1": {"choices": ["a", "b"], "rules": [("a && b", "NO_RISK"), ("a || b", "MEDIUM_RISK")]}})
+    document = lens_document(
+        {"q1": {"choices": ["a", "b"], "rules": [("a && b", "NO_RISK"), ("a || b", "MEDIUM_RISK")]}}
+    )
     assert len(_warnings(document, write_lens, "no-default-rule")) == 1
 
 
@@ -234,8 +303,11 @@ def test_loading_a_bundled_lens_does_not_import_jsonschema():
     import subprocess
     import sys
 
-    probe = "import sys, kit.lens as l; l.bundled('wellarchitected'); print('jsonschema' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    probe = "import sys, kit.core.lens as l; l.bundled('wellarchitected'); print('jsonschema' in sys.modules)"
+    assert (
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+        == "False"
+    )
 
 
 @pytest.mark.parametrize(
@@ -243,7 +315,11 @@ def test_loading_a_bundled_lens_does_not_import_jsonschema():
     [
         ([], {"edition": 2025}, "pillarkit.edition: must be a string"),
         (["pillars", 0, "questions", 0, "choices", 0], {"level": ["HIGH"]}, "pillarkit.level: must be a string"),
-        (["pillars", 0, "questions", 0, "choices", 0], {"risk": "SEVERE"}, "pillarkit.risk: 'SEVERE' is not one of HIGH, MEDIUM, LOW"),
+        (
+            ["pillars", 0, "questions", 0, "choices", 0],
+            {"risk": "SEVERE"},
+            "pillarkit.risk: 'SEVERE' is not one of HIGH, MEDIUM, LOW",
+        ),
     ],
 )
 def test_our_extension_fields_are_typed(where, extension, message, write_lens, lens_document):

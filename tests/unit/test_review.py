@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from kit import lens as lenses_module
-from kit.errors import FormatVersionError, NoteTooLongError, ReviewError
-from kit.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Review, new
-from kit.rules import NOT_APPLICABLE, UNSELECTED
+from kit.core import lens as lenses_module
+from kit.core.errors import FormatVersionError, NoteTooLongError, ReviewError
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Review, new
+from kit.core.rules import NOT_APPLICABLE, UNSELECTED
 
 WA = "wellarchitected"
 Q = "planning-for-recovery"
@@ -109,7 +109,10 @@ def test_a_file_with_notes_past_the_limit_is_refused_with_its_place(review, tmp_
     path.write_text(json.dumps(data))
     with pytest.raises(ReviewError) as caught:
         Review.load(path)
-    assert str(caught.value) == f"{path}: answers.{WA}.{Q}.Notes: notes have 2085 characters; the WA Tool's limit is 2084, so the file is refused rather than cut"
+    assert (
+        str(caught.value)
+        == f"{path}: answers.{WA}.{Q}.Notes: notes have 2085 characters; the WA Tool's limit is 2084, so the file is refused rather than cut"
+    )
 
 
 def test_a_newer_format_version_is_refused_clearly(review, tmp_path):
@@ -137,10 +140,16 @@ def test_bad_review_files_are_one_line(tmp_path, text, message):
 
 def test_selected_and_choice_answers_must_agree(review, tmp_path):
     data = review.to_dict()
-    data["answers"][WA][Q] = {"SelectedChoices": [TESTED], "ChoiceAnswers": [{"ChoiceId": TESTED, "Status": "NOT_APPLICABLE"}]}
+    data["answers"][WA][Q] = {
+        "SelectedChoices": [TESTED],
+        "ChoiceAnswers": [{"ChoiceId": TESTED, "Status": "NOT_APPLICABLE"}],
+    }
     path = tmp_path / "clash.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(ReviewError, match=rf"answers.{WA}.{Q}.SelectedChoices\[0\]: choice '{TESTED}' is selected here but NOT_APPLICABLE"):
+    with pytest.raises(
+        ReviewError,
+        match=rf"answers.{WA}.{Q}.SelectedChoices\[0\]: choice '{TESTED}' is selected here but NOT_APPLICABLE",
+    ):
         Review.load(path)
 
 
@@ -212,7 +221,7 @@ def test_parking_lot_and_milestones_check_their_input(review):
 WRITER = textwrap.dedent(
     """
     import sys
-    from kit.review import new
+    from kit.core.review import new
     review = new(["wellarchitected"], "Writer")
     lens = review.lenses["wellarchitected"]
     n = 0
@@ -233,7 +242,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_loadable_file(tmp_path):
     path = tmp_path / "review.json"
     new([WA], "Seed").save(path)
     rng = random.Random(20201)
-    for attempt in range(12):
+    for _attempt in range(12):
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
         assert writer.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 0.6))

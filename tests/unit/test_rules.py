@@ -6,10 +6,16 @@ import itertools
 
 import pytest
 
-from kit.rules import (
+from kit.core.rules import (
     NOT_APPLICABLE as N,
+)
+from kit.core.rules import (
     SELECTED as S,
+)
+from kit.core.rules import (
     UNSELECTED as U,
+)
+from kit.core.rules import (
     And,
     ConditionError,
     Default,
@@ -20,7 +26,6 @@ from kit.rules import (
     parse,
     unreachable_rules,
 )
-
 
 # --- parsing ------------------------------------------------------------------------
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kit import lens as lenses
-from kit.review import Answer, ChoiceAnswer, Review, new
-from kit.risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
-from kit.rules import NOT_APPLICABLE as NA
-from kit.rules import SELECTED
-from kit.scoring import RiskCounts, improvement_list, question_risk, score
+from kit.core import lens as lenses
+from kit.core.review import Answer, ChoiceAnswer, Review, new
+from kit.core.rules import NOT_APPLICABLE as NA
+from kit.core.rules import SELECTED
+from kit.core.scoring import RiskCounts, improvement_list, question_risk, score
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
 
 
 def _question(lens_document, write_lens, choices, rules):
@@ -149,7 +149,7 @@ def test_missing_practices_leave_out_not_applicable_ones_and_none_of_these():
 def test_rescoring_one_question_equals_scoring_the_whole_review():
     import random
 
-    from kit.scoring import rescore
+    from kit.core.scoring import rescore
 
     rng = random.Random(7)
     review = new(["wellarchitected", "serverless"], "Shop")

@@ -20,23 +20,29 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from . import changes as milestone_changes
-from . import roadmap as roadmaps
-from .jsonio import dumps
-from .review import REASONS, Review
-from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-from .rules import NOT_APPLICABLE as CHOICE_NA
-from .rules import SELECTED
-from .scoring import ReviewScore, improvement_list, score
+from kit.core import milestones as milestone_changes
+from kit.core import roadmap as roadmaps
+from kit.core.jsonio import dumps
+from kit.core.review import REASONS, Review
+from kit.core.rules import NOT_APPLICABLE as CHOICE_NA
+from kit.core.rules import SELECTED
+from kit.core.scoring import ReviewScore, improvement_list, score
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 
 EXPORT_FORMAT = "pillarkit-review-export"
 EXPORT_VERSION = 1
 
-#: How each risk reads in a cell and in the handout: the words of the charts' legend (``kit.charts.LABELS``).
-RISK_WORDS = {HIGH: "High risk", MEDIUM: "Medium risk", NONE: "No risk", NOT_APPLICABLE: "Not applicable", UNANSWERED: "Unanswered"}
+#: How each risk reads in a cell and in the handout: the words of the charts' legend (``kit.render.charts.LABELS``).
+RISK_WORDS = {
+    HIGH: "High risk",
+    MEDIUM: "Medium risk",
+    NONE: "No risk",
+    NOT_APPLICABLE: "Not applicable",
+    UNANSWERED: "Unanswered",
+}
 #: How each not-applicable reason reads.
 REASON_WORDS = {
     "OUT_OF_SCOPE": "Out of scope",
@@ -160,7 +166,9 @@ def answer_rows(review: Review, result: ReviewScore | None = None) -> list[dict]
                     "Question": question.title,
                     "Question risk": RISK_WORDS[risk],
                     "Question applicable": _yes(answer is None or answer.is_applicable),
-                    "Question not-applicable reason": REASON_WORDS.get(answer.reason, answer.reason) if answer and answer.reason else "",
+                    "Question not-applicable reason": REASON_WORDS.get(answer.reason, answer.reason)
+                    if answer and answer.reason
+                    else "",
                     "Question notes": answer.notes if answer else "",
                     "Roadmap (months)": roadmaps.horizon(review, alias, question.id, risk) if on_roadmap else None,
                 }
@@ -176,7 +184,9 @@ def answer_rows(review: Review, result: ReviewScore | None = None) -> list[dict]
                             "Risk if missing": level_words(choice),
                             "Selected": _yes(status == SELECTED),
                             "Not applicable": _yes(status == CHOICE_NA),
-                            "Not-applicable reason": REASON_WORDS.get(state.reason, state.reason) if state and state.reason else "",
+                            "Not-applicable reason": REASON_WORDS.get(state.reason, state.reason)
+                            if state and state.reason
+                            else "",
                             "Choice notes": state.notes if state else "",
                             "Improvement": choice.improvement.text if choice.improvement else "",
                             "Improvement link": (choice.improvement.url or "") if choice.improvement else "",
@@ -206,7 +216,9 @@ def plan_rows(review: Review, result: ReviewScore | None = None) -> list[dict]:
                         "Practice": practice.title if practice else "",
                         "Risk if missing": level_words(practice) if practice else "",
                         "Improvement": practice.improvement.text if practice and practice.improvement else "",
-                        "Improvement link": (practice.improvement.url or "") if practice and practice.improvement else "",
+                        "Improvement link": (practice.improvement.url or "")
+                        if practice and practice.improvement
+                        else "",
                         "Question notes": item.notes,
                     }
                 )
@@ -249,7 +261,6 @@ def to_csv(review: Review, result: ReviewScore | None = None) -> str:
 def csv_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
     """The CSV file as written: UTF-8 with a byte order mark, so that Excel reads it as UTF-8 rather than the local code page."""
     return ("\ufeff" + to_csv(review, result)).encode("utf-8")
-
 
 
 # --- XLSX -----------------------------------------------------------------------------
@@ -317,8 +328,13 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
         ("Review date", workload.review_date),
         ("Facilitator", workload.facilitator),
         ("Participants", ", ".join(workload.participants)),
-        ("Lenses", "; ".join(f"{lens.name} ({lens.edition})" if lens.edition else lens.name for lens in review.lenses.values())),
-        ("Exported", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()),
+        (
+            "Lenses",
+            "; ".join(
+                f"{lens.name} ({lens.edition})" if lens.edition else lens.name for lens in review.lenses.values()
+            ),
+        ),
+        ("Exported", dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()),
     ]
     row = 4
     for label, value in facts:
@@ -334,11 +350,17 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
     row += 1
     for lens_score in result.lenses.values():
         for pillar_score in lens_score.pillars.values():
-            values = [lens_score.lens.name, pillar_score.pillar.name] + [pillar_score.counts[k] for k in order] + [pillar_score.counts.total]
+            values = (
+                [lens_score.lens.name, pillar_score.pillar.name]
+                + [pillar_score.counts[k] for k in order]
+                + [pillar_score.counts.total]
+            )
             for c, value in enumerate(values, start=1):
                 put(sheet, row, c, value)
             row += 1
-        values = [lens_score.lens.name, "All pillars"] + [lens_score.counts[k] for k in order] + [lens_score.counts.total]
+        values = (
+            [lens_score.lens.name, "All pillars"] + [lens_score.counts[k] for k in order] + [lens_score.counts.total]
+        )
         for c, value in enumerate(values, start=1):
             put(sheet, row, c, value, bold)
         row += 1
@@ -354,7 +376,12 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
         put(sheet, row, c, header, bold).fill = fill
     row += 1
     for months, items in plan.items():
-        values = [f"{months} months", len(items), sum(i.risk == HIGH for i in items), sum(i.risk == MEDIUM for i in items)]
+        values = [
+            f"{months} months",
+            len(items),
+            sum(i.risk == HIGH for i in items),
+            sum(i.risk == MEDIUM for i in items),
+        ]
         for c, value in enumerate(values, start=1):
             put(sheet, row, c, value)
         row += 1
@@ -376,7 +403,6 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
         sheet.column_dimensions[letter].width = 14
 
 
-
 # --- JSON -----------------------------------------------------------------------------
 
 
@@ -389,7 +415,7 @@ def to_json(review: Review, result: ReviewScore | None = None) -> dict:
     {"milestone": {"name", "date"}, "changes": [...]}}``. Improvement items and changes name
     their question by ``"<lens alias>/<question id>"`` (``key``), as the roadmap does.
     """
-    from . import __version__
+    from kit import __version__
 
     result = result or score(review)
     items = improvement_list(review, result)
@@ -398,7 +424,7 @@ def to_json(review: Review, result: ReviewScore | None = None) -> dict:
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
-        "exported": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "exported": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "pillarkit": __version__,
         "review": review.to_dict(),
         "score": result.to_json(),
@@ -427,14 +453,24 @@ def to_json(review: Review, result: ReviewScore | None = None) -> dict:
             }
             for item in items
         ],
-        "roadmap": {str(months): [roadmaps.item_key(i.lens, i.question.id) for i in plan_items] for months, plan_items in plan.items()},
+        "roadmap": {
+            str(months): [roadmaps.item_key(i.lens, i.question.id) for i in plan_items]
+            for months, plan_items in plan.items()
+        },
         "milestone_changes": None
         if diff is None
         else {
             "milestone": {"name": diff.milestone.name, "date": diff.milestone.date},
             "counts": diff.counts(),
             "changes": [
-                {"key": roadmaps.item_key(c.lens, c.question.id), "lens": c.lens, "question": c.question.id, "before": c.before, "after": c.after, "kind": c.kind}
+                {
+                    "key": roadmaps.item_key(c.lens, c.question.id),
+                    "lens": c.lens,
+                    "question": c.question.id,
+                    "before": c.before,
+                    "after": c.after,
+                    "kind": c.kind,
+                }
                 for c in diff.changes
             ],
         },
@@ -446,19 +482,18 @@ def json_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
     return dumps(to_json(review, result)).encode("utf-8")
 
 
-
 __all__ = [
     "COLUMNS",
     "HEADERS",
-    "PLAN_COLUMNS",
     "PARKING_COLUMNS",
-    "RISK_WORDS",
+    "PLAN_COLUMNS",
     "REASON_WORDS",
+    "RISK_WORDS",
     "answer_rows",
     "csv_bytes",
     "json_bytes",
-    "plan_rows",
     "parking_rows",
+    "plan_rows",
     "safe_cell",
     "to_csv",
     "to_json",

@@ -5,8 +5,8 @@ titles, risk levels, links), and ``*.toml`` hold our own texts. This script join
 into the custom lens JSON the kit loads. ``tests/functional/test_banks.py`` rebuilds every
 lens and compares it with the shipped file, so the two never drift apart.
 
-    python frameworks/build.py          # rewrite frameworks/*.json
-    python frameworks/build.py --check  # exit 1 if a shipped lens differs from its source
+    python tools/build_banks.py          # rewrite frameworks/*.json
+    python tools/build_banks.py --check  # exit 1 if a shipped lens differs from its source
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "source"
+ROOT = Path(__file__).resolve().parents[1]
+FRAMEWORKS = ROOT / "frameworks"  # the banks and their sources
+SOURCE = FRAMEWORKS / "source"
 
 NONE_OF_THESE_TITLE = "None of these"
 NONE_OF_THESE_HELP = "Tick this when the team follows none of the practices above; it scores the question as high risk."
@@ -146,15 +147,23 @@ def build(bank: Bank) -> dict:
             {
                 "id": cid,
                 "title": row[title_column],
-                "helpfulResource": {"displayText": _text(texts, "practices", cid, "helpful", folder), "url": row["docs_url"]},
-                "improvementPlan": {"displayText": _text(texts, "practices", cid, "improvement", folder), "url": row["docs_url"]},
+                "helpfulResource": {
+                    "displayText": _text(texts, "practices", cid, "helpful", folder),
+                    "url": row["docs_url"],
+                },
+                "improvementPlan": {
+                    "displayText": _text(texts, "practices", cid, "improvement", folder),
+                    "url": row["docs_url"],
+                },
                 "pillarkit": extension,
             }
         )
         levels[qid].append((cid, risk))
     for qid, question in questions.items():
         none_id = question["pillarkit"].pop("none_of_these")
-        question["choices"].append({"id": none_id, "title": NONE_OF_THESE_TITLE, "helpfulResource": {"displayText": NONE_OF_THESE_HELP}})
+        question["choices"].append(
+            {"id": none_id, "title": NONE_OF_THESE_TITLE, "helpfulResource": {"displayText": NONE_OF_THESE_HELP}}
+        )
         question["riskRules"] = risk_rules(none_id, levels[qid])
     _check_no_stray_texts(texts, pillars, questions, folder)
     return {
@@ -214,7 +223,7 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
     for bank in BANKS:
-        target = HERE / f"{bank.alias}.json"
+        target = FRAMEWORKS / f"{bank.alias}.json"
         try:
             text = render(build(bank))
         except SourceError as exc:
@@ -225,9 +234,11 @@ def main(argv: list[str]) -> int:
                 stale.append(target.name)
         else:
             target.write_text(text, encoding="utf-8")
-            print(f"wrote {target.relative_to(HERE.parent)}")
+            print(f"wrote {target.relative_to(FRAMEWORKS.parent)}")
     if stale:
-        print(f"out of date with frameworks/source: {', '.join(stale)} (run python frameworks/build.py)", file=sys.stderr)
+        print(
+            f"out of date with frameworks/source: {', '.join(stale)} (run python tools/build_banks.py)", file=sys.stderr
+        )
         return 1
     return 0
 

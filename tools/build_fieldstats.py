@@ -4,10 +4,10 @@
 reviews, run up to January 2020, found: one row per published figure, each tied to the
 2018 question it was measured on and to the current question and practice it maps to.
 This script turns it into ``frameworks/fieldstats/reviews-2020.json``, which
-``kit.fieldstats`` loads. The tests rebuild it and compare, so the two never drift apart.
+``kit.core.fieldstats`` loads. The tests rebuild it and compare, so the two never drift apart.
 
-    python frameworks/fieldstats_build.py          # rewrite the JSON
-    python frameworks/fieldstats_build.py --check  # exit 1 if the JSON differs from the CSV
+    python tools/build_fieldstats.py          # rewrite the JSON
+    python tools/build_fieldstats.py --check  # exit 1 if the JSON differs from the CSV
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import json
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "source" / "fieldstats" / "reviews-2020.csv"
-TARGET = HERE / "fieldstats" / "reviews-2020.json"
+ROOT = Path(__file__).resolve().parents[1]
+FRAMEWORKS = ROOT / "frameworks"  # the banks and their sources
+SOURCE = FRAMEWORKS / "source" / "fieldstats" / "reviews-2020.csv"
+TARGET = FRAMEWORKS / "fieldstats" / "reviews-2020.json"
 
 COLUMNS = (
     "stat_id",
@@ -103,9 +104,8 @@ def _figure(row: dict, line: int) -> dict:
         raise SourceError(f"{where}: {row['measure']} needs a percent")
     if row["measure"] == "choice_selected" and not (row["question_id"] and row["choice_id"]):
         raise SourceError(f"{where}: choice_selected needs a question_id and a choice_id")
-    if row["measure"].startswith("question_") or row["measure"] == "none_of_these":
-        if not row["question_id"]:
-            raise SourceError(f"{where}: {row['measure']} needs a question_id")
+    if (row["measure"].startswith("question_") or row["measure"] == "none_of_these") and not row["question_id"]:
+        raise SourceError(f"{where}: {row['measure']} needs a question_id")
     return {
         "id": row["stat_id"],
         "source": row["source"],
@@ -145,7 +145,7 @@ def render(document: dict) -> str:
 
 def _shown(path: Path) -> str:
     try:
-        return str(path.relative_to(HERE.parent))
+        return str(path.relative_to(FRAMEWORKS.parent))
     except ValueError:
         return str(path)
 
@@ -159,8 +159,7 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
             print(
-                f"out of date with {_shown(SOURCE)}: {_shown(TARGET)} "
-                "(run python frameworks/fieldstats_build.py)",
+                f"out of date with {_shown(SOURCE)}: {_shown(TARGET)} (run python tools/build_fieldstats.py)",
                 file=sys.stderr,
             )
             return 1

@@ -13,11 +13,12 @@ Pure: nothing here imports Jupyter, matplotlib or pandas.
 
 from __future__ import annotations
 
-from typing import Iterable, TypeVar
+from collections.abc import Iterable
+from typing import TypeVar
 
-from .errors import Diagnostic, ReviewError
-from .review import Review
-from .risk import HIGH, MEDIUM
+from kit.core.errors import Diagnostic, ReviewError
+from kit.core.review import Review
+from kit.core.vocabulary import HIGH, MEDIUM
 
 #: The horizons in months, nearest first.
 HORIZONS = (3, 12, 36)
@@ -78,7 +79,9 @@ def set_horizon(review: Review, alias: str, question_id: str, months: int | None
     if moves is None:
         moves = review.extensions[EXTENSION] = {}
     if not isinstance(moves, dict):
-        raise ReviewError.at(review.source, f"extensions.{EXTENSION}", "must be an object of \"<lens>/<question>\": months")
+        raise ReviewError.at(
+            review.source, f"extensions.{EXTENSION}", 'must be an object of "<lens>/<question>": months'
+        )
     if months is None:
         moves.pop(key, None)
         if not moves:
@@ -88,10 +91,10 @@ def set_horizon(review: Review, alias: str, question_id: str, months: int | None
 
 
 def roadmap(review: Review, items: Iterable[Item]) -> dict[int, list[Item]]:
-    """Items (``kit.scoring.Improvement``, or anything with ``lens``, ``question.id`` and ``risk``) by horizon.
+    """Items (``kit.core.scoring.Improvement``, or anything with ``lens``, ``question.id`` and ``risk``) by horizon.
 
     Returns ``{3: [...], 12: [...], 36: [...]}``, every horizon present, items in the order given
-    (pass :func:`kit.scoring.improvement_list` to keep HIGH before MEDIUM and the pillar priorities).
+    (pass :func:`kit.core.scoring.improvement_list` to keep HIGH before MEDIUM and the pillar priorities).
     """
     plan: dict[int, list[Item]] = {months: [] for months in HORIZONS}
     for item in items:
@@ -105,17 +108,41 @@ def problems(review: Review) -> list[Diagnostic]:
     if moves is None:
         return []
     if not isinstance(moves, dict):
-        return [Diagnostic(review.source, f"extensions.{EXTENSION}", "is not an object; the default horizons are used", "horizon")]
+        return [
+            Diagnostic(
+                review.source, f"extensions.{EXTENSION}", "is not an object; the default horizons are used", "horizon"
+            )
+        ]
     found = []
     for key, months in moves.items():
         where = f"extensions.{EXTENSION}.{key}"
         alias, _, question_id = str(key).partition("/")
         lens = review.lenses.get(alias)
         if lens is None or not lens.has_question(question_id):
-            found.append(Diagnostic(review.source, where, "names no question of this review; it is kept but not used", "horizon"))
+            found.append(
+                Diagnostic(review.source, where, "names no question of this review; it is kept but not used", "horizon")
+            )
         elif not _is_horizon(months):
-            found.append(Diagnostic(review.source, where, f"{months!r} is not 3, 12 or 36 months; the default horizon is used", "horizon"))
+            found.append(
+                Diagnostic(
+                    review.source,
+                    where,
+                    f"{months!r} is not 3, 12 or 36 months; the default horizon is used",
+                    "horizon",
+                )
+            )
     return found
 
 
-__all__ = ["DEFAULTS", "EXTENSION", "HORIZONS", "default_horizon", "horizon", "is_moved", "item_key", "problems", "roadmap", "set_horizon"]
+__all__ = [
+    "DEFAULTS",
+    "EXTENSION",
+    "HORIZONS",
+    "default_horizon",
+    "horizon",
+    "is_moved",
+    "item_key",
+    "problems",
+    "roadmap",
+    "set_horizon",
+]

@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterator
 
-from . import risk, rules, schemas
-from .errors import Diagnostic, LensError, UnknownLensError
-from .jsonio import json_path, read_json
+from kit.core import rules, schemas
+from kit.core import vocabulary as risk
+from kit.core.errors import Diagnostic, LensError, UnknownLensError
+from kit.core.jsonio import json_path, read_json
 
 SCHEMA_VERSION = "2021-11-01"
 EXTENSION_KEY = "pillarkit"
@@ -288,7 +289,9 @@ def _question(data: dict, pillar_id: str) -> Question:
         title=data["title"],
         pillar_id=pillar_id,
         choices=tuple(_choice(c) for c in data["choices"]),
-        rules=tuple(RiskRule(r["condition"], risk.FROM_LENS[r["risk"]], rules.parse(r["condition"])) for r in data["riskRules"]),
+        rules=tuple(
+            RiskRule(r["condition"], risk.FROM_LENS[r["risk"]], rules.parse(r["condition"])) for r in data["riskRules"]
+        ),
         description=data.get("description", ""),
         helpful=_link(data.get("helpfulResource")),
         code=data.get(EXTENSION_KEY, {}).get("code"),
@@ -406,7 +409,12 @@ def _check_links(data: dict, where: list, found: _Findings) -> None:
             continue
         _check_url(resource.get("url"), where + [key, "url"], found)
         if len(resource.get("displayText", "")) > WA_TEXT_LIMIT.maximum:
-            found.warn(where + [key, "displayText"], f"text is longer than the WA Tool's import takes ({WA_TEXT_LIMIT.maximum})", "wa-import-limit", True)
+            found.warn(
+                where + [key, "displayText"],
+                f"text is longer than the WA Tool's import takes ({WA_TEXT_LIMIT.maximum})",
+                "wa-import-limit",
+                True,
+            )
     for g, group in enumerate(data.get("additionalResources", [])):
         for i, item in enumerate(group["content"]):
             _check_url(item.get("url"), where + ["additionalResources", g, "content", i, "url"], found)
@@ -435,7 +443,9 @@ def _check_lens(document: dict, found: _Findings) -> None:
         at = ["pillars", p]
         if _check_id(pillar["id"], at + ["id"], "pillar id", found):
             if pillar["id"] in pillar_ids:
-                found.error(at + ["id"], f"pillar id {pillar['id']!r} is already used by pillars[{pillar_ids[pillar['id']]}]")
+                found.error(
+                    at + ["id"], f"pillar id {pillar['id']!r} is already used by pillars[{pillar_ids[pillar['id']]}]"
+                )
             pillar_ids.setdefault(pillar["id"], p)
         _check_text(pillar, "id", "pillar", at, found)
         _check_text(pillar, "name", "pillar", at, found, required=True)
@@ -443,13 +453,20 @@ def _check_lens(document: dict, found: _Findings) -> None:
             where = at + ["questions", q]
             if _check_id(question["id"], where + ["id"], "question id", found):
                 if question["id"] in question_ids:
-                    found.error(where + ["id"], f"question id {question['id']!r} is already used at {json_path(question_ids[question['id']])}")
+                    found.error(
+                        where + ["id"],
+                        f"question id {question['id']!r} is already used at {json_path(question_ids[question['id']])}",
+                    )
                 question_ids.setdefault(question["id"], where)
             _check_question(question, where, found, choice_homes)
     for cid, homes in choice_homes.items():
         if len(homes) > 1:
             names = ", ".join(repr(qid) for qid, _ in homes)
-            found.warn(homes[1][1], f"choice id {cid!r} is used in {len(homes)} questions ({names}); rules stay within their question", "reused-choice-id")
+            found.warn(
+                homes[1][1],
+                f"choice id {cid!r} is used in {len(homes)} questions ({names}); rules stay within their question",
+                "reused-choice-id",
+            )
 
 
 def _check_question(question: dict, where: list, found: _Findings, choice_homes: dict[str, list]) -> None:
@@ -484,7 +501,10 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
             continue
         unknown = sorted(rules.choice_ids(node) - set(seen))
         if unknown:
-            found.error(at, f"names {', '.join(map(repr, unknown))}, which {'is' if len(unknown) == 1 else 'are'} not a choice of this question")
+            found.error(
+                at,
+                f"names {', '.join(map(repr, unknown))}, which {'is' if len(unknown) == 1 else 'are'} not a choice of this question",
+            )
             continue
         nodes.append((r, node))
     if len(nodes) != len(question["riskRules"]):
@@ -492,10 +512,19 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
     if not any(isinstance(node, rules.Default) for _, node in nodes):
         found.warn(where + ["riskRules"], "no 'default' rule: an answer no rule matches scores HIGH", "no-default-rule")
     if len(nodes) > WA_RULES_LIMIT.maximum:
-        found.warn(where + ["riskRules"], f"has {len(nodes)} rules; the WA Tool's import takes at most {WA_RULES_LIMIT.maximum}", "wa-import-limit", True)
+        found.warn(
+            where + ["riskRules"],
+            f"has {len(nodes)} rules; the WA Tool's import takes at most {WA_RULES_LIMIT.maximum}",
+            "wa-import-limit",
+            True,
+        )
     none_of_these = next((cid for cid in seen if cid.endswith(NONE_OF_THESE_SUFFIX)), None)
     unreachable, three_valued = rules.unreachable_rules([n for _, n in nodes], list(seen), none_of_these)
     for index in unreachable:
         r, node = nodes[index]
         note = "" if three_valued else " (checked without not-applicable choices)"
-        found.warn(where + ["riskRules", r], f"rule {question['riskRules'][r]['condition']!r} can never fire: earlier rules cover every answer it matches{note}", "rule-never-fires")
+        found.warn(
+            where + ["riskRules", r],
+            f"rule {question['riskRules'][r]['condition']!r} can never fire: earlier rules cover every answer it matches{note}",
+            "rule-never-fires",
+        )

@@ -15,13 +15,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import DEVNULL, Popen
-from typing import Iterator
 
-from .pdf import OFFLINE_FLAGS
-from .serve import launch, project_root, stop
+from kit.render.pdf import OFFLINE_FLAGS
+from kit.serve import APP_NOTEBOOK, launch, notebooks_folder, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(OFFLINE_FLAGS)
@@ -143,12 +143,12 @@ def serve_folder(notebooks: dict[str, dict], env: dict | None = None, log: Path 
     """
     root = Path(tempfile.mkdtemp(prefix="pillarkit-voila-"))
     try:
-        shutil.copy(project_root() / "voila.json", root / "voila.json")
+        shutil.copy(notebooks_folder() / "voila.json", root / "voila.json")
         for name, notebook in notebooks.items():
             (root / name).write_text(json.dumps(notebook), encoding="utf-8")
         port = free_port()
         environment = {**os.environ, **(env or {})}
-        output = open(log, "ab") if log else DEVNULL
+        output = open(log, "ab") if log else DEVNULL  # noqa: SIM115 - closed below, after Voila stops
         try:
             process = launch(root, ".", port, environment, stdout=output, stderr=output)
             served = Served(f"http://127.0.0.1:{port}/", root, process)
@@ -166,7 +166,7 @@ def serve_folder(notebooks: dict[str, dict], env: dict | None = None, log: Path 
 
 
 def review_notebook() -> dict:
-    return json.loads((project_root() / "notebooks" / "review.ipynb").read_text(encoding="utf-8"))
+    return json.loads((notebooks_folder() / APP_NOTEBOOK).read_text(encoding="utf-8"))
 
 
 @contextlib.contextmanager

@@ -1,14 +1,14 @@
 """The handout: a finished review as one self-contained HTML document, and the other export formats.
 
 :func:`build_notebook` makes a fresh notebook of static outputs only: HTML (``text/html``)
-display outputs and PNG risk charts drawn by :mod:`kit.charts`. It never touches the live
+display outputs and PNG risk charts drawn by :mod:`kit.render.charts`. It never touches the live
 widget notebook, whose widgets would load from a CDN and render blank offline.
 :func:`to_html` converts it with nbconvert's ``HTMLExporter`` (no input cells) and our
-template (:mod:`kit.handout_style`), which drops every script and remote reference and
+template (:mod:`kit.render.handout_style`), which drops every script and remote reference and
 inlines our own screen and print styles. :func:`export` picks the format from the file's
 suffix and writes it (the command line, ``pillarkit export``); :func:`to_bytes` makes the same
 file in memory (the app's "Export" download, in the Review file page). Both go through the
-same functions: :func:`to_html`, :mod:`kit.pdf` and :mod:`kit.exports`.
+same functions: :func:`to_html`, :mod:`kit.render.pdf` and :mod:`kit.render.tables`.
 
 The handout holds, in order: a cover; an executive summary (HIGH and MEDIUM counts in total
 and per pillar, the risk chart, the top risks); a section per pillar (each question's risk,
@@ -30,28 +30,28 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 import nbformat
 
-from . import changes as milestone_changes
-from . import fieldstats
-from . import roadmap as roadmaps
-from .errors import ExportError
-from . import exports
-from .exports import REASON_WORDS, RISK_WORDS, level_words
-from .handout_style import CONTENT_SECURITY_POLICY, RISK_CLASS, TEMPLATE, TEMPLATE_NAME, stylesheet
-from .jsonio import write_atomic
-from .lens import Choice, Lens, Pillar, Question
-from .review import Answer, Review
-from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-from .rules import NOT_APPLICABLE as CHOICE_NA
-from .rules import SELECTED
-from .scoring import Improvement, ReviewScore, improvement_list, score
+from kit.core import fieldstats
+from kit.core import milestones as milestone_changes
+from kit.core import roadmap as roadmaps
+from kit.core.errors import ExportError
+from kit.core.jsonio import write_atomic
+from kit.core.lens import Choice, Lens, Pillar, Question
+from kit.core.review import Answer, Review
+from kit.core.rules import NOT_APPLICABLE as CHOICE_NA
+from kit.core.rules import SELECTED
+from kit.core.scoring import Improvement, ReviewScore, improvement_list, score
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.render import tables as exports
+from kit.render.handout_style import CONTENT_SECURITY_POLICY, RISK_CLASS, TEMPLATE, TEMPLATE_NAME, stylesheet
+from kit.render.tables import REASON_WORDS, RISK_WORDS, level_words
 
 #: How many top risks the executive summary describes.
 TOP_RISKS = 5
@@ -175,11 +175,18 @@ class Facts:
     generated: str
 
     @classmethod
-    def of(cls, review: Review, now: dt.datetime | None = None) -> "Facts":
+    def of(cls, review: Review, now: dt.datetime | None = None) -> Facts:
         result = score(review)
         items = improvement_list(review, result)
-        moment = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
-        return cls(review, result, items, roadmaps.roadmap(review, items), milestone_changes.compare(review, result=result), nice_date(moment.date().isoformat()))
+        moment = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        return cls(
+            review,
+            result,
+            items,
+            roadmaps.roadmap(review, items),
+            milestone_changes.compare(review, result=result),
+            nice_date(moment.date().isoformat()),
+        )
 
     @property
     def multi_lens(self) -> bool:
@@ -200,7 +207,12 @@ def _context_label(key: str) -> str:
 def cover(facts: Facts) -> Html:
     review, workload = facts.review, facts.review.workload
     rows = [
-        ("Environment", {"PRODUCTION": "Production", "PREPRODUCTION": "Pre-production"}.get(workload.environment, workload.environment)),
+        (
+            "Environment",
+            {"PRODUCTION": "Production", "PREPRODUCTION": "Pre-production"}.get(
+                workload.environment, workload.environment
+            ),
+        ),
         ("Review date", nice_date(workload.review_date)),
         ("Owner", workload.owner),
         ("Facilitator", workload.facilitator),
@@ -212,20 +224,44 @@ def cover(facts: Facts) -> Html:
         people = join(fmt("<li>{}</li>", p) for p in workload.participants)
         facts_html.append(fmt('<div class="pk-wide"><dt>Participants</dt><dd><ul>{}</ul></dd></div>', people))
     lenses = join(fmt("<li>{}</li>", _lens_title(lens)) for lens in review.lenses.values())
-    facts_html.append(fmt('<div class="pk-wide"><dt>{}</dt><dd><ul>{}</ul></dd></div>', "Lenses" if facts.multi_lens else "Lens", lenses))
+    facts_html.append(
+        fmt(
+            '<div class="pk-wide"><dt>{}</dt><dd><ul>{}</ul></dd></div>',
+            "Lenses" if facts.multi_lens else "Lens",
+            lenses,
+        )
+    )
 
-    context = [fmt("<dt>{}</dt><dd class=\"pk-pre\">{}</dd>", _context_label(k), v) for k, v in workload.business_context.items() if str(v).strip()]
+    context = [
+        fmt('<dt>{}</dt><dd class="pk-pre">{}</dd>', _context_label(k), v)
+        for k, v in workload.business_context.items()
+        if str(v).strip()
+    ]
     pillar_names = {p.id: p.name for lens in review.lenses.values() for p in lens.pillars}
     if review.pillar_priorities:
         ranked = join(fmt("<li>{}</li>", pillar_names.get(pid, pid)) for pid in review.pillar_priorities)
         context.append(fmt("<dt>Pillar priorities</dt><dd><ol>{}</ol></dd>", ranked))
-    context_html = fmt('<section class="pk-context"><h2>Business context</h2><dl>{}</dl></section>', join(context)) if context else Html()
-    notes_html = fmt('<section class="pk-context"><h2>Workload notes</h2>{}</section>', _paragraphs(workload.notes)) if workload.notes.strip() else Html()
+    context_html = (
+        fmt('<section class="pk-context"><h2>Business context</h2><dl>{}</dl></section>', join(context))
+        if context
+        else Html()
+    )
+    notes_html = (
+        fmt('<section class="pk-context"><h2>Workload notes</h2>{}</section>', _paragraphs(workload.notes))
+        if workload.notes.strip()
+        else Html()
+    )
 
     toc = [fmt('<li><a href="#summary">Executive summary</a></li>')]
     for alias, lens in review.lenses.items():
         for pillar in lens.pillars:
-            toc.append(fmt('<li><a href="#{}">{}</a></li>', anchor("pillar", alias, pillar.id), facts.pillar_name(alias, pillar)))
+            toc.append(
+                fmt(
+                    '<li><a href="#{}">{}</a></li>',
+                    anchor("pillar", alias, pillar.id),
+                    facts.pillar_name(alias, pillar),
+                )
+            )
     toc.append(fmt('<li><a href="#plan">Improvement plan and roadmap</a></li>'))
     toc.append(fmt('<li><a href="#parking-lot">Parking lot</a></li>'))
     if facts.diff is not None:
@@ -263,7 +299,11 @@ def summary_intro(facts: Facts) -> Html:
             f"of the {lens_names}. {_plural(counts[HIGH], 'question is', 'questions are')} high risk and "
             f"{counts[MEDIUM]} medium risk"
         )
-        lede += f"; {counts[UNANSWERED]} {'is' if counts[UNANSWERED] == 1 else 'are'} still unanswered." if counts[UNANSWERED] else "."
+        lede += (
+            f"; {counts[UNANSWERED]} {'is' if counts[UNANSWERED] == 1 else 'are'} still unanswered."
+            if counts[UNANSWERED]
+            else "."
+        )
     kpis = join(
         fmt(
             '<div class="pk-kpi pk-kpi--{cls}" data-risk="{risk}"><span class="pk-kpi-number">{n}</span>'
@@ -286,14 +326,20 @@ def summary_intro(facts: Facts) -> Html:
 
 def chart_caption(facts: Facts, alias: str) -> Html:
     lens = facts.review.lenses[alias]
-    return fmt('<p class="pk-caption">Risk by pillar{}: questions in each pillar by risk, worst first.</p>', f", {lens.name}" if facts.multi_lens else "")
+    return fmt(
+        '<p class="pk-caption">Risk by pillar{}: questions in each pillar by risk, worst first.</p>',
+        f", {lens.name}" if facts.multi_lens else "",
+    )
 
 
 def chart_alt(facts: Facts, alias: str) -> str:
     parts = []
     for pillar_score in facts.result.lenses[alias].pillars.values():
         counts = pillar_score.counts
-        parts.append(f"{pillar_score.pillar.name}: " + ", ".join(f"{counts[r]} {RISK_WORDS[r].lower()}" for r in KPI_ORDER if counts[r]))
+        parts.append(
+            f"{pillar_score.pillar.name}: "
+            + ", ".join(f"{counts[r]} {RISK_WORDS[r].lower()}" for r in KPI_ORDER if counts[r])
+        )
     return "Risk by pillar. " + "; ".join(parts) + "."
 
 
@@ -343,9 +389,16 @@ def _top_missing(item: Improvement) -> list[Choice]:
 
 
 def top_risks(facts: Facts) -> Html:
-    chosen = [i for i in facts.items if i.risk == HIGH][:TOP_RISKS] or [i for i in facts.items if i.risk == MEDIUM][:TOP_RISKS]
+    chosen = [i for i in facts.items if i.risk == HIGH][:TOP_RISKS] or [i for i in facts.items if i.risk == MEDIUM][
+        :TOP_RISKS
+    ]
     if not chosen:
-        body = fmt('<p class="pk-empty">{}</p>', "No question is high or medium risk." if facts.result.counts.answered else "No risks yet: nothing has been answered.")
+        body = fmt(
+            '<p class="pk-empty">{}</p>',
+            "No question is high or medium risk."
+            if facts.result.counts.answered
+            else "No risks yet: nothing has been answered.",
+        )
         return fmt('<section class="pk-top-risks"><h3>Top risks</h3>{}</section>', body)
     paragraphs = []
     for item in chosen:
@@ -353,7 +406,11 @@ def top_risks(facts: Facts) -> Html:
         missing = _top_missing(item)
         if missing:
             named = _words([f"\u201c{c.title}\u201d" for c in missing[:2]])
-            gap = f"{len(missing)} of {_plural(practices, 'practice')} missing, including {named}." if len(missing) > 2 else f"Missing: {named}."
+            gap = (
+                f"{len(missing)} of {_plural(practices, 'practice')} missing, including {named}."
+                if len(missing) > 2
+                else f"Missing: {named}."
+            )
         else:
             gap = NO_PRACTICE_MISSING
         first = next((c.improvement.text for c in missing if c.improvement and c.improvement.text), "")
@@ -368,7 +425,10 @@ def top_risks(facts: Facts) -> Html:
             )
         )
     kind = "high-risk" if chosen[0].risk == HIGH else "medium-risk"
-    intro = fmt('<p class="pk-muted pk-small">The first {} of the improvement plan, which follows the pillar priorities.</p>', _plural(len(chosen), kind + " question"))
+    intro = fmt(
+        '<p class="pk-muted pk-small">The first {} of the improvement plan, which follows the pillar priorities.</p>',
+        _plural(len(chosen), kind + " question"),
+    )
     return fmt('<section class="pk-top-risks"><h3>Top risks</h3>{}{}</section>', intro, join(paragraphs))
 
 
@@ -395,7 +455,11 @@ def question_block(facts: Facts, alias: str, question: Question) -> Html:
             followed.append(fmt("<li>{}{}{}</li>", code, choice.title, note(choice)))
         elif status == CHOICE_NA:
             reason = choice_state[choice.id].reason
-            why = fmt(' <span class="pk-reason">Reason: {}</span>', REASON_WORDS.get(reason, reason)) if reason else fmt(' <span class="pk-reason">No reason given</span>')
+            why = (
+                fmt(' <span class="pk-reason">Reason: {}</span>', REASON_WORDS.get(reason, reason))
+                if reason
+                else fmt(' <span class="pk-reason">No reason given</span>')
+            )
             set_aside.append(fmt("<li>{}{}{}{}</li>", code, choice.title, why, note(choice)))
         elif risk != NOT_APPLICABLE:
             level = level_tag(choice)
@@ -406,7 +470,12 @@ def question_block(facts: Facts, alias: str, question: Question) -> Html:
     status_lines = []
     if risk == NOT_APPLICABLE:
         reason = answer.reason if answer else None
-        status_lines.append(fmt('<p class="pk-status">Not applicable to this workload{}.</p>', f". Reason: {REASON_WORDS.get(reason, reason).lower()}" if reason else ""))
+        status_lines.append(
+            fmt(
+                '<p class="pk-status">Not applicable to this workload{}.</p>',
+                f". Reason: {REASON_WORDS.get(reason, reason).lower()}" if reason else "",
+            )
+        )
     elif risk == UNANSWERED:
         status_lines.append(fmt('<p class="pk-status pk-muted">Not answered in this review.</p>'))
     none = question.none_of_these
@@ -417,15 +486,41 @@ def question_block(facts: Facts, alias: str, question: Question) -> Html:
 
     lists = []
     if followed:
-        lists.append(fmt('<h4>Practices followed ({})</h4><ul class="pk-practices pk-followed">{}</ul>', len(followed), join(followed)))
+        lists.append(
+            fmt(
+                '<h4>Practices followed ({})</h4><ul class="pk-practices pk-followed">{}</ul>',
+                len(followed),
+                join(followed),
+            )
+        )
     if missing and risk != UNANSWERED:
-        lists.append(fmt('<h4>Practices missing ({})</h4><ul class="pk-practices pk-missing">{}</ul>', len(missing), join(missing)))
+        lists.append(
+            fmt(
+                '<h4>Practices missing ({})</h4><ul class="pk-practices pk-missing">{}</ul>',
+                len(missing),
+                join(missing),
+            )
+        )
     if set_aside:
-        lists.append(fmt('<h4>Not applicable ({})</h4><ul class="pk-practices pk-set-aside">{}</ul>', len(set_aside), join(set_aside)))
+        lists.append(
+            fmt(
+                '<h4>Not applicable ({})</h4><ul class="pk-practices pk-set-aside">{}</ul>',
+                len(set_aside),
+                join(set_aside),
+            )
+        )
 
-    notes = fmt('<div class="pk-notes"><h4>Notes</h4>{}</div>', _paragraphs(answer.notes)) if answer and answer.notes.strip() else Html()
+    notes = (
+        fmt('<div class="pk-notes"><h4>Notes</h4>{}</div>', _paragraphs(answer.notes))
+        if answer and answer.notes.strip()
+        else Html()
+    )
     stats = fieldstats.for_question(lens, question.id)
-    stat = fmt('<p class="pk-stat"><strong>You\u2019re not alone.</strong> {}</p>', _stat_sentences(stats)) if stats else Html()
+    stat = (
+        fmt('<p class="pk-stat"><strong>You\u2019re not alone.</strong> {}</p>', _stat_sentences(stats))
+        if stats
+        else Html()
+    )
     return fmt(
         '<article class="pk-question pk-question--{cls}" id="{id}" data-risk="{risk}" data-question="{qid}">'
         '<header class="pk-question-head"><h3>{code}{title}</h3>{badge}</header>'
@@ -490,22 +585,38 @@ def plan_section(facts: Facts) -> Html:
         return fmt(
             '<section class="pk-plan" id="plan"><div class="pk-section-head"><p class="pk-eyebrow">Improvement plan</p><h2>Roadmap</h2></div>'
             '<p class="pk-empty">{}</p></section>',
-            "No high or medium risks: there is nothing to improve yet." if facts.result.counts.answered else "Nothing has been answered yet.",
+            "No high or medium risks: there is nothing to improve yet."
+            if facts.result.counts.answered
+            else "Nothing has been answered yet.",
         )
 
     overview = []
     for months, items in facts.plan.items():
         word, span = _horizon_heading(months)
         highs = sum(i.risk == HIGH for i in items)
-        split = _words([w for n, w in ((highs, f"{highs} high"), (len(items) - highs, f"{len(items) - highs} medium")) if n])
+        split = _words(
+            [w for n, w in ((highs, f"{highs} high"), (len(items) - highs, f"{len(items) - highs} medium")) if n]
+        )
         by_pillar: dict[tuple, list[Improvement]] = {}
         for i in items:
             by_pillar.setdefault((i.lens, i.pillar.id), []).append(i)
         groups = join(
             fmt(
-                "<li><span class=\"pk-horizon-pillar\">{}</span> {}</li>",
+                '<li><span class="pk-horizon-pillar">{}</span> {}</li>',
                 facts.pillar_name(group[0].lens, group[0].pillar),
-                join((fmt('<a class="{}" href="#{}" title="{}">{}</a>', "pk-ref-code" if i.question.code else "pk-ref-title", anchor("item", i.lens, i.question.id), i.question.title, i.question.code or i.question.title) for i in group), ", "),
+                join(
+                    (
+                        fmt(
+                            '<a class="{}" href="#{}" title="{}">{}</a>',
+                            "pk-ref-code" if i.question.code else "pk-ref-title",
+                            anchor("item", i.lens, i.question.id),
+                            i.question.title,
+                            i.question.code or i.question.title,
+                        )
+                        for i in group
+                    ),
+                    ", ",
+                ),
             )
             for group in by_pillar.values()
         )
@@ -518,7 +629,9 @@ def plan_section(facts: Facts) -> Html:
                 span=span,
                 count=_plural(len(items), "question"),
                 split=f": {split}" if items else "",
-                entries=fmt("<ul>{}</ul>", groups) if items else fmt('<p class="pk-empty pk-small">Nothing planned.</p>'),
+                entries=fmt("<ul>{}</ul>", groups)
+                if items
+                else fmt('<p class="pk-empty pk-small">Nothing planned.</p>'),
             )
         )
 
@@ -545,15 +658,29 @@ def plan_item(facts: Facts, item: Improvement, months: int) -> Html:
         level = level_tag(practice)
         code = fmt('<span class="pk-code">{}</span> ', practice.code) if practice.code else Html()
         improvement = practice.improvement
-        guidance = fmt(' <span class="pk-guidance">{}</span>', link(improvement.url, "Official guidance")) if improvement and safe_url(improvement.url) else Html()
-        text = fmt("<p>{}{}</p>", improvement.text, guidance) if improvement and improvement.text else (fmt("<p>{}</p>", guidance) if guidance else Html())
+        guidance = (
+            fmt(' <span class="pk-guidance">{}</span>', link(improvement.url, "Official guidance"))
+            if improvement and safe_url(improvement.url)
+            else Html()
+        )
+        text = (
+            fmt("<p>{}{}</p>", improvement.text, guidance)
+            if improvement and improvement.text
+            else (fmt("<p>{}</p>", guidance) if guidance else Html())
+        )
         steps.append(fmt("<li><strong>{}{}</strong>{}{}</li>", code, practice.title, level, text))
     if not steps:
         steps_html = fmt('<p class="pk-muted">{}</p>', NO_PRACTICE_MISSING)
     else:
         steps_html = fmt('<ol class="pk-steps">{}</ol>', join(steps))
-    notes = fmt('<div class="pk-notes"><h4>Notes from the review</h4>{}</div>', _paragraphs(item.notes)) if item.notes.strip() else Html()
-    moved = roadmaps.is_moved(facts.review, item.lens, item.question.id) and roadmaps.default_horizon(item.risk) != months
+    notes = (
+        fmt('<div class="pk-notes"><h4>Notes from the review</h4>{}</div>', _paragraphs(item.notes))
+        if item.notes.strip()
+        else Html()
+    )
+    moved = (
+        roadmaps.is_moved(facts.review, item.lens, item.question.id) and roadmaps.default_horizon(item.risk) != months
+    )
     return fmt(
         '<article class="pk-item" id="{id}" data-risk="{risk}" data-horizon="{months}" data-question="{qid}">'
         '<header class="pk-item-head"><h4>{code}{title}</h4>{badge}</header>'
@@ -566,7 +693,9 @@ def plan_item(facts: Facts, item: Improvement, months: int) -> Html:
         title=item.question.title,
         badge=badge(item.risk),
         pillar=facts.pillar_name(item.lens, item.pillar),
-        moved=f" \u00b7 moved by the facilitator from {roadmaps.default_horizon(item.risk)} to {months} months" if moved else "",
+        moved=f" \u00b7 moved by the facilitator from {roadmaps.default_horizon(item.risk)} to {months} months"
+        if moved
+        else "",
         notes=notes,
         steps=steps_html,
     )
@@ -582,7 +711,11 @@ def parking_section(facts: Facts) -> Html:
             lens = review.lenses.get(item.lens or "")
             where = Html()
             if lens is not None and item.question_id and lens.has_question(item.question_id):
-                where = fmt('<a href="#{}">{}</a>', anchor("q", lens.alias, item.question_id), lens.question(item.question_id).label)
+                where = fmt(
+                    '<a href="#{}">{}</a>',
+                    anchor("q", lens.alias, item.question_id),
+                    lens.question(item.question_id).label,
+                )
             rows.append(
                 fmt(
                     '<tr data-done="{done}"><td class="pk-num">{n}</td><td class="pk-pre">{text}</td><td>{owner}</td><td>{where}</td><td>{status}</td></tr>',
@@ -623,7 +756,12 @@ def changes_section(facts: Facts) -> Html:
                 pillar=facts.pillar_name(c.lens, c.pillar),
                 before=badge(c.before),
                 after=badge(c.after),
-                word={"improved": "\u2191 Improved", "regressed": "\u2193 Regressed", "new": "New", "cleared": "Cleared"}[c.kind],
+                word={
+                    "improved": "\u2191 Improved",
+                    "regressed": "\u2193 Regressed",
+                    "new": "New",
+                    "cleared": "Cleared",
+                }[c.kind],
             )
             for c in sorted(diff.changes, key=lambda c: milestone_changes.KINDS.index(c.kind))
         )
@@ -638,7 +776,7 @@ def changes_section(facts: Facts) -> Html:
     return fmt(
         '<section class="pk-changes" id="changes"><div class="pk-section-head"><p class="pk-eyebrow">Progress</p>'
         "<h2>Changes since \u201c{name}\u201d</h2></div>"
-        '<p>Milestone saved {date}: {summary}. Improved and regressed compare risk (not applicable counts as no risk); '
+        "<p>Milestone saved {date}: {summary}. Improved and regressed compare risk (not applicable counts as no risk); "
         "new questions were unanswered then; cleared ones are unanswered now.</p>{table}</section>",
         name=diff.milestone.name,
         date=nice_date(diff.milestone.date),
@@ -648,7 +786,7 @@ def changes_section(facts: Facts) -> Html:
 
 
 def sources_section(facts: Facts, used_stats: bool) -> Html:
-    from . import __version__
+    from kit import __version__
 
     entries = []
     for lens in facts.review.lenses.values():
@@ -657,7 +795,7 @@ def sources_section(facts: Facts, used_stats: bool) -> Html:
         attribution = BUNDLED_ATTRIBUTION if lens.bundled else "Texts as supplied in the custom lens."
         entries.append(
             fmt(
-                "<dt>{title}</dt><dd>{origin} (alias <span class=\"pk-code\">{alias}</span>). {attribution}{official}</dd>",
+                '<dt>{title}</dt><dd>{origin} (alias <span class="pk-code">{alias}</span>). {attribution}{official}</dd>',
                 title=_lens_title(lens),
                 origin=origin.capitalize(),
                 alias=lens.alias,
@@ -726,7 +864,7 @@ class _Charts:
         self._keep = keep
 
     def png(self, rows: list) -> bytes:
-        from .charts import RiskChart
+        from kit.render.charts import RiskChart
 
         key = tuple(row.key() for row in rows)
         with self._lock:
@@ -752,11 +890,13 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
     ``pk-changes``, ``pk-sources``) so the print styles can break pages before them. ``now``
     fixes the date in the colophon (for reproducible output).
     """
-    from .charts import rows_from_lens_score
+    from kit.render.charts import rows_from_lens_score
 
     facts = Facts.of(review, now)
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["title"] = f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
+    notebook.metadata["title"] = (
+        f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
+    )
     notebook.metadata["pillarkit"] = {"kind": "handout", "generated": facts.generated}
     cells = [_cell("cover", "pk-cover", [_html_output(cover(facts), f"Cover: {review.workload.name}")])]
 
@@ -769,16 +909,27 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
 
     used_stats = False
     for alias, lens in review.lenses.items():
-        used_stats = used_stats or any(fieldstats.for_question(lens, q.id) or any(fieldstats.for_choice(lens, q.id, c.id) for c in q.choices) for q in lens.questions())
+        used_stats = used_stats or any(
+            fieldstats.for_question(lens, q.id) or any(fieldstats.for_choice(lens, q.id, c.id) for c in q.choices)
+            for q in lens.questions()
+        )
         for position, pillar in enumerate(lens.pillars, start=1):
             section = pillar_section(facts, alias, pillar, position, len(lens.pillars))
-            cells.append(_cell(anchor("pillar", alias, pillar.id), "pk-pillar", [_html_output(section, f"Pillar: {pillar.name}")]))
+            cells.append(
+                _cell(
+                    anchor("pillar", alias, pillar.id), "pk-pillar", [_html_output(section, f"Pillar: {pillar.name}")]
+                )
+            )
 
     cells.append(_cell("plan", "pk-plan", [_html_output(plan_section(facts), "Improvement plan")]))
     cells.append(_cell("parking-lot", "pk-parking", [_html_output(parking_section(facts), "Parking lot")]))
     if facts.diff is not None:
-        cells.append(_cell("changes", "pk-changes", [_html_output(changes_section(facts), "Changes since the last milestone")]))
-    cells.append(_cell("sources", "pk-sources", [_html_output(sources_section(facts, used_stats), "Sources and attribution")]))
+        cells.append(
+            _cell("changes", "pk-changes", [_html_output(changes_section(facts), "Changes since the last milestone")])
+        )
+    cells.append(
+        _cell("sources", "pk-sources", [_html_output(sources_section(facts, used_stats), "Sources and attribution")])
+    )
     notebook.cells = cells
     return notebook
 
@@ -811,7 +962,7 @@ def _exporter():
 
 def notebook_to_html(notebook: nbformat.NotebookNode) -> str:
     """Convert a handout notebook to one self-contained HTML document."""
-    from . import __version__
+    from kit import __version__
 
     exporter = _exporter()
     resources = {"pillarkit": {"css": stylesheet(), "csp": CONTENT_SECURITY_POLICY, "version": __version__}}
@@ -820,7 +971,9 @@ def notebook_to_html(notebook: nbformat.NotebookNode) -> str:
     remote = remote_references(body)
     if remote:
         # The template drops every remote reference; this only fires if nbconvert changes under us.
-        raise ExportError.at("handout", "", f"the HTML would fetch {remote[0]!r} from the network; refusing to write it")
+        raise ExportError.at(
+            "handout", "", f"the HTML would fetch {remote[0]!r} from the network; refusing to write it"
+        )
     return body
 
 
@@ -829,7 +982,18 @@ def to_html(review: Review, now: dt.datetime | None = None) -> str:
     return notebook_to_html(build_notebook(review, now))
 
 
-_LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "background", "action", "formaction", "xlink:href", "ping", "manifest"}
+_LOADING_ATTRIBUTES = {
+    "src",
+    "srcset",
+    "data",
+    "poster",
+    "background",
+    "action",
+    "formaction",
+    "xlink:href",
+    "ping",
+    "manifest",
+}
 _REMOTE_STYLE = (re.compile(r"@import\b", re.I), re.compile(r"url\(\s*[\"']?\s*(?!data:|#)[^)\s]", re.I))
 
 
@@ -895,7 +1059,7 @@ def html_bytes(review: Review) -> bytes:
 
 def pdf_bytes(review: Review) -> bytes:
     """The handout printed to PDF by Chromium, as bytes; :class:`ExportError` without Chromium."""
-    from .pdf import print_pdf
+    from kit.render.pdf import print_pdf
 
     return print_pdf(to_html(review))
 
@@ -937,7 +1101,9 @@ def format_of(path: str | os.PathLike) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in RENDERERS:
         known = ", ".join(RENDERERS)
-        raise ExportError.at(str(path), "", f"cannot tell the format from {suffix or 'a name without a suffix'!r}; use one of {known}")
+        raise ExportError.at(
+            str(path), "", f"cannot tell the format from {suffix or 'a name without a suffix'!r}; use one of {known}"
+        )
     return suffix
 
 
@@ -952,9 +1118,9 @@ def export(review: Review, path: str | os.PathLike) -> Path:
 
 
 __all__ = [
-    "Html",
     "MEDIA_TYPES",
     "RENDERERS",
+    "Html",
     "build_notebook",
     "esc",
     "export",

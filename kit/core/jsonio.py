@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from .errors import PillarkitError
+from kit.core.errors import PillarkitError
 
 
 def json_path(parts: Iterable[str | int]) -> str:

@@ -8,7 +8,7 @@ choice as "you're not alone", so every figure reads as one plain sentence
 (:attr:`FieldStat.sentence`) that owns up to a loose mapping instead of hiding it.
 
 The data is built from ``frameworks/source/fieldstats/reviews-2020.csv`` by
-``frameworks/fieldstats_build.py`` and read here through the installed package.
+``tools/build_fieldstats.py`` and read here through the installed package.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .lens import Lens
+    from kit.core.lens import Lens
 
 DATA_PACKAGE = "kit.frameworks.fieldstats"
 DATA_FILE = "reviews-2020.json"
@@ -165,7 +165,7 @@ def _target(figure: dict) -> tuple:
 
 
 def _alias(lens: Lens | str) -> str:
-    # Duck-typed so that this module needs nothing from kit.lens at import time.
+    # Duck-typed so that this module needs nothing from kit.core.lens at import time.
     return lens if isinstance(lens, str) else lens.alias
 
 
@@ -185,7 +185,7 @@ def provenance() -> dict:
 def for_question(lens: Lens | str, question_id: str) -> list[FieldStat]:
     """The figures about a whole question: its risk shares, its rank, "none of these" and 2018-only practices.
 
-    ``lens`` is a :class:`kit.lens.Lens` or an alias. Only the Framework lens
+    ``lens`` is a :class:`kit.core.lens.Lens` or an alias. Only the Framework lens
     (``wellarchitected``) was measured, so any other lens, and any question the reviews did
     not cover, gives an empty list.
     """

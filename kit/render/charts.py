@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
-
 from typing import TYPE_CHECKING
 
-from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 
 #: The order of the segments, left to right: the worst first, what is still open last.
 SEGMENTS = (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
@@ -60,7 +59,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: CSS for risk badges in the same colours as the chart (for the app and the handout).
-PALETTE_CSS = "\n".join(f".pk-app .pk-badge-{risk.lower()} {{ background: {colour}; }}" for risk, colour in PALETTE.items())
+PALETTE_CSS = "\n".join(
+    f".pk-app .pk-badge-{risk.lower()} {{ background: {colour}; }}" for risk, colour in PALETTE.items()
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Row:
 
 
 def rows_from_lens_score(lens_score, prefix: str = "") -> list[Row]:
-    """The rows of one lens's score (a :class:`kit.scoring.LensScore`), one per pillar, in lens order."""
+    """The rows of one lens's score (a :class:`kit.core.scoring.LensScore`), one per pillar, in lens order."""
     return [Row(f"{prefix}{p.pillar.name}", p.counts) for p in lens_score.pillars.values()]
 
 
@@ -169,10 +170,21 @@ class RiskChart:
         self._bars, self._texts = {}, {}
         for risk in SEGMENTS:
             # animated: left out of the full draw, drawn row by row onto the background instead.
-            container = ax.barh(positions, [0] * len(labels), height=0.72, color=PALETTE[risk], linewidth=0, animated=True)
+            container = ax.barh(
+                positions, [0] * len(labels), height=0.72, color=PALETTE[risk], linewidth=0, animated=True
+            )
             self._bars[risk] = list(container.patches)
             self._texts[risk] = [
-                ax.text(0, y, "", ha="center", va="center_baseline", fontsize=self.font_size - 0.5, color=TEXT_COLOUR, animated=True)
+                ax.text(
+                    0,
+                    y,
+                    "",
+                    ha="center",
+                    va="center_baseline",
+                    fontsize=self.font_size - 0.5,
+                    color=TEXT_COLOUR,
+                    animated=True,
+                )
                 for y in positions
             ]
         handles = [Patch(facecolor=PALETTE[risk], label=LABELS[risk]) for risk in SEGMENTS]
@@ -195,7 +207,7 @@ class RiskChart:
         to_display = ax.transData.transform
         self._strips = []
         for y in positions:
-            (x0, y0), (x1, y1) = to_display([(0, y + 0.5), (scale, y - 0.5)])
+            (_x0, y0), (_x1, y1) = to_display([(0, y + 0.5), (scale, y - 0.5)])
             box = Bbox.from_extents(ax.bbox.x0, y0, ax.bbox.x1 + 1, y1)
             self._strips.append(self.canvas.copy_from_bbox(box))
 
@@ -289,7 +301,9 @@ class RiskChart:
         return self._png
 
 
-def risk_figure(rows: Iterable[Row | tuple[str, Mapping[str, int]]], width: float = DEFAULT_WIDTH, dpi: int = 100) -> Figure:
+def risk_figure(
+    rows: Iterable[Row | tuple[str, Mapping[str, int]]], width: float = DEFAULT_WIDTH, dpi: int = 100
+) -> Figure:
     """A fresh Figure of the risk chart, for static outputs (the handout)."""
     chart = RiskChart(width=width, dpi=dpi)
     chart.render(rows)

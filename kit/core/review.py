@@ -10,14 +10,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from typing import Iterable
 
-from . import lens as lenses
-from . import schemas
-from .errors import Diagnostic, FormatVersionError, LensError, NoteTooLongError, ReviewError
-from .jsonio import dumps, json_path, read_json, write_atomic
-from .rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+from kit.core import lens as lenses
+from kit.core import schemas
+from kit.core.errors import Diagnostic, FormatVersionError, LensError, NoteTooLongError, ReviewError
+from kit.core.jsonio import dumps, json_path, read_json, write_atomic
+from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
 
 FORMAT = "pillarkit-review"
 FORMAT_VERSION = 1
@@ -62,7 +62,12 @@ class Answer:
         return [cid for cid, a in self.choices.items() if a.status == SELECTED]
 
     def is_blank(self) -> bool:
-        return self.is_applicable and not self.reason and not self.notes and all(a.is_blank() for a in self.choices.values())
+        return (
+            self.is_applicable
+            and not self.reason
+            and not self.notes
+            and all(a.is_blank() for a in self.choices.values())
+        )
 
     def to_api(self) -> dict:
         """This answer as the WA Tool API writes it."""
@@ -87,13 +92,17 @@ class Answer:
         return data
 
     @classmethod
-    def from_api(cls, data: dict, source: str, where: list) -> "Answer":
-        answer = cls(is_applicable=data.get("IsApplicable", True), reason=data.get("Reason"), notes=data.get("Notes", ""))
+    def from_api(cls, data: dict, source: str, where: list) -> Answer:
+        answer = cls(
+            is_applicable=data.get("IsApplicable", True), reason=data.get("Reason"), notes=data.get("Notes", "")
+        )
         for i, entry in enumerate(data.get("ChoiceAnswers", [])):
             cid = entry["ChoiceId"]
             if cid in answer.choices:
                 raise ReviewError.at(source, json_path(where + ["ChoiceAnswers", i]), f"choice {cid!r} is listed twice")
-            answer.choices[cid] = ChoiceAnswer(entry.get("Status", UNSELECTED), entry.get("Reason"), entry.get("Notes", ""))
+            answer.choices[cid] = ChoiceAnswer(
+                entry.get("Status", UNSELECTED), entry.get("Reason"), entry.get("Notes", "")
+            )
         for i, cid in enumerate(data.get("SelectedChoices", [])):
             existing = answer.choices.get(cid)
             if existing is None:
@@ -106,7 +115,11 @@ class Answer:
                 )
         for cid, choice in answer.choices.items():
             if choice.status == SELECTED and cid not in data.get("SelectedChoices", []):
-                raise ReviewError.at(source, json_path(where + ["SelectedChoices"]), f"choice {cid!r} is SELECTED in ChoiceAnswers but missing here")
+                raise ReviewError.at(
+                    source,
+                    json_path(where + ["SelectedChoices"]),
+                    f"choice {cid!r} is SELECTED in ChoiceAnswers but missing here",
+                )
         return answer
 
 
@@ -129,7 +142,7 @@ class Workload:
         return {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Workload":
+    def from_dict(cls, data: dict) -> Workload:
         return cls(**{f.name: copy.deepcopy(data[f.name]) for f in fields(cls) if f.name in data})
 
 
@@ -208,10 +221,14 @@ class Review:
     def set_choice(self, alias: str, question_id: str, choice_id: str, status: str = SELECTED) -> None:
         """Set a choice's status. "None of these" and the practices exclude each other, as in the console."""
         if status not in STATUSES:
-            raise ReviewError.at(self.source, f"answers.{alias}.{question_id}", f"status {status!r} is not one of {', '.join(STATUSES)}")
+            raise ReviewError.at(
+                self.source, f"answers.{alias}.{question_id}", f"status {status!r} is not one of {', '.join(STATUSES)}"
+            )
         question = self.question(alias, question_id)
         if choice_id not in question.choice_ids:
-            raise ReviewError.at(self.source, f"answers.{alias}.{question_id}", f"question {question_id!r} has no choice {choice_id!r}")
+            raise ReviewError.at(
+                self.source, f"answers.{alias}.{question_id}", f"question {question_id!r} has no choice {choice_id!r}"
+            )
         answer = self._editable(alias, question_id)
         choice = answer.choices.setdefault(choice_id, ChoiceAnswer())
         choice.status = status
@@ -220,7 +237,11 @@ class Review:
         if status == SELECTED:
             picked_none = question.choice(choice_id).is_none_of_these
             for other in question.choices:
-                if other.id != choice_id and other.is_none_of_these != picked_none and answer.status(other.id) == SELECTED:
+                if (
+                    other.id != choice_id
+                    and other.is_none_of_these != picked_none
+                    and answer.status(other.id) == SELECTED
+                ):
                     answer.choices[other.id].status = UNSELECTED
         self._tidy(alias, question_id)
 
@@ -242,7 +263,9 @@ class Review:
         limit = QUESTION_NOTES_LIMIT if choice_id is None else CHOICE_NOTES_LIMIT
         place = f"answers.{alias}.{question_id}" + (f".{choice_id}" if choice_id else "")
         if len(notes) > limit:
-            raise NoteTooLongError.at(self.source, place, f"notes have {len(notes)} characters; the limit is {limit}, so they were not saved")
+            raise NoteTooLongError.at(
+                self.source, place, f"notes have {len(notes)} characters; the limit is {limit}, so they were not saved"
+            )
         question = self.question(alias, question_id)
         if choice_id is not None and choice_id not in question.choice_ids:
             raise ReviewError.at(self.source, place, f"question {question_id!r} has no choice {choice_id!r}")
@@ -280,7 +303,11 @@ class Review:
         """Stop applying a lens; refused while it has answers, so no answer is lost."""
         self.lens(alias)
         if self.answers.get(alias):
-            raise ReviewError.at(self.source, f"answers.{alias}", f"lens {alias!r} has {len(self.answers[alias])} answered questions, so it stays applied")
+            raise ReviewError.at(
+                self.source,
+                f"answers.{alias}",
+                f"lens {alias!r} has {len(self.answers[alias])} answered questions, so it stays applied",
+            )
         if len(self.lenses) == 1:
             raise ReviewError.at(self.source, "lenses", "a review needs at least one lens")
         del self.lenses[alias]
@@ -318,12 +345,23 @@ class Review:
             for qid, answer in answers.items():
                 where = f"answers.{alias}.{qid}"
                 if not lens.has_question(qid):
-                    found.append(Diagnostic(self.source, where, f"lens {alias!r} has no question {qid!r}; its answer is kept", "orphan"))
+                    found.append(
+                        Diagnostic(
+                            self.source, where, f"lens {alias!r} has no question {qid!r}; its answer is kept", "orphan"
+                        )
+                    )
                     continue
                 known = set(lens.question(qid).choice_ids)
                 for cid in answer.choices:
                     if cid not in known:
-                        found.append(Diagnostic(self.source, where, f"question {qid!r} has no choice {cid!r}; its answer is kept", "orphan"))
+                        found.append(
+                            Diagnostic(
+                                self.source,
+                                where,
+                                f"question {qid!r} has no choice {cid!r}; its answer is kept",
+                                "orphan",
+                            )
+                        )
         return found
 
     # --- the file ---------------------------------------------------------------
@@ -357,13 +395,13 @@ class Review:
         return text
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "Review":
+    def load(cls, path: str | os.PathLike) -> Review:
         data = read_json(path, ReviewError)
         review = cls.from_dict(data, str(path))
         return review
 
     @classmethod
-    def from_dict(cls, data: object, source: str = "review") -> "Review":
+    def from_dict(cls, data: object, source: str = "review") -> Review:
         _check_format(data, source)
         assert isinstance(data, dict)
         applied, notices = [], []
@@ -377,11 +415,19 @@ class Review:
         review.notices = notices
         for alias, answers in data["answers"].items():
             if alias not in review.lenses:
-                raise ReviewError.at(source, json_path(["answers", alias]), f"answers for lens {alias!r}, which the review does not apply")
-            review.answers[alias] = {qid: Answer.from_api(a, source, ["answers", alias, qid]) for qid, a in answers.items()}
+                raise ReviewError.at(
+                    source,
+                    json_path(["answers", alias]),
+                    f"answers for lens {alias!r}, which the review does not apply",
+                )
+            review.answers[alias] = {
+                qid: Answer.from_api(a, source, ["answers", alias, qid]) for qid, a in answers.items()
+            }
         review.pillar_priorities = list(data.get("pillar_priorities", []))
         # Copies, so the review never shares mutable state with the caller's data.
-        review.milestones = [Milestone(m["name"], m["date"], copy.deepcopy(m["answers"])) for m in data.get("milestones", [])]
+        review.milestones = [
+            Milestone(m["name"], m["date"], copy.deepcopy(m["answers"])) for m in data.get("milestones", [])
+        ]
         review.parking_lot = [ParkedItem(**item) for item in data.get("parking_lot", [])]
         review.extensions = copy.deepcopy(data.get("extensions", {}))
         return review
@@ -389,20 +435,25 @@ class Review:
 
 def new(lens_names: Iterable[str], workload_name: str) -> Review:
     """An empty review of a named workload against lenses named by alias or path."""
-    return Review([lenses.load(name) for name in lens_names], Workload(name=workload_name, review_date=dt.date.today().isoformat()))
+    return Review(
+        [lenses.load(name) for name in lens_names],
+        Workload(name=workload_name, review_date=dt.date.today().isoformat()),
+    )
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _check_format(data: object, source: str) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ReviewError.at(source, "format", f"not a pillarkit review (expected \"format\": \"{FORMAT}\")")
+        raise ReviewError.at(source, "format", f'not a pillarkit review (expected "format": "{FORMAT}")')
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise FormatVersionError.at(
-            source, "version", f"written by a newer pillarkit (format version {version}; this one reads up to {FORMAT_VERSION}): upgrade pillarkit to open it"
+            source,
+            "version",
+            f"written by a newer pillarkit (format version {version}; this one reads up to {FORMAT_VERSION}): upgrade pillarkit to open it",
         )
     from jsonschema import Draft202012Validator
 
@@ -419,7 +470,9 @@ def _review_message(error) -> str:
     if error.validator == "required":
         return error.message.replace("is a required property", "is missing")
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key").replace(" was unexpected", "")
+        return error.message.replace("Additional properties are not allowed", "unknown key").replace(
+            " was unexpected", ""
+        )
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
     return error.message
@@ -436,7 +489,9 @@ def _resolve_lens(entry: dict, source: str, where: list) -> tuple[lenses.Lens, D
     try:
         lens = lenses.bundled(alias)
     except LensError:
-        raise ReviewError.at(source, json_path(where), f"lens {alias!r} is neither bundled nor embedded in the file") from None
+        raise ReviewError.at(
+            source, json_path(where), f"lens {alias!r} is neither bundled nor embedded in the file"
+        ) from None
     notice = None
     if entry.get("hash") and entry["hash"] != lens.content_hash:
         notice = Diagnostic(

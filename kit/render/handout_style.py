@@ -7,7 +7,7 @@ the page load nothing but inline styles and ``data:`` images, so even a mistake 
 could not make it fetch anything or run a script.
 
 The stylesheet uses the system font stack (no web fonts), the risk palette of
-:mod:`kit.charts` (Okabe-Ito, safe for colour-blind readers; every badge also says its risk
+:mod:`kit.render.charts` (Okabe-Ito, safe for colour-blind readers; every badge also says its risk
 in words), tables that wrap rather than clip, a readable column on screen, and print rules:
 ``@page`` margins and page numbers, a page break before the summary, each pillar and the plan.
 """
@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from functools import cache
 
-from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 
 #: CSS class suffix of each risk: ``pk-badge--high`` and so on.
 RISK_CLASS = {HIGH: "high", MEDIUM: "medium", NONE: "none", NOT_APPLICABLE: "na", UNANSWERED: "unanswered"}
 
 #: What the page may load: inline styles and data: images, nothing else (no scripts at all).
-CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
 
 TEMPLATE_NAME = "pillarkit-handout.html.j2"
 
@@ -55,12 +57,14 @@ TEMPLATE = """\
 
 @cache
 def stylesheet() -> str:
-    """The handout's CSS, with the risk palette of :mod:`kit.charts` (imported here, so that the
+    """The handout's CSS, with the risk palette of :mod:`kit.render.charts` (imported here, so that the
     tabular exports never load matplotlib)."""
-    from .charts import PALETTE, TEXT_COLOUR
+    from kit.render.charts import PALETTE, TEXT_COLOUR
 
-    return _STYLESHEET.replace("@TEXT_COLOUR@", TEXT_COLOUR).replace("@BADGES@", _badge_rules(PALETTE)).replace(
-        "@BAND@", f"{PALETTE[NONE]} 60% 75%, {PALETTE[MEDIUM]} 75% 88%, {PALETTE[HIGH]} 88% 100%"
+    return (
+        _STYLESHEET.replace("@TEXT_COLOUR@", TEXT_COLOUR)
+        .replace("@BADGES@", _badge_rules(PALETTE))
+        .replace("@BAND@", f"{PALETTE[NONE]} 60% 75%, {PALETTE[MEDIUM]} 75% 88%, {PALETTE[HIGH]} 88% 100%")
     )
 
 

@@ -1,8 +1,8 @@
 """What changed since the last milestone, question by question: improved, regressed, new, cleared.
 
 A milestone is a named, dated, frozen copy of the answers in the WA Tool API's shape. Its
-answers are rebuilt with :meth:`kit.review.Answer.from_api` and scored with
-:func:`kit.scoring.question_risk` against the review's current lenses, then compared with the
+answers are rebuilt with :meth:`kit.core.review.Answer.from_api` and scored with
+:func:`kit.core.scoring.question_risk` against the review's current lenses, then compared with the
 current risks:
 
 - **new**: unanswered at the milestone, answered now;
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lens import Pillar, Question
-from .review import Answer, Milestone, Review
-from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-from .scoring import ReviewScore, question_risk, score
+from kit.core.lens import Pillar, Question
+from kit.core.review import Answer, Milestone, Review
+from kit.core.scoring import ReviewScore, question_risk, score
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 
 NEW = "new"
 IMPROVED = "improved"
@@ -85,19 +85,25 @@ def milestone_risks(review: Review, milestone: Milestone) -> dict[str, dict[str,
     """Each question's risk at the milestone, by lens alias and question id, for the review's current lenses.
 
     Answers for lenses or questions the review no longer has are left out (they are kept in
-    the file). A malformed frozen answer raises :class:`kit.errors.ReviewError` naming its place.
+    the file). A malformed frozen answer raises :class:`kit.core.errors.ReviewError` naming its place.
     """
     index = next((i for i, m in enumerate(review.milestones) if m is milestone), None)
     base = ["milestones", index, "answers"] if index is not None else ["milestone", "answers"]
     risks: dict[str, dict[str, str]] = {}
     for alias, lens in review.lenses.items():
         frozen = milestone.answers.get(alias, {})
-        answers = {qid: Answer.from_api(data, review.source, base + [alias, qid]) for qid, data in frozen.items() if lens.has_question(qid)}
+        answers = {
+            qid: Answer.from_api(data, review.source, base + [alias, qid])
+            for qid, data in frozen.items()
+            if lens.has_question(qid)
+        }
         risks[alias] = {q.id: question_risk(q, answers.get(q.id)) for q in lens.questions()}
     return risks
 
 
-def compare(review: Review, milestone: Milestone | None = None, result: ReviewScore | None = None) -> MilestoneDiff | None:
+def compare(
+    review: Review, milestone: Milestone | None = None, result: ReviewScore | None = None
+) -> MilestoneDiff | None:
     """The changes between a milestone (the last one by default) and the current answers; ``None`` without milestones."""
     milestone = milestone or latest_milestone(review)
     if milestone is None:
@@ -115,4 +121,16 @@ def compare(review: Review, milestone: Milestone | None = None, result: ReviewSc
     return MilestoneDiff(milestone, changes)
 
 
-__all__ = ["CLEARED", "IMPROVED", "KINDS", "NEW", "REGRESSED", "Change", "MilestoneDiff", "compare", "kind_of", "latest_milestone", "milestone_risks"]
+__all__ = [
+    "CLEARED",
+    "IMPROVED",
+    "KINDS",
+    "NEW",
+    "REGRESSED",
+    "Change",
+    "MilestoneDiff",
+    "compare",
+    "kind_of",
+    "latest_milestone",
+    "milestone_risks",
+]

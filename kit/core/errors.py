@@ -29,7 +29,7 @@ class PillarkitError(Exception):
         super().__init__(str(self.diagnostics[0]) if self.diagnostics else "unknown error")
 
     @classmethod
-    def at(cls, source: str, where: str, message: str) -> "PillarkitError":
+    def at(cls, source: str, where: str, message: str) -> PillarkitError:
         return cls(Diagnostic(str(source), where, message))
 
     def lines(self) -> list[str]:

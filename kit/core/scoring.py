@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import rules
-from .lens import Choice, Lens, Pillar, Question
-from .review import Answer, Review
-from .risk import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, SEVERITY, UNANSWERED
+from kit.core import rules
+from kit.core.lens import Choice, Lens, Pillar, Question
+from kit.core.review import Answer, Review
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, SEVERITY, UNANSWERED
 
 
 def question_risk(question: Question, answer: Answer | None) -> str:
@@ -28,11 +28,11 @@ class RiskCounts(dict):
     """Counts of questions by risk, always holding all five of the API's keys."""
 
     def __init__(self, risks=()):
-        super().__init__({key: 0 for key in RISKS})
+        super().__init__(dict.fromkeys(RISKS, 0))
         for risk in risks:
             self[risk] += 1
 
-    def __add__(self, other: "RiskCounts") -> "RiskCounts":
+    def __add__(self, other: RiskCounts) -> RiskCounts:
         total = RiskCounts()
         for key in RISKS:
             total[key] = self[key] + other[key]
@@ -158,7 +158,16 @@ def improvement_list(review: Review, result: ReviewScore | None = None) -> list[
                 risk = lens_score.questions[question.id]
                 if risk in (HIGH, MEDIUM):
                     answer = answers.get(question.id)
-                    items.append(Improvement(alias, pillar, question, risk, missing_practices(question, answer), answer.notes if answer else ""))
+                    items.append(
+                        Improvement(
+                            alias,
+                            pillar,
+                            question,
+                            risk,
+                            missing_practices(question, answer),
+                            answer.notes if answer else "",
+                        )
+                    )
     # sorted() is stable, so lens and question order survive within a risk and priority.
     return sorted(items, key=lambda i: (SEVERITY[i.risk], priority.get(i.pillar.id, len(priority))))
 
@@ -169,15 +178,15 @@ __all__ = [
     "NONE",
     "NOT_APPLICABLE",
     "UNANSWERED",
-    "RiskCounts",
-    "ReviewScore",
+    "Improvement",
     "LensScore",
     "PillarScore",
-    "Improvement",
-    "question_risk",
-    "score",
-    "score_lens",
-    "rescore",
+    "ReviewScore",
+    "RiskCounts",
     "improvement_list",
     "missing_practices",
+    "question_risk",
+    "rescore",
+    "score",
+    "score_lens",
 ]

@@ -19,16 +19,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import ExportError
+from kit.core import options
+from kit.core.errors import ExportError
 
 #: A Chromium executable to use instead of looking one up (a path or a command name); ``None`` looks it up.
 CHROMIUM: str | None = None
 #: The environment variable that names the Chromium executable.
-ENV_VAR = "PILLARKIT_CHROMIUM"
+ENV_VAR = options.CHROMIUM.env
 #: Command names tried on the PATH, in order.
 CANDIDATES = ("chromium", "chromium-browser")
 #: Seconds to wait for Chromium to print.
-TIMEOUT = 120
+TIMEOUT = options.PDF_TIMEOUT_SECONDS.default
 #: Chromium run as root with no network: no sandbox, no GPU, and none of the background traffic
 #: that this machine's network refuses. The browser tests launch it with these too.
 OFFLINE_FLAGS = (
@@ -93,7 +94,9 @@ def print_pdf(html: str, timeout: float | None = None, source: str = "pdf") -> b
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired:
-            raise ExportError.at(source, "", f"Chromium did not finish printing within {timeout or TIMEOUT:.0f} seconds") from None
+            raise ExportError.at(
+                source, "", f"Chromium did not finish printing within {timeout or TIMEOUT:.0f} seconds"
+            ) from None
         except OSError as exc:
             raise ExportError.at(source, "", f"cannot run Chromium ({chromium}): {exc.strerror or exc}") from None
         data = output.read_bytes() if output.is_file() else b""

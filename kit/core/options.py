@@ -1,0 +1,101 @@
+"""Every option of the kit in one place: its default, the environment variable that sets it, and help.
+
+The command line, ``pillarkit serve``, the app and the PDF printer read their defaults from here,
+so a port or a folder is written once. An environment variable wins over the default; an
+argument given on the command line or to a constructor wins over both.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T", int, float, str)
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    """One setting: ``value()`` reads the environment variable (if any), else the default."""
+
+    name: str
+    default: T
+    help: str
+    env: str | None = None
+
+    def value(self, environ: Mapping[str, str] | None = None) -> T:
+        environ = os.environ if environ is None else environ
+        raw = environ.get(self.env) if self.env else None
+        if raw is None or raw == "":
+            return self.default
+        try:
+            return type(self.default)(raw)
+        except ValueError:
+            raise ValueError(
+                f"{self.env}: {raw!r} is not a valid {self.name} (expected {type(self.default).__name__})"
+            ) from None
+
+
+# --- serving the app ---------------------------------------------------------------------
+PORT: Option[int] = Option(
+    "port", 8866, "the port `pillarkit serve` listens on, on this machine only", "PILLARKIT_PORT"
+)
+HOST: Option[str] = Option("host", "127.0.0.1", "the address `pillarkit serve` listens on")
+REVIEW: Option[str] = Option(
+    "review",
+    "",
+    "a review file the app opens instead of a new review (`pillarkit serve FILE` sets it)",
+    "PILLARKIT_REVIEW",
+)
+FOLDER: Option[str] = Option(
+    "folder",
+    "reviews",
+    "where the app autosaves reviews and writes its log; relative to the current directory "
+    "(`pillarkit serve --folder DIR` sets it)",
+    "PILLARKIT_FOLDER",
+)
+
+# --- the app -----------------------------------------------------------------------------
+DEFAULT_LENS: Option[str] = Option("lens", "wellarchitected", "the lens a new review starts with")
+AUTOSAVE_SECONDS: Option[float] = Option(
+    "autosave_seconds", 1.0, "how far the file may lag behind the screen, in seconds"
+)
+PLAN_MINUTES: Option[int] = Option(
+    "plan_minutes", 240, "the length of a review's agenda, in minutes, spread over the pillars"
+)
+TIMER_TICK_SECONDS: Option[int] = Option(
+    "timer_tick_seconds", 15, "how often the agenda's running timer updates the screen"
+)
+
+# --- exports -----------------------------------------------------------------------------
+CHROMIUM: Option[str] = Option(
+    "chromium", "", "the Chromium that prints PDF handouts (default: `chromium` on the PATH)", "PILLARKIT_CHROMIUM"
+)
+PDF_TIMEOUT_SECONDS: Option[int] = Option("pdf_timeout_seconds", 120, "how long Chromium may take to print one handout")
+
+ALL: tuple[Option, ...] = (
+    PORT,
+    HOST,
+    REVIEW,
+    FOLDER,
+    DEFAULT_LENS,
+    AUTOSAVE_SECONDS,
+    PLAN_MINUTES,
+    TIMER_TICK_SECONDS,
+    CHROMIUM,
+    PDF_TIMEOUT_SECONDS,
+)
+
+
+def folder(environ: Mapping[str, str] | None = None) -> Path:
+    """The autosave folder, absolute, from ``PILLARKIT_FOLDER`` or ``reviews/`` here."""
+    return Path(FOLDER.value(environ)).expanduser().resolve()
+
+
+def describe() -> str:
+    """A table of every option for ``pillarkit options``: name, default, environment variable, help."""
+    rows = [(o.name, repr(o.default), o.env or "-", o.help) for o in ALL]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}" for a, b, c, d in rows)

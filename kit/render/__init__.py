@@ -1,0 +1,1 @@
+"""Rendering: core objects turned into charts, tables, workbooks, the handout and PDF."""
