@@ -60,5 +60,9 @@ class ExportError(PillarkitError):
     """An export that cannot be made as asked (for example a lens that breaks WA Tool limits)."""
 
 
+class OptionError(PillarkitError):
+    """An option set, in the environment, to a value of the wrong kind."""
+
+
 class ServeError(PillarkitError):
     """The app cannot be served as asked (port taken, no checkout)."""

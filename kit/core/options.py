@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from kit.core.errors import OptionError
+
 T = TypeVar("T", int, float, str)
 
 
@@ -33,9 +35,8 @@ class Option(Generic[T]):
         try:
             return type(self.default)(raw)
         except ValueError:
-            raise ValueError(
-                f"{self.env}: {raw!r} is not a valid {self.name} (expected {type(self.default).__name__})"
-            ) from None
+            kind = {int: "a whole number", float: "a number"}.get(type(self.default), "text")
+            raise OptionError.at(f"${self.env}", "", f"{raw!r} is not a valid {self.name} ({kind})") from None
 
 
 # --- serving the app ---------------------------------------------------------------------

@@ -33,14 +33,13 @@ import pytest
 from kit.serve import stop
 from tests.browser import scenario
 from tests.browser.harness import FONT_AWESOME, Target, unavailable
+from tests.support.install import clean_environment, copy_checkout, run_logged, tail
 from tests.support.voila import free_port, wait_for_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_PATH = "voila/render/notebooks/review.ipynb"
-#: Bounds on steps that download and build: generous, they only stop a hung step.
-INSTALL_TIMEOUT = 1800
 SERVER_START_TIMEOUT = 180
 #: Under jupyter server, Voila's page also loads MathJax from cdnjs (standalone Voila does not).
 #: Binder reaches it; this machine cannot, so the request fails here, as expected (an empty
@@ -96,49 +95,6 @@ def find_python(version: str) -> str | None:
     return None
 
 
-def copy_checkout(root: Path, dest: Path) -> int:
-    """Copy the repository's files (tracked, and untracked but not ignored) from the working tree."""
-    if shutil.which("git") is None:
-        unavailable("needs git to list the repository's files")
-    listed = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    copied = 0
-    for raw in listed.split(b"\0"):
-        if not raw:
-            continue
-        relative = os.fsdecode(raw)
-        source = root / relative
-        if not source.is_file():  # deleted in the working tree
-            continue
-        target = dest / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-        copied += 1
-    return copied
-
-
-def run_logged(command: list, log: Path, **kwargs) -> None:
-    """Run a build step; fail with the end of its output when it fails."""
-    with open(log, "ab") as output:
-        output.write(f"\n$ {' '.join(map(str, command))}\n".encode())
-        output.flush()
-        result = subprocess.run(
-            command, stdout=output, stderr=subprocess.STDOUT, timeout=INSTALL_TIMEOUT, check=False, **kwargs
-        )
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, command))} exited with {result.returncode}:\n{tail(log)}", pytrace=False)
-
-
-def tail(log: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Built:
     """The Binder image, rehearsed: copy, fresh virtualenv, requirements, postBuild."""
@@ -152,17 +108,7 @@ def built(tmp_path_factory) -> Built:
     assert copy_checkout(ROOT, copy) > 0
     log = scratch / "build.log"
 
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "PYENV_VERSION"}
-    }
-    base.update(
-        HOME=str(home),  # no user-level Jupyter settings, kernels or caches from this machine
-        JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-        PIP_NO_CACHE_DIR="1",  # CI starts clean; so does every rehearsal
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-    )
+    base = clean_environment(home, PIP_NO_CACHE_DIR="1")  # CI starts clean; so does every rehearsal
     run_logged([python, "-m", "venv", str(venv)], log, env=base)
     env = {**base, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{base.get('PATH', '')}"}
     run_logged(

@@ -172,3 +172,50 @@ def test_a_broken_review_file_is_one_line(tmp_path):
         result.stderr.strip()
         == f"error: {path}: answers.wellarchitected.priorities.SelectedChoices: 'x' is not of type 'array'"
     )
+
+
+def test_options_lists_every_option_with_its_default_and_environment_variable(capsys):
+    from kit.core import options
+
+    assert main(["options"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(options.ALL)
+    for option, line in zip(options.ALL, lines, strict=True):
+        assert line.split()[0] == option.name
+        assert repr(option.default) in line and option.help in line
+        if option.env:
+            assert option.env in line
+
+
+def test_an_option_set_in_the_environment_wins_and_a_bad_one_is_named(monkeypatch):
+    from kit.core import options
+
+    monkeypatch.setenv("PILLARKIT_PORT", "9000")
+    assert options.PORT.value() == 9000
+    monkeypatch.setenv("PILLARKIT_PORT", "nine")
+    with pytest.raises(options.OptionError) as refused:
+        options.PORT.value()
+    assert str(refused.value) == "$PILLARKIT_PORT: 'nine' is not a valid port (a whole number)"
+
+
+def test_serve_names_a_bad_port_variable_in_one_line(tmp_path):
+    result = subprocess.run(
+        [str(PILLARKIT), "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PILLARKIT_PORT": "nine", "PATH": ""},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: $PILLARKIT_PORT: 'nine' is not a valid port (a whole number)"
+
+
+def test_serve_refuses_a_folder_that_is_a_file_in_one_line(tmp_path):
+    not_a_folder = tmp_path / "reviews"
+    not_a_folder.write_text("", encoding="utf-8")
+    result = run("serve", "--folder", str(not_a_folder), "--port", "1")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == f"error: {not_a_folder}: is not a folder; pass --folder with a folder for the reviews"
+    )
+    assert result.stdout == ""
