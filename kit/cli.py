@@ -54,7 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="create an empty review file")
     new.add_argument(
-        "--lens", action="append", required=True, metavar="ALIAS_OR_FILE", help="a lens to apply (repeat for several)"
+        "--lens",
+        action="append",
+        required=True,
+        metavar="LENS",
+        help="a bundled lens's alias, a lens file (its alias is made from the file's name), or ALIAS=FILE "
+        "to choose the alias; repeat for several",
     )
     new.add_argument("--workload", required=True, metavar="NAME")
     new.add_argument("-o", "--output", required=True, metavar="FILE")

@@ -32,7 +32,7 @@ from kit.app.ui import classed
 from kit.app.workload_panel import WorkloadPanel
 from kit.core import options, scoring
 from kit.core.errors import PillarkitError, ReviewError
-from kit.core.lens import load as load_lens
+from kit.core.lens import load_many as load_lenses
 from kit.core.review import Review, Workload
 
 DEFAULT_LENSES = (options.DEFAULT_LENS.default,)
@@ -229,7 +229,7 @@ class ReviewApp:
 
     def _blank_review(self) -> Review:
         workload = Workload(review_date=dt.date.today().isoformat())
-        return Review([load_lens(name) for name in self.default_lenses], workload)
+        return Review(load_lenses(self.default_lenses), workload)
 
     def load_review(self, review: Review, path: Path | None = None, review_id: str | None = None) -> None:
         """Show another review. The one on screen is saved first, so nothing is lost."""
@@ -418,6 +418,9 @@ class ReviewApp:
             text = self.review.save(target)
         except OSError as exc:
             self.toolbar.show_not_saved(exc.strerror or str(exc))
+            raise
+        except ReviewError:  # a review that could not be opened again is refused; the message says why
+            self.toolbar.show_not_saved("the review could not be opened again")
             raise
         self.path, self._stamp = target, disk_stamp(target)
         if changed_elsewhere:

@@ -43,13 +43,8 @@ def split_list(value: str) -> list[str]:
 
 
 def lens_alias(file_name: str, taken: set[str]) -> str:
-    """An alias for an uploaded lens from its file's stem: letters, digits, ``_`` and ``-`` only."""
-    stem = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = stem[:-5] if stem.lower().endswith(".json") else stem
-    alias = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "custom"
-    if alias in taken:
-        alias = f"{alias}-custom"
-    return alias
+    """An alias for an uploaded lens, made from its file's name as ``pillarkit new`` makes it, and not in ``taken``."""
+    return lenses.unique_alias(lenses.alias_from_name(file_name), taken)
 
 
 class WorkloadPanel:

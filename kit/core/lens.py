@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -25,6 +27,17 @@ from kit.core.jsonio import json_path, read_json
 SCHEMA_VERSION = "2021-11-01"
 EXTENSION_KEY = "pillarkit"
 NONE_OF_THESE_SUFFIX = "_no"
+
+#: What a lens alias may hold: the review file's schema (``lenses[].alias``) says the same.
+ALIAS_PATTERN = re.compile(r"[A-Za-z0-9_.-]+")
+ALIAS_MAX = 64
+#: The alias of a lens whose file name has nothing an alias can keep (say, only Chinese letters).
+FALLBACK_ALIAS = "lens"
+#: Latin letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+     "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i", "ħ": "h", "Ħ": "H"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,15 @@ class Lens:
                 return pillar
         raise KeyError(pillar_id)
 
+    def renamed(self, alias: str) -> Lens:
+        """The same lens under another alias (for a review where its own is taken)."""
+        if alias == self.alias:
+            return self
+        problem = alias_problem(alias)
+        if problem:
+            raise LensError.at(self.source, "", problem)
+        return replace(self, alias=alias)
+
     @property
     def extension(self) -> dict:
         return self.document.get(EXTENSION_KEY, {})
@@ -229,6 +251,110 @@ class _as_path:
         self._context.__exit__(*exc)
 
 
+# --- aliases --------------------------------------------------------------------------
+
+
+def alias_from_name(file_name: str) -> str:
+    """A safe alias from any file name, the same every time for the same name.
+
+    ``my lens (1) v2.0 réversibilité.json`` becomes ``my-lens-1-v2.0-reversibilite``: the
+    folder and a ``.json`` suffix go, accents are dropped (``é`` is ``e``, ``ß`` is ``ss``),
+    every run of other characters becomes one ``-``, separators are not doubled nor left at
+    either end, and the result is at most :data:`ALIAS_MAX` characters. A name with nothing
+    to keep gives :data:`FALLBACK_ALIAS`. Names that are already clean (``s3-like``,
+    ``Amazon_S3_Lens``) keep their stem as it is.
+    """
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if name.lower().endswith(".json"):
+        name = name[: -len(".json")]
+    latin = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    latin = "".join(c for c in latin if not unicodedata.combining(c))
+    alias = re.sub(r"[^A-Za-z0-9_.-]+", "-", latin)
+    # A run of separators that holds a '-' (often one made above, as in "lens - copy") is one '-'.
+    alias = re.sub(r"[-_.]*-[-_.]*", "-", alias)
+    alias = alias.strip("-_.")[:ALIAS_MAX].rstrip("-_.")
+    return alias or FALLBACK_ALIAS
+
+
+def unique_alias(alias: str, taken: set[str] | frozenset[str]) -> str:
+    """``alias``, or ``alias-2``, ``alias-3``... : the first one not in ``taken``."""
+    if alias not in taken:
+        return alias
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = alias[: ALIAS_MAX - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why ``alias`` cannot name a lens in a review, or None if it can."""
+    if not ALIAS_PATTERN.fullmatch(alias):
+        return f"alias {alias!r} may hold only letters, digits, '_', '.' and '-'"
+    if len(alias) > ALIAS_MAX:
+        return f"alias {alias[:20]!r}... has {len(alias)} characters; at most {ALIAS_MAX} are allowed"
+    return None
+
+
+def split_alias(spec: str) -> tuple[str | None, str]:
+    """``ALIAS=FILE`` as (alias, file); any other lens name as (None, name).
+
+    A name that is itself a file or a bundled alias is never split, so a file whose name holds
+    an ``=`` still loads; otherwise the part before the first ``=`` must be a valid alias.
+    """
+    alias, equals, rest = spec.partition("=")
+    if not equals or not rest or spec in bundled_aliases() or Path(spec).is_file():
+        return None, spec
+    return alias, rest
+
+
+def load_many(specs: Iterable[str]) -> list[Lens]:
+    """The lenses of one review, each under its own alias.
+
+    A spec is a bundled alias, a file, or ``ALIAS=FILE``. A file takes the alias its name
+    gives (:func:`alias_from_name`) unless one is given; a derived alias that another lens of
+    the review, or a bundled lens, already has gets ``-2``, ``-3``... An explicit alias that
+    clashes, a bundled lens given another alias, and the same lens given twice are errors.
+    """
+    parsed = [split_alias(str(spec)) for spec in specs]
+    explicit: dict[str, str] = {}
+    for alias, name in parsed:
+        if alias is None:
+            continue
+        problem = alias_problem(alias)
+        if problem:
+            raise LensError.at(name, "", f"{problem} (the lens was given as {alias}={name})")
+        if alias in explicit:
+            raise LensError.at(name, "", f"alias {alias!r} is already given to {explicit[alias]}")
+        explicit[alias] = name
+    loaded: list[Lens] = []
+    taken = set(explicit)
+    for alias, name in parsed:
+        if alias is not None:
+            if alias in bundled_aliases():
+                raise LensError.at(name, "", f"alias {alias!r} is a bundled lens's; give this lens another alias")
+            if name in bundled_aliases() and not Path(name).is_file():
+                raise LensError.at(
+                    name, "", f"a bundled lens keeps its own alias; write {name} alone, not {alias}={name}"
+                )
+            lens = load_file(name, alias)
+        else:
+            lens = load(name)
+            if not lens.bundled:
+                lens = lens.renamed(unique_alias(lens.alias, taken | set(bundled_aliases())))
+            elif lens.alias in taken:
+                raise LensError.at(name, "", f"the bundled lens {lens.alias!r} is given twice")
+        for earlier in loaded:
+            if earlier.content_hash == lens.content_hash:
+                again = "is given twice" if earlier.source == lens.source else f"is the same lens as {earlier.source}"
+                raise LensError.at(name, "", f"{again}; a review applies a lens once")
+        taken.add(lens.alias)
+        loaded.append(lens)
+    return loaded
+
+
 def load(name: str | os.PathLike) -> Lens:
     """A lens named by its alias (a bundled file's stem) or by the path of a JSON file."""
     text = str(name)
@@ -239,10 +365,10 @@ def load(name: str | os.PathLike) -> Lens:
 
 
 def load_file(path: str | os.PathLike, alias: str | None = None) -> Lens:
-    """A lens from a file; its alias is the file's stem unless one is given."""
+    """A lens from a file; its alias is derived from the file's name (:func:`alias_from_name`) unless one is given."""
     path = Path(path)
     document = read_json(path, LensError)
-    return from_document(document, source=str(path), alias=alias or path.stem)
+    return from_document(document, source=str(path), alias=alias or alias_from_name(path.name))
 
 
 def from_document(document: object, source: str, alias: str, bundled: bool = False, check_schema: bool = True) -> Lens:
@@ -251,6 +377,9 @@ def from_document(document: object, source: str, alias: str, bundled: bool = Fal
     ``check_schema=False`` is for documents already known to match the schema (the bundled
     banks); the checks a schema cannot express, and the warnings, still run.
     """
+    problem = alias_problem(alias)
+    if problem:
+        raise LensError.at(source, "", problem)
     errors, warnings = validate(document, source, check_schema)
     if errors:
         raise LensError(errors)

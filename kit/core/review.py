@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from functools import cache
 
 from kit.core import lens as lenses
 from kit.core import schemas
@@ -369,7 +370,7 @@ class Review:
     def _answers_to_api(self) -> dict:
         return {alias: {qid: a.to_api() for qid, a in answers.items()} for alias, answers in self.answers.items()}
 
-    def to_dict(self) -> dict:
+    def _document(self) -> dict:
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -385,12 +386,24 @@ class Review:
             "extensions": copy.deepcopy(self.extensions),
         }
 
+    def to_dict(self) -> dict:
+        """The review file's content; :class:`ReviewError` if the file could not be opened again."""
+        data = self._document()
+        check_writable(data, self.source)
+        return data
+
     def to_json(self) -> str:
         return dumps(self.to_dict())
 
     def save(self, path: str | os.PathLike) -> str:
-        """Write the review atomically (a crash leaves the old file or the new one); returns the text written."""
-        text = self.to_json()
+        """Write the review atomically (a crash leaves the old file or the new one); returns the text written.
+
+        A review that could not be opened again is refused with :class:`ReviewError`, and the
+        file on disk is left as it was.
+        """
+        data = self._document()
+        check_writable(data, str(path))
+        text = dumps(data)
         write_atomic(path, text)
         return text
 
@@ -434,9 +447,13 @@ class Review:
 
 
 def new(lens_names: Iterable[str], workload_name: str) -> Review:
-    """An empty review of a named workload against lenses named by alias or path."""
+    """An empty review of a named workload against lenses named by alias, path or ``ALIAS=PATH``.
+
+    Every lens gets an alias the review file accepts, whatever its file is called
+    (:func:`kit.core.lens.load_many` says how).
+    """
     return Review(
-        [lenses.load(name) for name in lens_names],
+        lenses.load_many(lens_names),
         Workload(name=workload_name, review_date=dt.date.today().isoformat()),
     )
 
@@ -461,6 +478,32 @@ def _check_format(data: object, source: str) -> None:
     problems = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if problems:
         raise ReviewError([Diagnostic(source, json_path(e.absolute_path), _review_message(e)) for e in problems])
+
+
+@cache
+def _writable_check() -> Callable[[object], object]:
+    # fastjsonschema compiles the schema once (about 0.1 s) and then checks a review in
+    # microseconds, and imports in milliseconds: the app checks every autosave with it, while
+    # jsonschema (a second or two to import, and 20 MB) is paid only when a file is read.
+    import fastjsonschema
+
+    return fastjsonschema.compile(schemas.load("review"))
+
+
+def check_writable(data: dict, source: str) -> None:
+    """Refuse to write a review document that reading it back would refuse (the same schema)."""
+    from fastjsonschema import JsonSchemaValueException
+
+    try:
+        _writable_check()(data)
+    except JsonSchemaValueException as exc:
+        parts = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # exc.path starts with "data"
+        rule = exc.message[len(exc.name) :].strip() if exc.message.startswith(exc.name) else exc.message
+        raise ReviewError.at(
+            source,
+            json_path(parts),
+            f"{exc.value!r} {rule}: the review was not written, because it could not be opened again",
+        ) from None
 
 
 def _review_message(error) -> str:

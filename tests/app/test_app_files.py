@@ -300,6 +300,17 @@ def test_upload_of_a_custom_lens(app):
     assert "lens" in data["lenses"][1]  # a custom lens travels inside the review file
 
 
+def test_an_uploaded_lens_of_any_file_name_gets_an_alias_the_file_accepts(app):
+    content = (DATA / "lenses" / "published" / "s3-like.json").read_bytes()
+    app.workload_panel.lens_upload.value = upload_value("my lens (1) v2.0 réversibilité.json", content)
+    other = (DATA / "lenses" / "published" / "ecs-like.json").read_bytes()
+    app.workload_panel.lens_upload.value = upload_value("my lens (1) v2.0 reversibilite.json", other)
+    assert list(app.review.lenses) == [ALIAS, "my-lens-1-v2.0-reversibilite", "my-lens-1-v2.0-reversibilite-2"]
+    app.flush()
+    reopened = Review.load(app.path)  # what was written opens again, under the same aliases
+    assert list(reopened.lenses) == list(app.review.lenses)
+
+
 def test_upload_of_an_invalid_lens_shows_every_error(app, lens_document):
     document = lens_document()
     document["pillars"][0]["questions"][0]["riskRules"][0]["condition"] = "q1_no || missing_choice"

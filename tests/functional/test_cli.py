@@ -107,6 +107,44 @@ def test_new_and_score_json_contract(tmp_path):
     assert len(framework["questions"]) == 57 and set(framework["questions"].values()) == {"UNANSWERED"}
 
 
+def test_a_lens_file_of_any_name_makes_a_review_every_command_opens(tmp_path, data):
+    """The issue's done-when check: new, then score, plan and export, with an awkward file name."""
+    lens_file = tmp_path / "my lens (1) v2.0 réversibilité.json"
+    lens_file.write_bytes((data / "lenses" / "published" / "s3-like.json").read_bytes())
+    second = tmp_path / "custom-lens-elasticache-v2.0 .json"
+    second.write_bytes((data / "lenses" / "published" / "elasticache-like.json").read_bytes())
+    review = tmp_path / "review.json"
+    created = run("new", "--lens", str(lens_file), "--lens", str(second), "--workload", "Shop", "-o", str(review))
+    assert created.returncode == 0, created.stderr
+    assert "against my-lens-1-v2.0-reversibilite, custom-lens-elasticache-v2.0" in created.stdout
+    score = run("score", str(review), "--json")
+    assert score.returncode == 0, score.stderr
+    assert list(json.loads(score.stdout)["lenses"]) == ["my-lens-1-v2.0-reversibilite", "custom-lens-elasticache-v2.0"]
+    assert run("plan", str(review)).returncode == 0
+    for suffix in (".html", ".csv", ".json"):
+        exported = run("export", str(review), "-o", str(tmp_path / f"out{suffix}"))
+        assert exported.returncode == 0, exported.stderr
+    exported_review = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["review"]
+    assert [e["alias"] for e in exported_review["lenses"]] == [
+        "my-lens-1-v2.0-reversibilite",
+        "custom-lens-elasticache-v2.0",
+    ]
+
+
+def test_new_takes_an_explicit_alias(tmp_path, data, capsys):
+    lens_file = tmp_path / "lens (1).json"
+    lens_file.write_bytes((data / "lenses" / "published" / "s3-like.json").read_bytes())
+    review = tmp_path / "review.json"
+    assert main(["new", "--lens", f"s3={lens_file}", "--lens", "serverless", "--workload", "x", "-o", str(review)]) == 0
+    assert [entry["alias"] for entry in json.loads(review.read_text())["lenses"]] == ["s3", "serverless"]
+    capsys.readouterr()
+    refused = tmp_path / "refused.json"
+    assert main(["new", "--lens", f"my s3={lens_file}", "--workload", "x", "-o", str(refused)]) == 2
+    assert "alias 'my s3' may hold only letters, digits, '_', '.' and '-'" in capsys.readouterr().err
+    assert not refused.exists()
+    assert "ALIAS=FILE" in run("new", "--help").stdout
+
+
 def test_new_refuses_to_overwrite_without_force(tmp_path):
     path = tmp_path / "review.json"
     path.write_text("precious")

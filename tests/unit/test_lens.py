@@ -58,6 +58,99 @@ def test_content_hash_follows_content_not_formatting(write_lens, lens_document):
     assert lenses.load_file(write_lens(document, "c.json")).content_hash != one.content_hash
 
 
+# --- aliases --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "file_name, alias",
+    [
+        ("s3-like.json", "s3-like"),
+        ("Amazon_S3_Lens.json", "Amazon_S3_Lens"),
+        ("custom-lens-elasticache-v2.0 .json", "custom-lens-elasticache-v2.0"),  # a real name, trailing space
+        ("lens (1).json", "lens-1"),  # a browser's second download
+        ("my lens.json", "my-lens"),
+        ("réversibilité.json", "reversibilite"),
+        ("my lens (1) v2.0 réversibilité.json", "my-lens-1-v2.0-reversibilite"),
+        ("Straße Øresund Łódź.JSON", "Strasse-Oresund-Lodz"),
+        ("lens - copy.json", "lens-copy"),
+        ("__draft__.json", "draft"),
+        ("/tmp/folder with space/ORR lens.json", "ORR-lens"),
+        ("C:\\Users\\me\\Downloads\\orr (2).json", "orr-2"),
+        ("镜头.json", "lens"),
+        (".json", "lens"),
+        ("x" * 100 + ".json", "x" * 64),
+        ("a" * 63 + " b.json", "a" * 63),  # never ends on a separator after cutting
+    ],
+)
+def test_an_alias_is_made_from_any_file_name(file_name, alias):
+    made = lenses.alias_from_name(file_name)
+    assert made == alias
+    assert lenses.alias_problem(made) is None
+    assert lenses.alias_from_name(made) == made  # stable: an alias names itself
+
+
+def test_the_alias_rule_is_the_review_files_rule():
+    from kit.core import schemas
+
+    pattern = schemas.load("review")["properties"]["lenses"]["items"]["properties"]["alias"]["pattern"]
+    assert pattern == f"^{lenses.ALIAS_PATTERN.pattern}$"
+
+
+def test_a_lens_file_with_an_awkward_name_loads_under_a_safe_alias(tmp_path, lens_document):
+    path = tmp_path / "my lens (1) v2.0 réversibilité.json"
+    path.write_text(json.dumps(lens_document()), encoding="utf-8")
+    assert lenses.load(str(path)).alias == "my-lens-1-v2.0-reversibilite"
+    assert lenses.load_file(path, "orr").alias == "orr"
+    with pytest.raises(LensError, match=r"alias 'my lens' may hold only letters, digits"):
+        lenses.load_file(path, "my lens")
+
+
+def test_lenses_of_one_review_never_share_an_alias(tmp_path, lens_document):
+    first, second, third = (tmp_path / n for n in ("lens (1).json", "lens 1.json", "serverless.json"))
+    for number, path in enumerate((first, second, third)):
+        path.write_text(json.dumps(lens_document(name=f"Lens {number}")), encoding="utf-8")
+    applied = lenses.load_many([str(first), str(second), "serverless", str(third)])
+    # a custom file named like a bundled lens never takes the bundled lens's alias
+    assert [lens.alias for lens in applied] == ["lens-1", "lens-1-2", "serverless", "serverless-2"]
+    assert [lens.bundled for lens in applied] == [False, False, True, False]
+    # and the same list gives the same aliases every time
+    assert [lens.alias for lens in lenses.load_many([str(first), str(second), "serverless", str(third)])] == [
+        "lens-1",
+        "lens-1-2",
+        "serverless",
+        "serverless-2",
+    ]
+
+
+def test_an_explicit_alias_is_taken_as_given_and_checked(tmp_path, lens_document):
+    path = tmp_path / "lens (1).json"
+    path.write_text(json.dumps(lens_document()), encoding="utf-8")
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(lens_document(name="Other")), encoding="utf-8")
+    applied = lenses.load_many([f"lens-1={other}", str(path)])
+    assert [lens.alias for lens in applied] == ["lens-1", "lens-1-2"]  # the explicit alias wins
+    refused = {
+        f"my lens={path}": "alias 'my lens' may hold only letters",
+        f"serverless={path}": "alias 'serverless' is a bundled lens's",
+        "fw=wellarchitected": "a bundled lens keeps its own alias",
+    }
+    for spec, message in refused.items():
+        with pytest.raises(LensError, match=message):
+            lenses.load_many([spec])
+    with pytest.raises(LensError, match="alias 'x' is already given to"):
+        lenses.load_many([f"x={path}", f"x={other}"])
+    with pytest.raises(LensError, match="is given twice; a review applies a lens once"):
+        lenses.load_many([str(path), str(path)])
+
+
+def test_a_file_whose_name_holds_an_equals_sign_still_loads(tmp_path, lens_document):
+    path = tmp_path / "team=payments.json"
+    path.write_text(json.dumps(lens_document()), encoding="utf-8")
+    assert lenses.split_alias(str(path)) == (None, str(path))
+    assert [lens.alias for lens in lenses.load_many([str(path)])] == ["team-payments"]
+    assert lenses.split_alias("orr=orr.json") == ("orr", "orr.json")
+
+
 # --- errors ---------------------------------------------------------------------------
 
 

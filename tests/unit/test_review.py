@@ -303,3 +303,55 @@ def test_a_review_read_from_data_shares_nothing_mutable_with_it(review):
     again.milestones[0].answers["wellarchitected"] = {"x": {}}
     assert data["extensions"]["horizons"]["wellarchitected/priorities"] == 12
     assert data["milestones"][0]["answers"] == {"wellarchitected": {}}
+
+
+# --- never write a review that cannot be opened ------------------------------------------------
+
+
+def test_a_review_that_could_not_be_opened_again_is_never_written(review, tmp_path):
+    path = tmp_path / "r.json"
+    review.set_choice(WA, Q, TESTED)
+    review.save(path)
+    before = path.read_bytes()
+    review.workload.environment = "STAGING"  # the app sets workload fields directly
+    with pytest.raises(ReviewError) as caught:
+        review.save(path)
+    assert str(caught.value) == (
+        f"{path}: workload.environment: 'STAGING' must be one of ['PRODUCTION', 'PREPRODUCTION']: "
+        "the review was not written, because it could not be opened again"
+    )
+    assert path.read_bytes() == before  # the last good file stands
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # and no temporary file is left
+    with pytest.raises(ReviewError, match=r"workload\.environment"):
+        review.to_json()  # the app's download goes through here too
+
+
+def test_a_lens_whose_alias_the_file_refuses_is_never_written(tmp_path, lens_document):
+    from dataclasses import replace
+
+    lens = lenses_module.from_document(lens_document(), source="x.json", alias="fine")
+    review = Review([replace(lens, alias="my lens (1)")])  # as loading from a file name once did
+    with pytest.raises(ReviewError, match=r"lenses\[0\]\.alias: 'my lens \(1\)' must match pattern"):
+        review.save(tmp_path / "r.json")
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda r: setattr(r.workload, "environment", "STAGING"),
+        lambda r: setattr(r.workload, "regions", "eu-west-1"),
+        lambda r: r.pillar_priorities.append(3),
+        lambda r: setattr(r, "extensions", []),
+        lambda r: r.answers[WA][Q].choices[TESTED].__setattr__("reason", "BECAUSE"),
+        lambda r: r.answers[WA][Q].__setattr__("notes", "x" * (QUESTION_NOTES_LIMIT + 1)),
+    ],
+)
+def test_what_the_writer_refuses_the_reader_refuses_too(review, spoil):
+    review.set_choice(WA, Q, TESTED)
+    spoil(review)
+    document = review._document()
+    with pytest.raises(ReviewError):
+        review.to_dict()
+    with pytest.raises(ReviewError):
+        Review.from_dict(json.loads(json.dumps(document)))
