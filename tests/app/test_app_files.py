@@ -286,6 +286,7 @@ def test_a_bad_review_upload_is_refused_with_a_message(app, content, expected):
 
 
 def test_upload_of_a_custom_lens(app):
+    tick(app, "deploy_pipeline")
     panel = app.workload_panel
     content = (DATA / "lenses" / "published" / "s3-like.json").read_bytes()
     panel.lens_upload.value = upload_value("s3-like.json", content)
@@ -293,11 +294,13 @@ def test_upload_of_a_custom_lens(app):
     assert app.navigator.lens_picker.layout.display is None
     assert app.messages.current.level in ("success", "warning")
     assert "Widget Store Lens" in app.messages.current.text
-    assert app.review.answer(ALIAS, "deploy") is not None
+    # Applying a lens rebuilds the review on screen; the answers given so far stay.
+    assert app.review.answer(ALIAS, "deploy").selected == ["deploy_pipeline"]
     app.flush()
     data = saved(app.path)
     assert [entry["alias"] for entry in data["lenses"]] == [ALIAS, "s3-like"]
     assert "lens" in data["lenses"][1]  # a custom lens travels inside the review file
+    assert data["answers"][ALIAS]["deploy"]["SelectedChoices"] == ["deploy_pipeline"]
 
 
 def test_an_uploaded_lens_of_any_file_name_gets_an_alias_the_file_accepts(app):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kit.render.charts import RiskChart, risk_figure
+from kit.render.charts import PALETTE, RiskChart, risk_figure
 from tests.app.app_driver import tick
 
 
@@ -64,8 +64,24 @@ def test_risk_chart_reuses_one_figure_and_draws_like_a_fresh_one():
 
 
 def test_risk_figure_for_static_outputs():
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgb
+
     figure = risk_figure([("Security", {"HIGH": 2, "UNANSWERED": 9})])
-    assert figure.axes and all(not p.get_animated() for p in figure.axes[0].patches)
+    (axes,) = figure.axes
+    bars = axes.patches
+    assert [bar.get_width() for bar in bars] == [2, 0, 0, 0, 9]  # one segment per risk, as wide as its count
+    assert [t.get_text() for t in axes.texts if t.get_visible()] == ["2", "9"]
+    # A static figure is drawn in one pass (as savefig draws it): the bars and numbers are in the picture.
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    height = canvas.get_width_height()[1]
+    for bar, risk in ((bars[0], "HIGH"), (bars[4], "UNANSWERED")):
+        x, y = axes.transData.transform((bar.get_x() + bar.get_width() / 4, bar.get_y() + bar.get_height() / 2))
+        red, green, blue, _ = pixels[height - round(y), round(x)].tolist()
+        assert (red, green, blue) == tuple(round(c * 255) for c in to_rgb(PALETTE[risk])), risk
 
 
 def test_the_charts_one_tick_away_are_drawn_ahead_and_match_a_fresh_render(app, scheduler):
