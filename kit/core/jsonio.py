@@ -11,15 +11,45 @@ from pathlib import Path
 from kit.core.errors import PillarkitError
 
 
-def json_path(parts: Iterable[str | int]) -> str:
-    """``["pillars", 2, "title"]`` -> ``pillars[2].title``; the root is ``$``."""
+def json_path(parts: Iterable[str | int], document: object = None) -> str:
+    """``["pillars", 2, "title"]`` -> ``pillars[2].title``; the root is ``$``.
+
+    Given the ``document`` the parts lead into, every list element on the way that has a
+    string ``id`` is named by it too, so a place can be found by id as well as by counting:
+    ``pillars[3] 'finops_co' .questions[3] 'finops_co_q4' .id``.
+    """
     text = ""
+    node = document
+    named = False
     for part in parts:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif text:
+            text += f" .{part}" if named else f".{part}"
         else:
-            text += f".{part}" if text else str(part)
+            text = str(part)
+        node = _child(node, part)
+        named = isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str)
+        if named:
+            assert isinstance(node, dict)
+            text += f" {_shortened(node['id'])!r}"
     return text or "$"
+
+
+#: Ids longer than this are cut in a path (the message about a bad id quotes it whole).
+PATH_ID_LIMIT = 48
+
+
+def _shortened(value: str) -> str:
+    return value if len(value) <= PATH_ID_LIMIT else value[: PATH_ID_LIMIT - 1] + "\u2026"
+
+
+def _child(node: object, part: str | int) -> object:
+    if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+        return node[part]
+    if isinstance(part, str) and isinstance(node, dict):
+        return node.get(part)
+    return None
 
 
 class _NonStandardConstant(ValueError):

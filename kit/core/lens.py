@@ -448,21 +448,27 @@ def _choice(data: dict) -> Choice:
 
 
 class _Findings:
-    def __init__(self, source: str):
+    """Errors and warnings about one document; each place names the ids on its way (see ``json_path``)."""
+
+    def __init__(self, source: str, document: object):
         self.source = source
+        self.document = document
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
 
+    def place(self, where: list) -> str:
+        return json_path(where, self.document)
+
     def error(self, where: list, message: str) -> None:
-        self.errors.append(Diagnostic(self.source, json_path(where), message))
+        self.errors.append(Diagnostic(self.source, self.place(where), message))
 
     def warn(self, where: list, message: str, code: str, wa_import: bool = False) -> None:
-        self.warnings.append(Diagnostic(self.source, json_path(where), message, code, wa_import))
+        self.warnings.append(Diagnostic(self.source, self.place(where), message, code, wa_import))
 
 
 def validate(document: object, source: str, check_schema: bool = True) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(errors, warnings) for a lens document; errors make it unusable."""
-    found = _Findings(source)
+    found = _Findings(source, document)
     if check_schema:
         _check_schema(document, found)
     if found.errors:
@@ -584,7 +590,7 @@ def _check_lens(document: dict, found: _Findings) -> None:
                 if question["id"] in question_ids:
                     found.error(
                         where + ["id"],
-                        f"question id {question['id']!r} is already used at {json_path(question_ids[question['id']])}",
+                        f"question id {question['id']!r} is already used at {found.place(question_ids[question['id']])}",
                     )
                 question_ids.setdefault(question["id"], where)
             _check_question(question, where, found, choice_homes)

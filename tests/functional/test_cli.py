@@ -47,7 +47,7 @@ def test_lens_validate_reports_counts_warnings_and_exit_status(write_lens, lens_
     out = capsys.readouterr().out.splitlines()
     assert f"{bad}: unusable, 1 error" in out
     assert (
-        f"  error: {bad}: pillars[0].questions[0].riskRules[0].condition: column 5: condition ends where a choice id or '(' was expected in 'a &&'"
+        f"  error: {bad}: pillars[0] 'pillarA' .questions[0] 'q1' .riskRules[0].condition: column 5: condition ends where a choice id or '(' was expected in 'a &&'"
         in out
     )
 

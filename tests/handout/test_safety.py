@@ -227,5 +227,10 @@ def test_a_custom_lens_with_odd_extension_values_never_reaches_the_handout():
     with pytest.raises(LensError) as caught:
         lenses.from_document(document, "odd.json", ALIAS)
     lines = caught.value.lines()
-    for field in ("pillarkit.edition", "pillarkit.url", "choices[2].pillarkit.code", "choices[2].pillarkit.level"):
+    for field in (
+        "pillarkit.edition",
+        "pillarkit.url",
+        "choices[2] 'deploy_small' .pillarkit.code",
+        "choices[2] 'deploy_small' .pillarkit.level",
+    ):
         assert any(field in line and "must be a string" in line for line in lines), field

@@ -174,38 +174,38 @@ def test_missing_file_is_one_line(tmp_path):
         (lambda d: d.pop("pillars"), "$", "'pillars' is missing"),
         (
             lambda d: d["pillars"][0]["questions"][0]["choices"][0].update(id="a b"),
-            "pillars[0].questions[0].choices[0].id",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .choices[0] 'a b' .id",
             "letters, digits",
         ),
-        (lambda d: d["pillars"][0].update(id="p.1"), "pillars[0].id", "letters, digits"),
+        (lambda d: d["pillars"][0].update(id="p.1"), "pillars[0] 'p.1' .id", "letters, digits"),
         (
             lambda d: d["pillars"][0]["questions"][0].update(title="  "),
-            "pillars[0].questions[0].title",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .title",
             "must not be blank",
         ),
         (
             lambda d: d["pillars"][0]["questions"][0].update(title=""),
-            "pillars[0].questions[0].title",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .title",
             "must not be empty",
         ),
         (
             lambda d: d["pillars"][0]["questions"][0]["riskRules"][0].update(condition="q1_no ||"),
-            "pillars[0].questions[0].riskRules[0].condition",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .riskRules[0].condition",
             "column 9",
         ),
         (
             lambda d: d["pillars"][0]["questions"][0]["riskRules"][1].update(condition="!zz"),
-            "pillars[0].questions[0].riskRules[1].condition",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .riskRules[1].condition",
             "'zz', which is not a choice of this question",
         ),
         (
             lambda d: d["pillars"][0]["questions"][0]["riskRules"][0].update(risk="SEVERE"),
-            "pillars[0].questions[0].riskRules[0].risk",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .riskRules[0].risk",
             "'SEVERE' is not one of",
         ),
         (
             lambda d: d["pillars"][0]["questions"][0]["choices"][0]["improvementPlan"].update(url="ftp://x.org/a"),
-            "pillars[0].questions[0].choices[0].improvementPlan.url",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .choices[0] 'a' .improvementPlan.url",
             "http:// or https://",
         ),
         (
@@ -217,12 +217,12 @@ def test_missing_file_is_one_line(tmp_path):
         ),
         (
             lambda d: d["pillars"][0]["questions"][0].update(choices=[]),
-            "pillars[0].questions[0].choices",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .choices",
             "must not be empty",
         ),
         (
             lambda d: d["pillars"][0]["questions"][0].update(title=7),
-            "pillars[0].questions[0].title",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .title",
             "must be a string",
         ),
     ],
@@ -246,13 +246,43 @@ def test_duplicate_ids_are_errors(write_lens, lens_document):
     document["pillars"].append(dict(document["pillars"][0]))
     lines = _errors(document, write_lens)
     assert any(
-        "pillars[0].questions[0].choices[1].id: choice id 'a' is already used by choices[0]" in line for line in lines
-    )
-    assert any(
-        "pillars[0].questions[1].id: question id 'q1' is already used at pillars[0].questions[0]" in line
+        "pillars[0] 'pillarA' .questions[0] 'q1' .choices[1] 'a' .id: choice id 'a' is already used by choices[0]"
+        in line
         for line in lines
     )
-    assert any("pillars[1].id: pillar id 'pillarA' is already used by pillars[0]" in line for line in lines)
+    assert any(
+        "pillars[0] 'pillarA' .questions[1] 'q1' .id: question id 'q1' is already used at "
+        "pillars[0] 'pillarA' .questions[0] 'q1'" in line
+        for line in lines
+    )
+    assert any("pillars[1] 'pillarA' .id: pillar id 'pillarA' is already used by pillars[0]" in line for line in lines)
+
+
+def test_error_places_name_the_ids_on_the_way(write_lens, lens_document):
+    spec = {"choices": ["a", "b"], "rules": [("a", "NO_RISK"), ("default", "HIGH_RISK")]}
+    document = lens_document({f"finops_co_q{n}": spec for n in range(1, 5)})
+    pillar = document["pillars"][0]
+    document["pillars"] = [dict(pillar, id=f"p{n}", questions=[]) for n in range(3)] + [dict(pillar, id="finops_co")]
+    for p in document["pillars"][:3]:
+        p["questions"] = [dict(pillar["questions"][0], id=f"{p['id']}_q1")]
+    document["pillars"][3]["questions"][3]["id"] = "finops_co_q3"  # a second q3
+    (line,) = _errors(document, write_lens)
+    assert line.endswith(
+        ": pillars[3] 'finops_co' .questions[3] 'finops_co_q3' .id: question id 'finops_co_q3' is already used at "
+        "pillars[3] 'finops_co' .questions[2] 'finops_co_q3'"
+    )
+
+
+def test_a_place_names_ids_only_where_there_are_ids():
+    from kit.core.jsonio import json_path
+
+    document = {"pillars": [{"id": "x" * 60, "questions": "not a list"}, 7, {"id": 3}]}
+    assert json_path(["pillars", 0, "questions", 2, "id"], document) == f"pillars[0] '{'x' * 47}…' .questions[2].id"
+    assert json_path(["pillars", 1, "id"], document) == "pillars[1].id"  # not an object
+    assert json_path(["pillars", 2, "id"], document) == "pillars[2].id"  # an id that is not text
+    assert json_path(["pillars", 9], document) == "pillars[9]"  # past the end
+    assert json_path(["pillars", 0, "questions"]) == "pillars[0].questions"  # no document, positions only
+    assert json_path([], document) == "$"
 
 
 @pytest.mark.parametrize(
@@ -263,7 +293,7 @@ def test_duplicate_ids_are_errors(write_lens, lens_document):
             lambda d: d["pillars"][0].update(
                 questions=[dict(d["pillars"][0]["questions"][0], id=f"q{i}") for i in range(21)]
             ),
-            "pillars[0].questions",
+            "pillars[0] 'pillarA' .questions",
             20,
         ),
         (
@@ -271,7 +301,7 @@ def test_duplicate_ids_are_errors(write_lens, lens_document):
                 choices=[{"id": f"c{i}", "title": "C"} for i in range(16)],
                 riskRules=[{"condition": "default", "risk": "NO_RISK"}],
             ),
-            "pillars[0].questions[0].choices",
+            "pillars[0] 'pillarA' .questions[0] 'q1' .choices",
             15,
         ),
     ],
@@ -302,7 +332,9 @@ def test_extra_keys_warn_and_load(write_lens, lens_document):
     document["pillars"][0]["questions"][0]["choices"][0]["weight"] = 3
     warnings = _warnings(document, write_lens, "extra-key")
     assert len(warnings) == 3
-    assert any("pillars[0].questions[0].choices[0].weight: unknown key 'weight'" in w for w in warnings)
+    assert any(
+        "pillars[0] 'pillarA' .questions[0] 'q1' .choices[0] 'a' .weight: unknown key 'weight'" in w for w in warnings
+    )
 
 
 def test_a_choice_without_improvement_plan_warns_but_none_of_these_does_not(write_lens, lens_document):
@@ -310,7 +342,7 @@ def test_a_choice_without_improvement_plan_warns_but_none_of_these_does_not(writ
     del document["pillars"][0]["questions"][0]["choices"][1]["improvementPlan"]
     warnings = _warnings(document, write_lens, "no-improvement-plan")
     assert warnings == [
-        f"{write_lens(document)}: pillars[0].questions[0].choices[1]: choice 'b' has no improvementPlan"
+        f"{write_lens(document)}: pillars[0] 'pillarA' .questions[0] 'q1' .choices[1] 'b': choice 'b' has no improvementPlan"
     ]
 
 
@@ -325,7 +357,9 @@ def test_reused_choice_ids_across_questions_warn(write_lens, lens_document):
     spec = {"choices": ["a", "b"], "rules": [("a", "NO_RISK"), ("default", "HIGH_RISK")]}
     warnings = _warnings(lens_document({"q1": spec, "q2": spec, "q3": spec}), write_lens, "reused-choice-id")
     assert len(warnings) == 2  # one for each reused id, not one for each reuse
-    assert "questions[1].choices[0].id: choice id 'a' is used in 3 questions ('q1', 'q2', 'q3')" in warnings[0]
+    assert (
+        "questions[1] 'q2' .choices[0] 'a' .id: choice id 'a' is used in 3 questions ('q1', 'q2', 'q3')" in warnings[0]
+    )
 
 
 def test_rules_that_can_never_fire_warn(write_lens, lens_document):
