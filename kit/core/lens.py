@@ -8,6 +8,7 @@ limits of the WA Tool's import) loads with warnings on :attr:`Lens.warnings`.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -61,6 +62,8 @@ WA_LENGTH_LIMITS = {
     ("choice", "title"): ImportLimit("choice title", 128),
 }
 WA_TEXT_LIMIT = ImportLimit("resource text", 2048)
+#: How alike an unknown key and a known one must be (difflib's ratio) to suggest the known one.
+NEAR_MISS_CUTOFF = 0.8
 WA_RULES_LIMIT = ImportLimit("risk rules", 3)
 
 
@@ -400,7 +403,19 @@ def from_document(document: object, source: str, alias: str, bundled: bool = Fal
 def _link(data: dict | None) -> Link | None:
     if not data:
         return None
-    return Link(data.get("displayText", ""), data.get("url") or None)
+    url_key = _url_key(data)
+    return Link(data.get("displayText", ""), (data[url_key] if url_key else None) or None)
+
+
+def _url_key(resource: dict) -> str | None:
+    """The key holding a resource's link: ``url``, or a case slip of it such as ``Url``.
+
+    A published lens spells it ``Url``; the WA Tool ignores that key and the link is lost
+    there. pillarkit keeps the link and warns (see ``_check_schema``), so the author can fix it.
+    """
+    if "url" in resource:
+        return "url"
+    return next((key for key, value in resource.items() if key.lower() == "url" and isinstance(value, str)), None)
 
 
 def _pillar(data: dict) -> Pillar:
@@ -487,9 +502,28 @@ def _check_schema(document: object, found: _Findings) -> None:
         if error.validator == "additionalProperties":
             known = set(error.schema.get("properties", {}))
             for key in sorted(set(error.instance) - known):
-                found.warn(where + [key], f"unknown key {key!r} is kept but not used", "extra-key")
+                found.warn(where + [key], _unknown_key_message(key, known, error.instance), "extra-key")
         else:
             found.error(where, _schema_message(error))
+
+
+def _unknown_key_message(key: str, known: set[str], instance: dict) -> str:
+    """An unknown key, with the known key it was probably meant to be (a case slip or a small typo)."""
+    meant = _near_miss(key, known - set(instance))
+    if meant is None:
+        return f"unknown key {key!r} is kept but not used"
+    if meant == "url" and _url_key(instance) == key:
+        return f"unknown key {key!r}; did you mean 'url'? The link is used here, but the WA Tool ignores it under this name"
+    return f"unknown key {key!r}; did you mean {meant!r}? It is kept but not used"
+
+
+def _near_miss(key: str, candidates: set[str]) -> str | None:
+    by_case = [c for c in sorted(candidates) if c.lower() == key.lower()]
+    if by_case:
+        return by_case[0]
+    lowered = {c.lower(): c for c in sorted(candidates)}
+    close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=NEAR_MISS_CUTOFF)
+    return lowered[close[0]] if close else None
 
 
 def _schema_message(error) -> str:
@@ -542,7 +576,8 @@ def _check_links(data: dict, where: list, found: _Findings) -> None:
         resource = data.get(key)
         if resource is None:
             continue
-        _check_url(resource.get("url"), where + [key, "url"], found)
+        url_key = _url_key(resource) or "url"
+        _check_url(resource.get(url_key), where + [key, url_key], found)
         if len(resource.get("displayText", "")) > WA_TEXT_LIMIT.maximum:
             found.warn(
                 where + [key, "displayText"],

@@ -337,6 +337,56 @@ def test_extra_keys_warn_and_load(write_lens, lens_document):
     )
 
 
+def test_a_misspelt_url_key_is_named_and_its_link_is_kept(write_lens, lens_document):
+    document = lens_document()
+    choice = document["pillars"][0]["questions"][0]["choices"][0]
+    choice["helpfulResource"] = {"displayText": "Read this.", "Url": "https://example.org/guide"}
+    lens = lenses.load_file(write_lens(document))
+    (warning,) = lens.warnings
+    assert warning.code == "extra-key"
+    assert warning.where == "pillars[0] 'pillarA' .questions[0] 'q1' .choices[0] 'a' .helpfulResource.Url"
+    assert warning.message == (
+        "unknown key 'Url'; did you mean 'url'? The link is used here, but the WA Tool ignores it under this name"
+    )
+    assert lens.question("q1").choice("a").helpful == lenses.Link("Read this.", "https://example.org/guide")
+    choice["helpfulResource"]["Url"] = "ftp://example.org/guide"  # checked like any link
+    assert any(
+        "helpfulResource.Url: link 'ftp://example.org/guide' must start with" in e
+        for e in _errors(document, write_lens)
+    )
+
+
+@pytest.mark.parametrize(
+    "where, meant, key, message",
+    [
+        ("choice", "improvementPlan", "improvmentPlan", "did you mean 'improvementPlan'? It is kept but not used"),
+        ("choice", "helpfulResource", "HelpfulResource", "did you mean 'helpfulResource'? It is kept but not used"),
+        ("question", "description", "descripton", "did you mean 'description'? It is kept but not used"),
+        ("lens", "description", "Description", "did you mean 'description'? It is kept but not used"),
+        ("lens", None, "tags", "is kept but not used"),  # nothing like it: no guess
+        ("question", None, "title_fr", "is kept but not used"),
+    ],
+)
+def test_near_miss_keys_get_a_did_you_mean(where, meant, key, message, write_lens, lens_document):
+    document = lens_document()
+    question = document["pillars"][0]["questions"][0]
+    target = {"lens": document, "question": question, "choice": question["choices"][0]}[where]
+    target[key] = target.pop(meant, {"displayText": "Help."}) if meant else "x"
+    (warning,) = _warnings(document, write_lens, "extra-key")
+    assert warning.endswith(
+        f": unknown key {key!r}; {message}" if "mean" in message else f": unknown key {key!r} {message}"
+    )
+
+
+def test_a_key_that_is_there_in_its_right_spelling_too_is_only_unknown(write_lens, lens_document):
+    document = lens_document()
+    document["pillars"][0]["questions"][0]["choices"][0]["improvementPlan"]["URL"] = "https://example.org/other"
+    (warning,) = _warnings(document, write_lens, "extra-key")
+    assert warning.endswith("improvementPlan.URL: unknown key 'URL' is kept but not used")
+    lens = lenses.load_file(write_lens(document))
+    assert lens.question("q1").choice("a").improvement.url == "https://example.org/a"  # 'url' itself wins
+
+
 def test_a_choice_without_improvement_plan_warns_but_none_of_these_does_not(write_lens, lens_document):
     document = lens_document()
     del document["pillars"][0]["questions"][0]["choices"][1]["improvementPlan"]
