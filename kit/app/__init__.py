@@ -71,7 +71,7 @@ Question page
   pk-choice-none          on the "None of these" checkbox
   pk-choice-more          ToggleButton: a choice's details
   pk-choice-details       details box, built on first open
-  pk-choice-help          help text, official link, improvement plan, field statistic
+  pk-choice-help          description, help text, official link, improvement plan, field statistic
   pk-choice-na-row        box of pk-choice-na and pk-choice-na-reason (hidden for "None of these")
   pk-choice-na            Checkbox: this practice does not apply
   pk-choice-na-reason     Dropdown: why

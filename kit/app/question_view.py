@@ -148,6 +148,8 @@ class ChoiceRow:
         choice = self.choice
         lens, question = self.view.lens, self.view.question
         parts = []
+        if choice.description:
+            parts.append(f"<p class='pk-choice-description'>{esc_lines(choice.description)}</p>")
         if choice.helpful and choice.helpful.text:
             parts.append(f"<p class='pk-help-text'>{esc_lines(choice.helpful.text)}</p>")
         if choice.improvement and choice.improvement.text:

@@ -60,6 +60,7 @@ WA_LENGTH_LIMITS = {
     ("question", "description"): ImportLimit("question description", 2048),
     ("choice", "id"): ImportLimit("choice id", 64),
     ("choice", "title"): ImportLimit("choice title", 128),
+    ("choice", "description"): ImportLimit("choice description", 1024),
 }
 WA_TEXT_LIMIT = ImportLimit("resource text", 2048)
 #: How alike an unknown key and a known one must be (difflib's ratio) to suggest the known one.
@@ -79,6 +80,8 @@ class Link:
 class Choice:
     id: str
     title: str
+    #: What the practice means (the WA Tool API's ``Description``, up to 1,024 characters).
+    description: str = ""
     helpful: Link | None = None
     improvement: Link | None = None
     #: ``additionalResources`` as (type, link) pairs, in file order.
@@ -447,6 +450,7 @@ def _choice(data: dict) -> Choice:
     return Choice(
         id=data["id"],
         title=data["title"],
+        description=data.get("description", ""),
         helpful=_link(data.get("helpfulResource")),
         improvement=_link(data.get("improvementPlan")),
         resources=tuple(
@@ -657,6 +661,7 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
         choice_homes.setdefault(cid, []).append((question["id"], at + ["id"]))
         _check_text(choice, "id", "choice", at, found)
         _check_text(choice, "title", "choice", at, found, required=True)
+        _check_text(choice, "description", "choice", at, found)
         _check_links(choice, at, found)
         if "improvementPlan" not in choice and not cid.endswith(NONE_OF_THESE_SUFFIX):
             found.warn(at, f"choice {cid!r} has no improvementPlan", "no-improvement-plan")

@@ -171,3 +171,23 @@ def test_field_statistics_are_shown_for_the_framework_lens(make_app):
 
 def test_the_small_lens_has_no_field_statistics(app):
     assert app.question_view.fieldstat.layout.display == "none"
+
+
+def test_a_choice_description_is_shown_first_in_its_details(make_app, tmp_path):
+    import json
+
+    from tests.app.app_driver import SMALL_LENS
+
+    document = json.loads(SMALL_LENS.read_text(encoding="utf-8"))
+    choice = document["pillars"][0]["questions"][0]["choices"][0]
+    choice["description"] = "Every change, <b>even a hotfix</b>, goes\nthrough the pipeline."
+    path = tmp_path / "described.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    app = make_app(lenses=[str(path)])
+    assert not app.review.lens("described").warnings  # a known field of the WA Tool's API, not an unknown key
+    row = open_details(app, choice["id"])
+    help_html = row.help.value
+    assert help_html.startswith(
+        "<p class='pk-choice-description'>Every change, &lt;b&gt;even a hotfix&lt;/b&gt;, goes<br>through the pipeline.</p>"
+    )
+    assert help_html.index("pk-choice-description") < help_html.index("pk-help-text")

@@ -65,12 +65,15 @@ def test_lens_export_plain_and_for_aws(tmp_path, write_lens, lens_document, caps
     document = lens_document()
     document["pillarkit"] = {"edition": "test"}
     document["pillars"][0]["questions"][0]["pillarkit"] = {"code": "T01"}
+    document["pillars"][0]["questions"][0]["choices"][0]["description"] = "What following this practice means."
     source = write_lens(document)
     assert main(["lens", "export", str(source), "-o", str(tmp_path / "plain.json")]) == 0
     assert json.loads((tmp_path / "plain.json").read_text()) == document
     assert main(["lens", "export", str(source), "-o", str(tmp_path / "aws.json"), "--aws"]) == 0
     exported = json.loads((tmp_path / "aws.json").read_text())
     assert "pillarkit" not in json.dumps(exported)
+    # a choice's description is a WA Tool API field: it goes to the WA Tool
+    assert exported["pillars"][0]["questions"][0]["choices"][0]["description"] == "What following this practice means."
     assert exported["pillars"][0]["questions"][0]["riskRules"] == document["pillars"][0]["questions"][0]["riskRules"]
 
 

@@ -387,6 +387,27 @@ def test_a_key_that_is_there_in_its_right_spelling_too_is_only_unknown(write_len
     assert lens.question("q1").choice("a").improvement.url == "https://example.org/a"  # 'url' itself wins
 
 
+def test_a_choice_description_is_kept_and_its_wa_tool_limit_warns(write_lens, lens_document):
+    document = lens_document()
+    choices = document["pillars"][0]["questions"][0]["choices"]
+    choices[0]["description"] = "Deploys go through the pipeline."
+    choices[1]["description"] = ""
+    lens = lenses.load_file(write_lens(document))
+    assert lens.warnings == ()  # not an unknown key: the WA Tool's API has it
+    assert lens.question("q1").choice("a").description == "Deploys go through the pipeline."
+    assert lens.question("q1").choice("b").description == ""
+    choices[0]["description"] = "x" * 1025
+    lens = lenses.load_file(write_lens(document))
+    assert [(w.where, w.message) for w in lens.import_blockers] == [
+        (
+            "pillars[0] 'pillarA' .questions[0] 'q1' .choices[0] 'a' .description",
+            "choice description has 1025 characters; the WA Tool's import takes at most 1024",
+        )
+    ]
+    choices[0]["description"] = 7
+    assert any(".choices[0] 'a' .description: must be a string" in e for e in _errors(document, write_lens))
+
+
 def test_a_choice_without_improvement_plan_warns_but_none_of_these_does_not(write_lens, lens_document):
     document = lens_document()
     del document["pillars"][0]["questions"][0]["choices"][1]["improvementPlan"]
