@@ -8,17 +8,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from kit.core import lens as lenses
 from kit.core import options, scoring
 from kit.core import review as reviews
-from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError
+from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError, grouped
 from kit.core.jsonio import dumps, write_atomic
 from kit.core.vocabulary import RISKS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+
+#: ``lens validate`` lists up to this many warnings of one kind; past it, the first
+#: WARNINGS_SHOWN and a count, so 50 reused ids or 100 spaced links stay readable.
+WARNINGS_GROUPED_OVER = 5
+WARNINGS_SHOWN = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     lens_commands = lens.add_subparsers(dest="lens_command", required=True, metavar="LENS_COMMAND")
     validate = lens_commands.add_parser("validate", help="check lens files; exit 2 if any is unusable")
     validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every warning (by default a kind of warning with more than {WARNINGS_GROUPED_OVER} "
+        f"shows its first {WARNINGS_SHOWN} and a count)",
+    )
     validate.set_defaults(run=cmd_lens_validate)
     listing = lens_commands.add_parser("list", help="the bundled lenses")
     listing.set_defaults(run=cmd_lens_list)
@@ -147,9 +159,22 @@ def cmd_lens_validate(args) -> int:
         print(
             f"{name}: {pillars} pillars, {questions} questions, {choices} choices; {_plural(len(lens.warnings), 'warning')}"
         )
-        for warning in lens.warnings:
-            print(f"  warning: {warning}")
+        for line in _warning_lines(lens.warnings, every=args.all):
+            print(line)
     return status
+
+
+def _warning_lines(warnings: Iterable[Diagnostic], every: bool) -> list[str]:
+    """One line per warning, grouped by kind; a kind with many shows its first few and a count."""
+    lines = []
+    for code, group in grouped(warnings):
+        if every or len(group) <= WARNINGS_GROUPED_OVER:
+            lines += [f"  warning: {w}" for w in group]
+            continue
+        lines.append(f"  {len(group)} {code} warnings; the first {WARNINGS_SHOWN}:")
+        lines += [f"    warning: {w}" for w in group[:WARNINGS_SHOWN]]
+        lines.append(f"    and {len(group) - WARNINGS_SHOWN} more like these (--all lists every one)")
+    return lines
 
 
 def cmd_lens_list(args) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -19,6 +20,21 @@ class Diagnostic:
     def __str__(self) -> str:
         place = f"{self.where}: " if self.where else ""
         return f"{self.source}: {place}{self.message}"
+
+
+def grouped(diagnostics: Iterable[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
+    """Diagnostics by code, each code where it first appears, each group in the order found."""
+    groups: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        groups.setdefault(diagnostic.code, []).append(diagnostic)
+    return list(groups.items())
+
+
+def listed(values: Iterable[object], shown: int = 5) -> str:
+    """``'a', 'b', 'c'``, or past ``shown`` values ``'a', 'b', 'c', 'd', 'e' and 45 more``: one line stays short."""
+    values = list(values)
+    text = ", ".join(repr(v) for v in values[:shown])
+    return f"{text} and {len(values) - shown} more" if len(values) > shown else text
 
 
 class PillarkitError(Exception):

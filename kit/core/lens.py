@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kit.core import rules, schemas
 from kit.core import vocabulary as risk
-from kit.core.errors import Diagnostic, LensError, UnknownLensError
+from kit.core.errors import Diagnostic, LensError, UnknownLensError, listed
 from kit.core.jsonio import json_path, read_json
 
 SCHEMA_VERSION = "2021-11-01"
@@ -635,7 +635,7 @@ def _check_lens(document: dict, found: _Findings) -> None:
             _check_question(question, where, found, choice_homes)
     for cid, homes in choice_homes.items():
         if len(homes) > 1:
-            names = ", ".join(repr(qid) for qid, _ in homes)
+            names = listed(qid for qid, _ in homes)
             found.warn(
                 homes[1][1],
                 f"choice id {cid!r} is used in {len(homes)} questions ({names}); rules stay within their question",

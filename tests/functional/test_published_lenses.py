@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kit.cli import main
 from kit.core import lens as lenses
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "lenses" / "published"
@@ -29,3 +30,37 @@ def test_published_shapes_load_with_the_expected_warnings(name):
     assert list(lens.counts()) == GOLDEN[name]["counts"]
     assert sorted([w.code, w.where] for w in lens.warnings) == GOLDEN[name]["warnings"]
     assert not lens.import_blockers or all(w.code == "wa-import-limit" for w in lens.import_blockers)
+
+
+def test_lens_validate_prints_the_golden_report(monkeypatch, capsys):
+    """Every fixture through `pillarkit lens validate`: counts, then warnings grouped by kind."""
+    monkeypatch.chdir(FOLDER)
+    assert main(["lens", "validate", *sorted(GOLDEN)]) == 0
+    assert capsys.readouterr().out == (FOLDER / "expected-validate.txt").read_text(encoding="utf-8")
+
+
+def test_many_warnings_of_one_kind_stay_readable(write_lens, lens_document, capsys):
+    """51 questions that all reuse seven choice ids: seven warnings, each naming 51 questions."""
+    spec = {
+        "choices": ["aa", "bb", "cc", "dd", "ee", "ff", "gg_no"],
+        "rules": [("aa", "NO_RISK"), ("default", "HIGH_RISK")],
+    }
+    document = lens_document({f"q{n:02}": spec for n in range(51)})
+    one = document["pillars"][0]
+    document["pillars"] = [dict(one, id=f"p{p}", questions=one["questions"][p * 17 : (p + 1) * 17]) for p in range(3)]
+    path = write_lens(document, "many.json")
+    lens = lenses.load_file(path)
+    assert len(lens.warnings) == 7
+    assert lens.warnings[0].message == (
+        "choice id 'aa' is used in 51 questions ('q00', 'q01', 'q02', 'q03', 'q04' and 46 more); "
+        "rules stay within their question"
+    )
+    assert main(["lens", "validate", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "  7 reused-choice-id warnings; the first 3:"
+    assert [line.split("choice id ")[1].split(" ")[0] for line in out[2:5]] == ["'aa'", "'bb'", "'cc'"]
+    assert out[5:] == ["    and 4 more like these (--all lists every one)"]
+    assert max(len(line.replace(str(path), "")) for line in out) < 200  # one line never lists 51 ids
+    assert main(["lens", "validate", "--all", str(path)]) == 0
+    every = capsys.readouterr().out.splitlines()
+    assert len(every) == 8 and all(line.startswith("  warning: ") for line in every[1:])
