@@ -21,6 +21,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kit.core.jsonio import JsonObject
     from kit.core.lens import Lens
 
 DATA_PACKAGE = "kit.frameworks.fieldstats"
@@ -146,8 +147,9 @@ def _lower_first(text: str) -> str:
 
 
 @cache
-def _document() -> dict:
-    return json.loads(files(DATA_PACKAGE).joinpath(DATA_FILE).read_text(encoding="utf-8"))
+def _document() -> JsonObject:
+    document: JsonObject = json.loads(files(DATA_PACKAGE).joinpath(DATA_FILE).read_text(encoding="utf-8"))
+    return document
 
 
 @cache
@@ -157,7 +159,7 @@ def _figures() -> tuple[FieldStat, ...]:
     return tuple(FieldStat(**f, shared=targets[_target(f)] > 1) for f in figures)
 
 
-def _target(figure: dict) -> tuple:
+def _target(figure: JsonObject) -> tuple[str | None, ...]:
     # A figure with no current question stands alone: it is never shown next to another.
     if figure["question_id"] is None:
         return (figure["id"],)
@@ -174,12 +176,13 @@ def all_figures() -> list[FieldStat]:
     return list(_figures())
 
 
-def provenance() -> dict:
+def provenance() -> JsonObject:
     """Where the figures come from: the talk, the article, how many reviews, when, and how they were mapped.
 
     Returns a copy of the ``source`` object of the bundled JSON, so callers may change it freely.
     """
-    return json.loads(json.dumps(_document()["source"]))
+    source: JsonObject = json.loads(json.dumps(_document()["source"]))
+    return source
 
 
 def for_question(lens: Lens | str, question_id: str) -> list[FieldStat]:

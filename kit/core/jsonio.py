@@ -7,8 +7,17 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, Any, TypeAlias
 
 from kit.core.errors import PillarkitError
+
+#: A JSON object as read from a file: its values are whatever the file holds, so code reads
+#: them only after a schema (or a check of its own) has said what they are.
+JsonObject: TypeAlias = dict[str, Any]
+#: A place in a JSON document: the keys and list indexes from its root.
+JsonPath: TypeAlias = list[str | int]
+#: A path to a file, as the standard library takes it.
+FilePath: TypeAlias = str | os.PathLike[str]
 
 
 def json_path(parts: Iterable[str | int], document: object = None) -> str:
@@ -94,7 +103,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def read_json(path: str | os.PathLike, error: type[PillarkitError]) -> object:
+def read_json(path: FilePath, error: type[PillarkitError]) -> object:
     """Read a JSON file; every failure becomes ``error`` with a one-line message naming the file."""
     source = str(path)
     try:
@@ -125,7 +134,7 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | os.PathLike, text: str | bytes, newline: str | None = None) -> None:
+def write_atomic(path: FilePath, text: str | bytes, newline: str | None = None) -> None:
     """Replace ``path`` with ``text`` so that a crash leaves the old file or the new one, never a torn one.
 
     ``text`` is UTF-8 text (``newline`` as for :func:`open`) or bytes, written as they are.
@@ -138,8 +147,10 @@ def write_atomic(path: str | os.PathLike, text: str | bytes, newline: str | None
         # mkstemp makes the file private to its owner; the file keeps the mode it had, or gets
         # the one any new file gets (a review or a handout is meant to be shared).
         os.chmod(temp, _mode_for(target))
-        binary = isinstance(text, bytes)
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+        handle: IO[Any] = (
+            os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8", newline=newline)
+        )
+        with handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

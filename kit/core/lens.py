@@ -15,15 +15,21 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kit.core import rules, schemas
 from kit.core import vocabulary as risk
 from kit.core.errors import Diagnostic, LensError, UnknownLensError, listed
-from kit.core.jsonio import json_path, read_json
+from kit.core.jsonio import FilePath, JsonObject, JsonPath, json_path, read_json
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_VERSION = "2021-11-01"
 EXTENSION_KEY = "pillarkit"
@@ -154,12 +160,12 @@ class Lens:
     name: str
     description: str
     pillars: tuple[Pillar, ...]
-    document: dict = field(repr=False)
+    document: JsonObject = field(repr=False)
     source: str = ""
     bundled: bool = False
     warnings: tuple[Diagnostic, ...] = ()
     content_hash: str = ""
-    _questions: dict = field(default_factory=dict, repr=False)
+    _questions: dict[str, Question] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_questions", {q.id: q for p in self.pillars for q in p.questions})
@@ -190,12 +196,14 @@ class Lens:
         return replace(self, alias=alias)
 
     @property
-    def extension(self) -> dict:
-        return self.document.get(EXTENSION_KEY, {})
+    def extension(self) -> JsonObject:
+        extension: JsonObject = self.document.get(EXTENSION_KEY, {})
+        return extension
 
     @property
     def edition(self) -> str | None:
-        return self.extension.get("edition")
+        edition: str | None = self.extension.get("edition")
+        return edition
 
     def counts(self) -> tuple[int, int, int]:
         """(pillars, questions, choices)."""
@@ -208,7 +216,7 @@ class Lens:
         return [w for w in self.warnings if w.wa_import]
 
 
-def content_hash(document: dict) -> str:
+def content_hash(document: JsonObject) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -216,7 +224,7 @@ def content_hash(document: dict) -> str:
 # --- finding lenses -------------------------------------------------------------------
 
 
-def _bundled_folder():
+def _bundled_folder() -> Traversable:
     return files("kit.frameworks")
 
 
@@ -245,15 +253,15 @@ def bundled(alias: str) -> Lens:
 class _as_path:
     """A real path for a package resource (zip installs hand out traversables)."""
 
-    def __init__(self, resource):
+    def __init__(self, resource: Traversable) -> None:
         from importlib.resources import as_file
 
-        self._context = as_file(resource)
+        self._context: AbstractContextManager[Path] = as_file(resource)
 
     def __enter__(self) -> Path:
         return self._context.__enter__()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._context.__exit__(*exc)
 
 
@@ -361,7 +369,7 @@ def load_many(specs: Iterable[str]) -> list[Lens]:
     return loaded
 
 
-def load(name: str | os.PathLike) -> Lens:
+def load(name: FilePath) -> Lens:
     """A lens named by its alias (a bundled file's stem) or by the path of a JSON file."""
     text = str(name)
     looks_like_path = text.endswith(".json") or "/" in text or os.sep in text
@@ -370,7 +378,7 @@ def load(name: str | os.PathLike) -> Lens:
     return bundled(text)
 
 
-def load_file(path: str | os.PathLike, alias: str | None = None) -> Lens:
+def load_file(path: FilePath, alias: str | None = None) -> Lens:
     """A lens from a file; its alias is derived from the file's name (:func:`alias_from_name`) unless one is given."""
     path = Path(path)
     document = read_json(path, LensError)
@@ -403,14 +411,14 @@ def from_document(document: object, source: str, alias: str, bundled: bool = Fal
     )
 
 
-def _link(data: dict | None) -> Link | None:
+def _link(data: JsonObject | None) -> Link | None:
     if not data:
         return None
     url_key = _url_key(data)
     return Link(data.get("displayText", ""), (data[url_key] if url_key else None) or None)
 
 
-def _url_key(resource: dict) -> str | None:
+def _url_key(resource: JsonObject) -> str | None:
     """The key holding a resource's link: ``url``, or a case slip of it such as ``Url``.
 
     A published lens spells it ``Url``; the WA Tool ignores that key and the link is lost
@@ -421,7 +429,7 @@ def _url_key(resource: dict) -> str | None:
     return next((key for key, value in resource.items() if key.lower() == "url" and isinstance(value, str)), None)
 
 
-def _pillar(data: dict) -> Pillar:
+def _pillar(data: JsonObject) -> Pillar:
     return Pillar(
         id=data["id"],
         name=data["name"],
@@ -430,7 +438,7 @@ def _pillar(data: dict) -> Pillar:
     )
 
 
-def _question(data: dict, pillar_id: str) -> Question:
+def _question(data: JsonObject, pillar_id: str) -> Question:
     return Question(
         id=data["id"],
         title=data["title"],
@@ -445,7 +453,7 @@ def _question(data: dict, pillar_id: str) -> Question:
     )
 
 
-def _choice(data: dict) -> Choice:
+def _choice(data: JsonObject) -> Choice:
     extension = data.get(EXTENSION_KEY, {})
     return Choice(
         id=data["id"],
@@ -475,13 +483,13 @@ class _Findings:
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
 
-    def place(self, where: list) -> str:
+    def place(self, where: JsonPath) -> str:
         return json_path(where, self.document)
 
-    def error(self, where: list, message: str) -> None:
+    def error(self, where: JsonPath, message: str) -> None:
         self.errors.append(Diagnostic(self.source, self.place(where), message))
 
-    def warn(self, where: list, message: str, code: str, wa_import: bool = False) -> None:
+    def warn(self, where: JsonPath, message: str, code: str, wa_import: bool = False) -> None:
         self.warnings.append(Diagnostic(self.source, self.place(where), message, code, wa_import))
 
 
@@ -511,7 +519,7 @@ def _check_schema(document: object, found: _Findings) -> None:
             found.error(where, _schema_message(error))
 
 
-def _unknown_key_message(key: str, known: set[str], instance: dict) -> str:
+def _unknown_key_message(key: str, known: set[str], instance: JsonObject) -> str:
     """An unknown key, with the known key it was probably meant to be (a case slip or a small typo)."""
     meant = _near_miss(key, known - set(instance))
     if meant is None:
@@ -530,10 +538,11 @@ def _near_miss(key: str, candidates: set[str]) -> str | None:
     return lowered[close[0]] if close else None
 
 
-def _schema_message(error) -> str:
+def _schema_message(error: ValidationError) -> str:
     kind = error.validator
+    message: str = error.message
     if kind == "required":
-        return error.message.replace("is a required property", "is missing")
+        return message.replace("is a required property", "is missing")
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "schemaVersion":
         return f"schemaVersion must be {SCHEMA_VERSION!r}, not {error.instance!r}"
     if kind == "maxItems":
@@ -547,10 +556,10 @@ def _schema_message(error) -> str:
         return f"{error.instance!r} is not one of {allowed}"
     if kind == "type":
         return f"must be {'an' if error.validator_value in ('object', 'array', 'integer') else 'a'} {error.validator_value}"
-    return error.message
+    return message
 
 
-def _check_id(value: str, where: list, what: str, found: _Findings) -> bool:
+def _check_id(value: str, where: JsonPath, what: str, found: _Findings) -> bool:
     if not rules.ID_PATTERN.match(value):
         found.error(where, f"{what} {value!r} may hold only letters, digits, '_' and '-'")
         return False
@@ -559,7 +568,9 @@ def _check_id(value: str, where: list, what: str, found: _Findings) -> bool:
     return True
 
 
-def _check_text(data: dict, key: str, kind: str, where: list, found: _Findings, required: bool = False) -> None:
+def _check_text(
+    data: JsonObject, key: str, kind: str, where: JsonPath, found: _Findings, required: bool = False
+) -> None:
     value = data.get(key)
     if value is None:
         return
@@ -575,7 +586,7 @@ def _check_text(data: dict, key: str, kind: str, where: list, found: _Findings, 
         )
 
 
-def _check_links(data: dict, where: list, found: _Findings) -> None:
+def _check_links(data: JsonObject, where: JsonPath, found: _Findings) -> None:
     for key in ("helpfulResource", "improvementPlan"):
         resource = data.get(key)
         if resource is None:
@@ -594,7 +605,7 @@ def _check_links(data: dict, where: list, found: _Findings) -> None:
             _check_url(item.get("url"), where + ["additionalResources", g, "content", i, "url"], found)
 
 
-def _check_url(url: str | None, where: list, found: _Findings) -> None:
+def _check_url(url: str | None, where: JsonPath, found: _Findings) -> None:
     if url is None:
         return
     if not url.strip():
@@ -607,14 +618,14 @@ def _check_url(url: str | None, where: list, found: _Findings) -> None:
         found.error(where, f"link {url!r} must start with http:// or https://")
 
 
-def _check_lens(document: dict, found: _Findings) -> None:
+def _check_lens(document: JsonObject, found: _Findings) -> None:
     _check_text(document, "name", "lens", [], found, required=True)
     _check_text(document, "description", "lens", [], found)
     pillar_ids: dict[str, int] = {}
-    question_ids: dict[str, list] = {}
-    choice_homes: dict[str, list] = {}
+    question_ids: dict[str, JsonPath] = {}
+    choice_homes: dict[str, list[tuple[str, JsonPath]]] = {}
     for p, pillar in enumerate(document["pillars"]):
-        at = ["pillars", p]
+        at: JsonPath = ["pillars", p]
         if _check_id(pillar["id"], at + ["id"], "pillar id", found):
             if pillar["id"] in pillar_ids:
                 found.error(
@@ -643,7 +654,9 @@ def _check_lens(document: dict, found: _Findings) -> None:
             )
 
 
-def _check_question(question: dict, where: list, found: _Findings, choice_homes: dict[str, list]) -> None:
+def _check_question(
+    question: JsonObject, where: JsonPath, found: _Findings, choice_homes: dict[str, list[tuple[str, JsonPath]]]
+) -> None:
     _check_text(question, "id", "question", where, found)
     _check_text(question, "title", "question", where, found, required=True)
     _check_text(question, "description", "question", where, found)
@@ -666,7 +679,7 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
         if "improvementPlan" not in choice and not cid.endswith(NONE_OF_THESE_SUFFIX):
             found.warn(at, f"choice {cid!r} has no improvementPlan", "no-improvement-plan")
 
-    nodes = []
+    nodes: list[tuple[int, rules.Node]] = []
     for r, rule in enumerate(question["riskRules"]):
         at = where + ["riskRules", r, "condition"]
         try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kit.core.jsonio import JsonPath
 from kit.core.lens import Pillar, Question
 from kit.core.review import Answer, Milestone, Review
 from kit.core.scoring import ReviewScore, question_risk, score
@@ -88,7 +89,7 @@ def milestone_risks(review: Review, milestone: Milestone) -> dict[str, dict[str,
     the file). A malformed frozen answer raises :class:`kit.core.errors.ReviewError` naming its place.
     """
     index = next((i for i, m in enumerate(review.milestones) if m is milestone), None)
-    base = ["milestones", index, "answers"] if index is not None else ["milestone", "answers"]
+    base: JsonPath = ["milestones", index, "answers"] if index is not None else ["milestone", "answers"]
     risks: dict[str, dict[str, str]] = {}
     for alias, lens in review.lenses.items():
         frozen = milestone.answers.get(alias, {})

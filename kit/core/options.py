@@ -76,7 +76,7 @@ CHROMIUM: Option[str] = Option(
 )
 PDF_TIMEOUT_SECONDS: Option[int] = Option("pdf_timeout_seconds", 120, "how long Chromium may take to print one handout")
 
-ALL: tuple[Option, ...] = (
+ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     PORT,
     HOST,
     REVIEW,

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
+from typing import TYPE_CHECKING, TypeAlias
 
 from kit.core import lens as lenses
 from kit.core import schemas
 from kit.core.errors import Diagnostic, FormatVersionError, LensError, NoteTooLongError, ReviewError
-from kit.core.jsonio import dumps, json_path, read_json, write_atomic
+from kit.core.jsonio import FilePath, JsonObject, JsonPath, dumps, json_path, read_json, write_atomic
 from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+#: Answers in the WA Tool API's shape, by lens alias, then question id (as a milestone keeps them).
+ApiAnswers: TypeAlias = dict[str, dict[str, JsonObject]]
 
 FORMAT = "pillarkit-review"
 FORMAT_VERSION = 1
@@ -70,9 +76,9 @@ class Answer:
             and all(a.is_blank() for a in self.choices.values())
         )
 
-    def to_api(self) -> dict:
+    def to_api(self) -> JsonObject:
         """This answer as the WA Tool API writes it."""
-        data: dict = {
+        data: JsonObject = {
             "SelectedChoices": self.selected,
             "ChoiceAnswers": [],
             "IsApplicable": self.is_applicable,
@@ -80,7 +86,7 @@ class Answer:
         for cid, choice in self.choices.items():
             if choice.is_blank():
                 continue
-            entry: dict = {"ChoiceId": cid, "Status": choice.status}
+            entry: JsonObject = {"ChoiceId": cid, "Status": choice.status}
             if choice.reason:
                 entry["Reason"] = choice.reason
             if choice.notes:
@@ -93,7 +99,7 @@ class Answer:
         return data
 
     @classmethod
-    def from_api(cls, data: dict, source: str, where: list) -> Answer:
+    def from_api(cls, data: JsonObject, source: str, where: JsonPath) -> Answer:
         answer = cls(
             is_applicable=data.get("IsApplicable", True), reason=data.get("Reason"), notes=data.get("Notes", "")
         )
@@ -139,11 +145,11 @@ class Workload:
     #: Recovery time and point objectives, compliance needs and any other business context.
     business_context: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JsonObject:
         return {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Workload:
+    def from_dict(cls, data: JsonObject) -> Workload:
         return cls(**{f.name: copy.deepcopy(data[f.name]) for f in fields(cls) if f.name in data})
 
 
@@ -158,7 +164,7 @@ class ParkedItem:
     created: str = ""
     done: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JsonObject:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
@@ -168,9 +174,9 @@ class Milestone:
 
     name: str
     date: str
-    answers: dict
+    answers: ApiAnswers
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JsonObject:
         return {"name": self.name, "date": self.date, "answers": copy.deepcopy(self.answers)}
 
 
@@ -191,7 +197,7 @@ class Review:
         self.milestones: list[Milestone] = []
         self.parking_lot: list[ParkedItem] = []
         #: Room for later features (risk register, improvement horizons); kept as read.
-        self.extensions: dict = {}
+        self.extensions: JsonObject = {}
         #: Notices found when the file was read (changed bundled lenses); shown, never fatal.
         self.notices: list[Diagnostic] = []
         self.source = "review"
@@ -367,10 +373,10 @@ class Review:
 
     # --- the file ---------------------------------------------------------------
 
-    def _answers_to_api(self) -> dict:
+    def _answers_to_api(self) -> ApiAnswers:
         return {alias: {qid: a.to_api() for qid, a in answers.items()} for alias, answers in self.answers.items()}
 
-    def _document(self) -> dict:
+    def _document(self) -> JsonObject:
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -386,7 +392,7 @@ class Review:
             "extensions": copy.deepcopy(self.extensions),
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JsonObject:
         """The review file's content; :class:`ReviewError` if the file could not be opened again."""
         data = self._document()
         check_writable(data, self.source)
@@ -395,7 +401,7 @@ class Review:
     def to_json(self) -> str:
         return dumps(self.to_dict())
 
-    def save(self, path: str | os.PathLike) -> str:
+    def save(self, path: FilePath) -> str:
         """Write the review atomically (a crash leaves the old file or the new one); returns the text written.
 
         A review that could not be opened again is refused with :class:`ReviewError`, and the
@@ -408,7 +414,7 @@ class Review:
         return text
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Review:
+    def load(cls, path: FilePath) -> Review:
         data = read_json(path, ReviewError)
         review = cls.from_dict(data, str(path))
         return review
@@ -490,7 +496,7 @@ def _writable_check() -> Callable[[object], object]:
     return fastjsonschema.compile(schemas.load("review"))
 
 
-def check_writable(data: dict, source: str) -> None:
+def check_writable(data: JsonObject, source: str) -> None:
     """Refuse to write a review document that reading it back would refuse (the same schema)."""
     from fastjsonschema import JsonSchemaValueException
 
@@ -498,7 +504,8 @@ def check_writable(data: dict, source: str) -> None:
         _writable_check()(data)
     except JsonSchemaValueException as exc:
         parts = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # exc.path starts with "data"
-        rule = exc.message[len(exc.name) :].strip() if exc.message.startswith(exc.name) else exc.message
+        name = exc.name or ""
+        rule = exc.message[len(name) :].strip() if name and exc.message.startswith(name) else exc.message
         raise ReviewError.at(
             source,
             json_path(parts),
@@ -506,22 +513,21 @@ def check_writable(data: dict, source: str) -> None:
         ) from None
 
 
-def _review_message(error) -> str:
+def _review_message(error: ValidationError) -> str:
     path = list(error.absolute_path)
+    message: str = error.message
     if error.validator == "maxLength" and path and path[-1] == "Notes":
         return f"notes have {len(error.instance)} characters; the WA Tool's limit is {error.validator_value}, so the file is refused rather than cut"
     if error.validator == "required":
-        return error.message.replace("is a required property", "is missing")
+        return message.replace("is a required property", "is missing")
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key").replace(
-            " was unexpected", ""
-        )
+        return message.replace("Additional properties are not allowed", "unknown key").replace(" was unexpected", "")
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
-    return error.message
+    return message
 
 
-def _resolve_lens(entry: dict, source: str, where: list) -> tuple[lenses.Lens, Diagnostic | None]:
+def _resolve_lens(entry: JsonObject, source: str, where: JsonPath) -> tuple[lenses.Lens, Diagnostic | None]:
     alias = entry["alias"]
     if "lens" in entry:
         try:

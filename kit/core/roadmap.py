@@ -14,7 +14,7 @@ Pure: nothing here imports Jupyter, matplotlib or pandas.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Protocol, TypeGuard, TypeVar
 
 from kit.core.errors import Diagnostic, ReviewError
 from kit.core.review import Review
@@ -27,7 +27,26 @@ DEFAULTS = {HIGH: 3, MEDIUM: 12}
 #: The key under ``review.extensions`` that holds the facilitator's moves.
 EXTENSION = "horizons"
 
-Item = TypeVar("Item")
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class Plannable(Protocol):
+    """What the roadmap needs of an item: a lens alias, a question with an id, and a risk."""
+
+    @property
+    def lens(self) -> str: ...
+
+    @property
+    def question(self) -> _Identified: ...
+
+    @property
+    def risk(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=Plannable)
 
 
 def item_key(alias: str, question_id: str) -> str:
@@ -35,11 +54,11 @@ def item_key(alias: str, question_id: str) -> str:
     return f"{alias}/{question_id}"
 
 
-def _is_horizon(value: object) -> bool:
+def _is_horizon(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value in HORIZONS
 
 
-def _moves(review: Review) -> dict:
+def _moves(review: Review) -> dict[str, object]:
     moves = review.extensions.get(EXTENSION)
     return moves if isinstance(moves, dict) else {}
 

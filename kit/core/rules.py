@@ -68,16 +68,18 @@ Node = Term | Default | Not | And | Or
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
-    tokens = []
+    tokens: list[tuple[str, str, int]] = []
     pos = 0
     stripped_end = len(text.rstrip())
     while pos < stripped_end:
         match = _TOKEN.match(text, pos)
         assert match is not None  # the pattern's last branch takes any non-space character
-        column = match.start(match.lastgroup) + 1
-        if match.lastgroup == "bad":
+        kind = match.lastgroup
+        assert kind is not None  # every branch of the pattern is a named group
+        column = match.start(kind) + 1
+        if kind == "bad":
             raise ConditionError(f"unexpected character {match.group('bad')!r}", column)
-        tokens.append((match.lastgroup, match.group(match.lastgroup), column))
+        tokens.append((kind, match.group(kind), column))
         pos = match.end()
     return tokens
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kit.core import rules
+from kit.core.jsonio import JsonObject
 from kit.core.lens import Choice, Lens, Pillar, Question
 from kit.core.review import Answer, Review
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, SEVERITY, UNANSWERED
@@ -24,10 +26,10 @@ def question_risk(question: Question, answer: Answer | None) -> str:
     return HIGH  # no rule matched; loading the lens warned that it has no default
 
 
-class RiskCounts(dict):
+class RiskCounts(dict[str, int]):
     """Counts of questions by risk, always holding all five of the API's keys."""
 
-    def __init__(self, risks=()):
+    def __init__(self, risks: Iterable[str] = ()) -> None:
         super().__init__(dict.fromkeys(RISKS, 0))
         for risk in risks:
             self[risk] += 1
@@ -66,7 +68,7 @@ class ReviewScore:
     counts: RiskCounts
     lenses: dict[str, LensScore]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JsonObject:
         """The shape ``pillarkit score --json`` prints; a contract for scripts."""
         return {
             "RiskCounts": dict(self.counts),
