@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NoReturn
 
 from kit.core import lens as lenses
 from kit.core import options, scoring
@@ -30,7 +31,7 @@ WARNINGS_SHOWN = 3
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line, like every other error."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

@@ -90,11 +90,11 @@ def serve(
 
         path = Path(review).resolve()
         Review.load(path)  # a broken file is reported here, in one line, not inside the app
-        env[options.REVIEW.env] = str(path)
+        env[options.REVIEW.variable] = str(path)
     reviews = Path(folder).expanduser().resolve() if folder is not None else options.folder()
     if reviews.exists() and not reviews.is_dir():
         raise ServeError.at(str(reviews), "", "is not a folder; pass --folder with a folder for the reviews")
-    env[options.FOLDER.env] = str(reviews)
+    env[options.FOLDER.variable] = str(reviews)
     if not port_is_free(port):
         raise ServeError.at(f"port {port}", "", f"is already in use; stop what runs there or pass --port {port + 1}")
     # Ctrl-C, or a SIGTERM from a supervisor, stops Voila cleanly; a shell may have told this

@@ -27,6 +27,13 @@ class Option(Generic[T]):
     help: str
     env: str | None = None
 
+    @property
+    def variable(self) -> str:
+        """The environment variable, for an option handed to a child process (such as Voila's kernels) through one."""
+        if self.env is None:
+            raise ValueError(f"the option {self.name!r} has no environment variable")
+        return self.env
+
     def value(self, environ: Mapping[str, str] | None = None) -> T:
         environ = os.environ if environ is None else environ
         raw = environ.get(self.env) if self.env else None
