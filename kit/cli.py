@@ -52,9 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=cmd_lens_export)
 
-    new = commands.add_parser("new", help="create an empty review file")
+    new = commands.add_parser("new", help="create a review file, empty or pre-filled from a template")
     new.add_argument(
-        "--lens", action="append", required=True, metavar="ALIAS_OR_FILE", help="a lens to apply (repeat for several)"
+        "--lens",
+        action="append",
+        metavar="ALIAS_OR_FILE",
+        help="a lens to apply (repeat for several); with --template, the template's lenses unless given",
+    )
+    new.add_argument(
+        "--template",
+        metavar="FILE",
+        help="another review whose answers and notes start this one, marked pre-filled until confirmed in the session",
     )
     new.add_argument("--workload", required=True, metavar="NAME")
     new.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -191,11 +199,27 @@ def strip_extensions(value):
 
 def cmd_new(args) -> int:
     output = Path(args.output)
+    if not args.lens and not args.template:
+        raise ReviewError.at("pillarkit new", "", "give at least one --lens, or a --template to take the lenses from")
     if output.exists() and not args.force:
         raise ReviewError.at(str(output), "", "already exists; pass --force to overwrite it")
-    review = reviews.new(args.lens, args.workload)
+    if args.template is None:
+        review = reviews.new(args.lens, args.workload)
+        review.save(output)
+        print(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
+        return EXIT_OK
+    from kit.core.template import from_template
+
+    template = _load_review(args.template)
+    review, skipped = from_template(template, args.workload, args.lens, source=args.template)
+    for problem in skipped:
+        print(f"warning: {problem}", file=sys.stderr)
     review.save(output)
-    print(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
+    count = review.prefilled_count()
+    print(
+        f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}, "
+        f"{_plural(count, 'answer')} pre-filled from {args.template} (confirm them in the session)"
+    )
     return EXIT_OK
 
 
