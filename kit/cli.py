@@ -91,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=cmd_export)
 
+    intake = commands.add_parser(
+        "intake", help="take the answers a team filled in on the kit's XLSX export back into a review"
+    )
+    intake.add_argument("review", metavar="REVIEW")
+    intake.add_argument(
+        "--from", dest="workbook", required=True, metavar="FILE.xlsx", help="a workbook made by pillarkit export"
+    )
+    intake.add_argument(
+        "-o", "--output", metavar="OUT", help="write the updated review here (default: rewrite REVIEW in place)"
+    )
+    intake.set_defaults(run=cmd_intake)
+
     serve = commands.add_parser(
         "serve", help=f"serve the review app with Voila on http://localhost:{options.PORT.default} (Ctrl-C stops it)"
     )
@@ -285,6 +297,28 @@ def cmd_export(args) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     handout.export(review, args.output)
     print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
+    return EXIT_OK
+
+
+def cmd_intake(args) -> int:
+    from kit.exchange.intake import intake
+
+    review = _load_review(args.review)
+    result = intake(review, args.workbook)
+    target = args.output or args.review
+    changed = len(result.changed)
+    what = f"{_plural(result.rows, 'row')} read from {args.workbook}"
+    if not result.baseline:
+        print(
+            f"warning: {args.workbook}: has no record of the answers as exported, so every row was taken as it is",
+            file=sys.stderr,
+        )
+    if not changed and args.output is None:
+        print(f"{what}: no answer changed; {args.review} is as it was")
+        return EXIT_OK
+    review.save(target)
+    marked = ", marked pre-filled until confirmed in the session" if changed else ""
+    print(f"{what}: {_plural(changed, 'question')} changed{marked}; wrote {target}")
     return EXIT_OK
 
 
