@@ -420,7 +420,7 @@ def _plan(
             if clash:
                 _conflict(cells, row.number, columns["Choice notes"], "the notes", row.notes, now.notes)
             plan.choices[row.choice_id or ""] = _ChoiceTarget(
-                str(status), reason if status == NOT_APPLICABLE else None, str(notes)
+                str(status), str(reason) if status == NOT_APPLICABLE and reason else None, str(notes)
             )
         for attribute, header, current in (
             ("applicable", "Question applicable", answer.is_applicable),

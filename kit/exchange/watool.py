@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kit.core import lens as lenses
-from kit.core.errors import Diagnostic, SyncError
+from kit.core.errors import Diagnostic, LensError, SyncError
 from kit.core.review import REASONS, Answer, ChoiceAnswer, Milestone, Review, Workload
 from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
 from kit.core.scoring import score
@@ -594,7 +594,7 @@ def pull(wa, workload_id: str, milestone: int | None = None, known_lenses: dict[
             alias = by_arn.get(wa_alias) or _alias_for(document.get("name", "custom lens"), mapping)
             try:
                 applied.append(lenses.from_document(document, source=f"WA Tool lens {wa_alias}", alias=alias))
-            except lenses.LensError as exc:
+            except LensError as exc:
                 raise SyncError(exc.diagnostics) from None
             mapping[alias] = wa_alias
         else:

@@ -72,7 +72,7 @@ def fill(path: Path, cells: dict[str, object], delete_sheet: str | None = None) 
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PILLARKIT), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([str(PILLARKIT), *args], capture_output=True, text=True, timeout=300)
 
 
 # --- the workbook is made for filling in ------------------------------------------------

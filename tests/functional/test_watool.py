@@ -108,7 +108,7 @@ def test_the_dry_run_needs_no_credentials_and_prints_one_json_object_a_line(revi
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     printed = [json.loads(line) for line in result.stdout.splitlines()]
