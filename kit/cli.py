@@ -20,6 +20,8 @@ from kit.core.jsonio import dumps, write_atomic
 from kit.core.vocabulary import RISKS
 
 EXIT_OK = 0
+#: A sync that left conflicts for --prefer to settle, or stopped part way (what was done is recorded).
+EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
 
 #: ``lens validate`` lists up to this many warnings of one kind; past it, the first
@@ -65,14 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=cmd_lens_export)
 
-    new = commands.add_parser("new", help="create an empty review file")
+    new = commands.add_parser("new", help="create a review file, empty or pre-filled from a template")
     new.add_argument(
         "--lens",
         action="append",
-        required=True,
         metavar="LENS",
         help="a bundled lens's alias, a lens file (its alias is made from the file's name), or ALIAS=FILE "
-        "to choose the alias; repeat for several",
+        "to choose the alias; repeat for several (with --template, the template's lenses unless given)",
+    )
+    new.add_argument(
+        "--template",
+        metavar="FILE",
+        help="another review whose answers and notes start this one, marked pre-filled until confirmed in the session",
     )
     new.add_argument("--workload", required=True, metavar="NAME")
     new.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -101,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=cmd_export)
 
+    intake = commands.add_parser(
+        "intake", help="take the answers a team filled in on the kit's XLSX export back into a review"
+    )
+    intake.add_argument("review", metavar="REVIEW")
+    intake.add_argument(
+        "--from", dest="workbook", required=True, metavar="FILE.xlsx", help="a workbook made by pillarkit export"
+    )
+    intake.add_argument(
+        "-o", "--output", metavar="OUT", help="write the updated review here (default: rewrite REVIEW in place)"
+    )
+    intake.set_defaults(run=cmd_intake)
+
     serve = commands.add_parser(
         "serve", help=f"serve the review app with Voila on http://localhost:{options.PORT.default} (Ctrl-C stops it)"
     )
@@ -119,6 +137,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--open", action="store_true", help="open the app in the default browser")
     serve.set_defaults(run=cmd_serve)
+
+    aws = commands.add_parser("aws", help="push to, pull from and list the AWS Well-Architected Tool (pillarkit[aws])")
+    aws_commands = aws.add_subparsers(dest="aws_command", required=True, metavar="AWS_COMMAND")
+
+    def connection(sub) -> None:
+        sub.add_argument("--region", metavar="R", help="the AWS region (default: your AWS configuration's)")
+        sub.add_argument("--profile", metavar="P", help="the AWS profile to use (default: your AWS configuration's)")
+
+    push = aws_commands.add_parser("push", help="write a review's workload, lenses and answers to the WA Tool")
+    push.add_argument("review", metavar="REVIEW")
+    target = push.add_mutually_exclusive_group(required=True)
+    target.add_argument("--workload-id", metavar="ID", help="the workload to update")
+    target.add_argument("--create", action="store_true", help="create a new workload")
+    connection(push)
+    push.add_argument("--milestone", metavar="NAME", help="save a milestone of that name at the end")
+    push.add_argument("--dry-run", action="store_true", help="print every call as one JSON object a line; call nothing")
+    push.add_argument(
+        "--prefer", choices=("local", "remote"), help="which side wins a question changed on both since the last sync"
+    )
+    push.set_defaults(run=cmd_aws_push)
+
+    pull = aws_commands.add_parser("pull", help="read a WA Tool workload into a review file")
+    pull.add_argument("--workload-id", required=True, metavar="ID")
+    pull.add_argument("--milestone", type=int, metavar="N", help="the answers as of milestone number N")
+    connection(pull)
+    pull.add_argument("-o", "--output", required=True, metavar="REVIEW", help="a new file, or a review to merge into")
+    pull.add_argument(
+        "--prefer", choices=("local", "remote"), help="which side wins a question changed on both since the last sync"
+    )
+    pull.set_defaults(run=cmd_aws_pull)
+
+    listing = aws_commands.add_parser("list", help="the WA Tool's workloads, with their lenses and risk counts")
+    connection(listing)
+    listing.set_defaults(run=cmd_aws_list)
 
     shown = commands.add_parser(
         "options", help="every option: its default, the environment variable that sets it, and what it does"
@@ -202,19 +254,10 @@ def cmd_lens_export(args) -> int:
                 ]
                 + blockers
             )
-        document = strip_extensions(document)
+        document = lenses.without_extensions(document)
     write_atomic(args.output, dumps(document))
     print(f"wrote {args.output} ({lens.alias}{', for the WA Tool' if args.aws else ''})")
     return EXIT_OK
-
-
-def strip_extensions(value):
-    """A copy without pillarkit's own fields, for the WA Tool."""
-    if isinstance(value, dict):
-        return {k: strip_extensions(v) for k, v in value.items() if k != lenses.EXTENSION_KEY}
-    if isinstance(value, list):
-        return [strip_extensions(v) for v in value]
-    return value
 
 
 # --- reviews --------------------------------------------------------------------------
@@ -222,11 +265,27 @@ def strip_extensions(value):
 
 def cmd_new(args) -> int:
     output = Path(args.output)
+    if not args.lens and not args.template:
+        raise ReviewError.at("pillarkit new", "", "give at least one --lens, or a --template to take the lenses from")
     if output.exists() and not args.force:
         raise ReviewError.at(str(output), "", "already exists; pass --force to overwrite it")
-    review = reviews.new(args.lens, args.workload)
+    if args.template is None:
+        review = reviews.new(args.lens, args.workload)
+        review.save(output)
+        print(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
+        return EXIT_OK
+    from kit.core.template import from_template
+
+    template = _load_review(args.template)
+    review, skipped = from_template(template, args.workload, args.lens, source=args.template)
+    for problem in skipped:
+        print(f"warning: {problem}", file=sys.stderr)
     review.save(output)
-    print(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
+    count = review.prefilled_count()
+    print(
+        f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}, "
+        f"{_plural(count, 'answer')} pre-filled from {args.template} (confirm them in the session)"
+    )
     return EXIT_OK
 
 
@@ -292,6 +351,128 @@ def cmd_export(args) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     handout.export(review, args.output)
     print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
+    return EXIT_OK
+
+
+def cmd_intake(args) -> int:
+    from kit.exchange.intake import intake
+
+    review = _load_review(args.review)
+    result = intake(review, args.workbook)
+    target = args.output or args.review
+    changed = len(result.changed)
+    what = f"{_plural(result.rows, 'row')} read from {args.workbook}"
+    if not result.baseline:
+        print(
+            f"warning: {args.workbook}: has no record of the answers as exported, so every row was taken as it is",
+            file=sys.stderr,
+        )
+    if not changed and args.output is None:
+        print(f"{what}: no answer changed; {args.review} is as it was")
+        return EXIT_OK
+    review.save(target)
+    marked = ", marked pre-filled until confirmed in the session" if changed else ""
+    print(f"{what}: {_plural(changed, 'question')} changed{marked}; wrote {target}")
+    return EXIT_OK
+
+
+def _sync_report(review: reviews.Review, workload_id: str) -> None:
+    from kit.exchange import watool
+
+    for disagreement in watool.risk_disagreements(review, workload_id):
+        print(f"risk differs: {disagreement}")
+
+
+def _conflicts(conflicts: list, target: str) -> int:
+    for conflict in conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    if conflicts:
+        print(
+            f"{_plural(len(conflicts), 'conflict')} left as they were in {target}: "
+            "run again with --prefer local or --prefer remote to settle them",
+            file=sys.stderr,
+        )
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def cmd_aws_push(args) -> int:
+    from kit.core.errors import SyncError
+    from kit.exchange import watool
+
+    review = _load_review(args.review)
+    if args.dry_run:
+        for call in watool.plan_push(review, args.workload_id, args.milestone):
+            print(call.to_json())
+        return EXIT_OK
+    wa = watool.client(args.region, args.profile)
+    try:
+        result = watool.push(wa, review, args.workload_id, args.prefer, args.milestone)
+    except SyncError:
+        review.save(args.review)  # the sync record says what was written before the failure
+        raise
+    review.save(args.review)
+    done = f"{'created' if result.created else 'updated'} workload {result.workload_id}: {_plural(len(result.written), 'answer')} written"
+    if result.kept_remote:
+        done += f", {_plural(len(result.kept_remote), 'answer')} taken from the WA Tool"
+    if result.milestone is not None:
+        done += f", milestone {result.milestone} saved"
+    print(done)
+    _sync_report(review, result.workload_id)
+    return _conflicts(result.conflicts, "the WA Tool")
+
+
+def cmd_aws_pull(args) -> int:
+    from kit.exchange import watool
+
+    wa = watool.client(args.region, args.profile)
+    output = Path(args.output)
+    known = {}
+    local = None
+    if output.exists():
+        local = _load_review(str(output))
+        known = watool.snapshot(local, args.workload_id).get("lenses", {})
+    pulled = watool.pull(wa, args.workload_id, args.milestone, known_lenses=known)
+    for notice in pulled.notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    if local is None:
+        pulled.save(output)
+        answered = sum(len(a) for a in pulled.answers.values())
+        print(
+            f"wrote {output}: {pulled.workload.name!r}, {_plural(answered, 'answer')}, "
+            f"{_plural(len(pulled.milestones), 'milestone')} from workload {args.workload_id}"
+        )
+        _sync_report(pulled, args.workload_id)
+        return EXIT_OK
+    merged = watool.merge_pulled(local, pulled, args.workload_id, args.prefer)
+    local.save(output)
+    print(
+        f"updated {output} from workload {args.workload_id}: {_plural(len(merged.taken), 'answer')} taken, "
+        f"{_plural(len(merged.kept_local), 'local change')} kept, {_plural(merged.milestones, 'milestone')} added"
+    )
+    _sync_report(local, args.workload_id)
+    return _conflicts(merged.conflicts, str(output))
+
+
+def cmd_aws_list(args) -> int:
+    from kit.exchange import watool
+
+    wa = watool.client(args.region, args.profile)
+    rows = []
+    for workload in watool.list_workloads(wa):
+        counts = workload.get("RiskCounts", {})
+        rows.append(
+            (
+                workload.get("WorkloadId", ""),
+                workload.get("WorkloadName", ""),
+                ", ".join(workload.get("Lenses", [])),
+                *(str(counts.get(risk, 0)) for risk in RISKS),
+            )
+        )
+    if not rows:
+        print("No workloads in this account and region.")
+        return EXIT_OK
+    _table(("workload id", "name", "lenses") + RISKS, rows, right_from=3)
     return EXIT_OK
 
 

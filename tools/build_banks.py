@@ -178,10 +178,11 @@ def build(bank: Bank) -> dict:
 def risk_rules(none_id: str, practices: list[tuple[str, str]]) -> list[dict]:
     """Rules from risk levels: HIGH if "None of these" or a high-risk practice is unticked, else MEDIUM if any other is.
 
-    ``none_id`` also closes the MEDIUM rule: it is never ticked there (HIGH would have fired),
-    but it keeps the rule from counting as true when every practice in it is marked not
-    applicable, since a condition with no terms left holds. A question with a single
-    practice gets no MEDIUM rule: leaving its only practice out is "None of these".
+    ``none_id`` also closes the MEDIUM rule: it is never ticked there (HIGH would have fired).
+    Under the WA Tool's rule a practice marked not applicable satisfies no ``||`` anyway, so it
+    changes no score; it stays so that the built files and the hashes reviews keep of them do
+    not change. A question with a single practice gets no MEDIUM rule: leaving its only
+    practice out is "None of these".
     """
     high = [cid for cid, risk in practices if risk == "HIGH"]
     medium = [cid for cid, risk in practices if risk == "MEDIUM"]

@@ -53,8 +53,15 @@ Question page
   pk-question-picker      Dropdown: question of the pillar
   pk-position             "Question n of N"
   pk-progress             answered/total per pillar (span.pk-progress-pillar, .pk-progress-current)
+  pk-prefilled-nav        box of pk-prefilled-count and pk-next-prefilled (hidden when nothing awaits confirmation)
+  pk-prefilled-count      "N pre-filled answers to confirm with the team"
+  pk-next-prefilled       Button: the next question whose answer is pre-filled
   pk-question             the question view
+  pk-prefilled            on pk-question while its answer is pre-filled (from a template or a workbook), not yet confirmed
   pk-question-header      pillar line and badge
+  pk-prefill-bar          box of pk-prefill-note and pk-confirm (shown only for a pre-filled answer)
+  pk-prefill-note         "Pre-filled from <source> (<date>), not yet confirmed by the team."
+  pk-confirm              Button: the team confirms the pre-filled answer
   pk-question-pillar      "<pillar> · question n of N"
   pk-risk-badge           the question's risk (span.pk-badge with data-risk="HIGH|MEDIUM|NONE|NOT_APPLICABLE|UNANSWERED")
   pk-horizon              ToggleButtons: roadmap horizon, 3, 12 or 36 months (shown only for a HIGH or MEDIUM question)

@@ -31,6 +31,13 @@ class Navigator:
         self.question_picker = dropdown([], "pk-question-picker", width="auto")
         self.position = html("", "pk-position")
         self.progress = html("", "pk-progress")
+        self.prefilled = html("", "pk-prefilled-count")
+        self.next_prefilled = button(
+            "Next pre-filled", "pk-next-prefilled", icon="forward", tooltip="The next answer awaiting confirmation"
+        )
+        self.prefilled_bar = classed(w.HBox([self.prefilled, self.next_prefilled]), "pk-prefilled-nav")
+        show(self.prefilled_bar, False)
+        events.click(self.next_prefilled, self._on_next_prefilled, "going to the next pre-filled answer")
         events.click(self.prev, lambda: app.step(-1), "going to the previous question")
         events.click(self.next, lambda: app.step(+1), "going to the next question")
         events.observe(self.lens_picker, self._on_lens, "choosing a lens")
@@ -38,7 +45,7 @@ class Navigator:
         events.observe(self.question_picker, self._on_question, "choosing a question")
         pickers = classed(w.HBox([self.lens_picker, self.pillar_picker, self.question_picker]), "pk-pickers")
         self.bar = classed(w.HBox([self.prev, pickers, self.next, self.position]), "pk-nav")
-        self.widget = classed(w.VBox([self.bar, self.progress]), "pk-navigator")
+        self.widget = classed(w.VBox([self.bar, self.progress, self.prefilled_bar]), "pk-navigator")
         self._shown: tuple[str, str] | None = None
 
     def rebuild(self) -> None:
@@ -92,6 +99,25 @@ class Navigator:
         value = "".join(parts)
         if self.progress.value != value:
             self.progress.value = value
+        self.refresh_prefilled()
+
+    def refresh_prefilled(self) -> None:
+        """How many pre-filled answers still await confirmation, with a way to the next one."""
+        count = self.app.review.prefilled_count()
+        text = f"{count} pre-filled answer{'s' if count != 1 else ''} to confirm with the team"
+        if count and self.prefilled.value != text:
+            self.prefilled.value = text
+        show(self.prefilled_bar, count > 0)
+
+    def _on_next_prefilled(self) -> None:
+        review = self.app.review
+        sequence = self.app.sequence
+        start = self.app.index_of(*self._shown) if self._shown else -1
+        for step in range(1, len(sequence) + 1):
+            alias, question_id = sequence[(start + step) % len(sequence)]
+            if review.is_prefilled(alias, question_id):
+                self.app.go_to(alias, question_id)
+                return
 
     # --- callbacks ----------------------------------------------------------------
 

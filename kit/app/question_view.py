@@ -241,6 +241,20 @@ class QuestionView:
             ),
             "pk-horizon",
         )
+        # A pre-filled answer (from a template or a workbook) says so until the team confirms it.
+        self.prefill_note = html("", "pk-prefill-note")
+        self.confirm = classed(
+            w.Button(
+                description="Confirm this answer",
+                icon="check",
+                button_style="warning",
+                tooltip="The team agrees with the pre-filled answer",
+                layout=w.Layout(width="auto"),
+            ),
+            "pk-confirm",
+        )
+        self.prefill_bar = classed(w.HBox([self.prefill_note, self.confirm]), "pk-prefill-bar")
+        show(self.prefill_bar, False)
         self.title = html("", "pk-question-title")
         self.description = html("", "pk-question-description")
         self.fieldstat = html("", "pk-question-fieldstat")
@@ -265,6 +279,7 @@ class QuestionView:
         events.observe(self.na_reason, self._on_na_reason, "choosing why the question does not apply")
         events.observe(self.notes, self._on_notes, "writing notes")
         events.click(self.reveal, self.show_choices, "revealing the choices")
+        events.click(self.confirm, self._on_confirm, "confirming a pre-filled answer")
 
         status = w.HBox([self.horizon, self.badge], layout=w.Layout(align_items="center"))
         header = classed(w.HBox([self.pillar, status]), "pk-question-header")
@@ -272,6 +287,7 @@ class QuestionView:
             w.VBox(
                 [
                     header,
+                    self.prefill_bar,
                     self.title,
                     self.description,
                     self.fieldstat,
@@ -358,7 +374,18 @@ class QuestionView:
                 self.na_reason.value = (answer.reason or "") if not answer.is_applicable else ""
             show(self.na_reason, not answer.is_applicable)
             set_class(self.choices, "pk-dimmed", not answer.is_applicable)
+        self._show_prefill()
         self._show_horizon(risk)
+
+    def _show_prefill(self) -> None:
+        """The pre-filled bar and the question's distinct look, while its answer awaits confirmation."""
+        mark = self.app.review.prefill(self.lens.alias, self.question.id)
+        if mark is not None:
+            note = f"<b>Pre-filled</b> from {esc(mark.source)} ({esc(mark.date[:10])}), not yet confirmed by the team."
+            if self.prefill_note.value != note:
+                self.prefill_note.value = note
+        show(self.prefill_bar, mark is not None)
+        set_class(self.widget, "pk-prefilled", mark is not None)
 
     def _show_horizon(self, risk: str) -> None:
         """The roadmap selector: shown for a HIGH or MEDIUM question, on its horizon (moved, or the risk's default)."""
@@ -401,6 +428,10 @@ class QuestionView:
         return True
 
     # --- callbacks ----------------------------------------------------------------
+
+    def _on_confirm(self) -> None:
+        self.app.change(lambda review, alias, qid: review.confirm(alias, qid), rescore=False)
+        self.app.navigator.refresh_prefilled()
 
     def _on_horizon(self, change: dict) -> None:
         months = change["new"]

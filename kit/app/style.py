@@ -60,6 +60,11 @@ CSS = """
 .pk-app .pk-badge { display: inline-block; padding: .15em .7em; border-radius: 1em; font-weight: 700; color: #000; white-space: nowrap; }
 PALETTE_BADGES
 .pk-app .pk-choices { gap: .15em; margin: .4em 0; }
+.pk-app .pk-prefill-bar { align-items: center; gap: var(--pk-gap); flex-wrap: wrap; padding: .35em .7em; margin: .3em 0; border-left: 5px solid #9a6700; background: #fff6d5; border-radius: 4px; }
+.pk-app .pk-prefill-note { color: #5c3d00; }
+.pk-app .pk-question.pk-prefilled .pk-choices { border-left: 4px dashed #9a6700; padding-left: .6em; background: #fffbea; }
+.pk-app .pk-prefilled-nav { align-items: center; gap: .6em; margin-top: .2em; }
+.pk-app .pk-prefilled-count { color: #5c3d00; font-size: .9em; }
 .pk-app .pk-reveal { align-self: flex-start; margin: .4em 0; }
 .pk-app .pk-choices.pk-dimmed { opacity: .45; }
 .pk-app .pk-choice-row { align-items: flex-start; gap: .4em; }

@@ -80,5 +80,13 @@ class OptionError(PillarkitError):
     """An option set, in the environment, to a value of the wrong kind."""
 
 
+class IntakeError(PillarkitError):
+    """A workbook whose answers cannot be taken in; every problem names its sheet and cell."""
+
+
+class SyncError(PillarkitError):
+    """A sync with the AWS Well-Architected Tool that cannot be done as asked, or that failed part way."""
+
+
 class ServeError(PillarkitError):
     """The app cannot be served as asked (port taken, no checkout)."""

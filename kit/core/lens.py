@@ -216,6 +216,15 @@ class Lens:
         return [w for w in self.warnings if w.wa_import]
 
 
+def without_extensions(value: object) -> object:
+    """A copy of a lens document without pillarkit's own fields, as the WA Tool's import takes it."""
+    if isinstance(value, dict):
+        return {k: without_extensions(v) for k, v in value.items() if k != EXTENSION_KEY}
+    if isinstance(value, list):
+        return [without_extensions(v) for v in value]
+    return value
+
+
 def content_hash(document: JsonObject) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

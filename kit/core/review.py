@@ -3,6 +3,11 @@
 Answers are stored in the WA Tool API's own shape (``SelectedChoices``, ``ChoiceAnswers``,
 ``IsApplicable``, ``Reason``, ``Notes``), so one answer maps onto one ``UpdateAnswer`` call.
 A lens that is not bundled travels inside the file. Writes are atomic.
+
+Format version 2 adds answers marked *pre-filled* (taken from a template or a workbook, and
+not yet confirmed in the session) and the snapshots of the last sync with the WA Tool. A file
+is written with the lowest version that can hold it, so a review that uses neither still
+opens in a pillarkit that reads only version 1; version 1 files open unchanged.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ if TYPE_CHECKING:
 ApiAnswers: TypeAlias = dict[str, dict[str, JsonObject]]
 
 FORMAT = "pillarkit-review"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: The first version whose files may hold pre-filled marks or sync snapshots.
+PREFILL_AND_SYNC_VERSION = 2
 
 #: The WA Tool API's limits on notes; longer notes are refused, never cut.
 QUESTION_NOTES_LIMIT = 2084
@@ -169,6 +176,17 @@ class ParkedItem:
 
 
 @dataclass
+class Prefill:
+    """Where a pre-filled answer came from (``template: base.json``, ``workbook: team.xlsx``) and when."""
+
+    source: str
+    date: str
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "date": self.date}
+
+
+@dataclass
 class Milestone:
     """A named, dated, frozen copy of every answer."""
 
@@ -196,6 +214,10 @@ class Review:
         self.pillar_priorities: list[str] = []
         self.milestones: list[Milestone] = []
         self.parking_lot: list[ParkedItem] = []
+        #: Answers not yet confirmed in the session, by lens alias and question id.
+        self.prefilled: dict[str, dict[str, Prefill]] = {}
+        #: Snapshots of the last sync with outside tools (``kit.exchange``), kept as read.
+        self.sync: dict = {}
         #: Room for later features (risk register, improvement horizons); kept as read.
         self.extensions: JsonObject = {}
         #: Notices found when the file was read (changed bundled lenses); shown, never fatal.
@@ -286,6 +308,33 @@ class Review:
     def clear(self, alias: str, question_id: str) -> None:
         self.question(alias, question_id)
         self.answers[alias].pop(question_id, None)
+        self.confirm(alias, question_id)
+
+    # --- pre-filled answers -----------------------------------------------------
+
+    def mark_prefilled(self, alias: str, question_id: str, source: str, date: str | None = None) -> None:
+        """Mark an answer as pre-filled (from a template or a workbook) until it is confirmed in the session."""
+        self.question(alias, question_id)
+        if self.answers[alias].get(question_id) is None:
+            return  # nothing to confirm
+        self.prefilled.setdefault(alias, {})[question_id] = Prefill(source, date or _now())
+
+    def is_prefilled(self, alias: str, question_id: str) -> bool:
+        return question_id in self.prefilled.get(alias, {})
+
+    def prefill(self, alias: str, question_id: str) -> Prefill | None:
+        return self.prefilled.get(alias, {}).get(question_id)
+
+    def confirm(self, alias: str, question_id: str) -> bool:
+        """The team confirmed a pre-filled answer; returns whether it was marked."""
+        marks = self.prefilled.get(alias, {})
+        found = marks.pop(question_id, None) is not None
+        if not marks:
+            self.prefilled.pop(alias, None)
+        return found
+
+    def prefilled_count(self) -> int:
+        return sum(len(marks) for marks in self.prefilled.values())
 
     def _check_reason(self, reason: str | None, place: str) -> None:
         if reason is not None and reason not in REASONS:
@@ -296,6 +345,7 @@ class Review:
         answer.choices = {cid: c for cid, c in answer.choices.items() if not c.is_blank()}
         if answer.is_blank():
             del self.answers[alias][question_id]
+            self.confirm(alias, question_id)  # nothing is left to confirm
 
     # --- lenses -----------------------------------------------------------------
 
@@ -319,6 +369,7 @@ class Review:
             raise ReviewError.at(self.source, "lenses", "a review needs at least one lens")
         del self.lenses[alias]
         self.answers.pop(alias, None)
+        self.prefilled.pop(alias, None)
 
     # --- everything else in the file --------------------------------------------
 
@@ -376,10 +427,15 @@ class Review:
     def _answers_to_api(self) -> ApiAnswers:
         return {alias: {qid: a.to_api() for qid, a in answers.items()} for alias, answers in self.answers.items()}
 
+    @property
+    def format_version(self) -> int:
+        """The lowest format version that holds this review, which is the version it is written with."""
+        return PREFILL_AND_SYNC_VERSION if self.prefilled or self.sync else 1
+
     def _document(self) -> JsonObject:
-        return {
+        data: JsonObject = {
             "format": FORMAT,
-            "version": FORMAT_VERSION,
+            "version": self.format_version,
             "workload": self.workload.to_dict(),
             "lenses": [
                 {"alias": lens.alias, "hash": lens.content_hash, **({} if lens.bundled else {"lens": lens.document})}
@@ -391,6 +447,13 @@ class Review:
             "parking_lot": [item.to_dict() for item in self.parking_lot],
             "extensions": copy.deepcopy(self.extensions),
         }
+        if self.prefilled:
+            data["prefilled"] = {
+                alias: {qid: mark.to_dict() for qid, mark in marks.items()} for alias, marks in self.prefilled.items()
+            }
+        if self.sync:
+            data["sync"] = copy.deepcopy(self.sync)
+        return data
 
     def to_dict(self) -> JsonObject:
         """The review file's content; :class:`ReviewError` if the file could not be opened again."""
@@ -449,6 +512,15 @@ class Review:
         ]
         review.parking_lot = [ParkedItem(**item) for item in data.get("parking_lot", [])]
         review.extensions = copy.deepcopy(data.get("extensions", {}))
+        for alias, marks in data.get("prefilled", {}).items():
+            if alias not in review.lenses:
+                raise ReviewError.at(
+                    source,
+                    json_path(["prefilled", alias]),
+                    f"pre-filled marks for lens {alias!r}, which the review does not apply",
+                )
+            review.prefilled[alias] = {qid: Prefill(mark["source"], mark["date"]) for qid, mark in marks.items()}
+        review.sync = copy.deepcopy(data.get("sync", {}))
         return review
 
 

@@ -3,9 +3,13 @@
 A condition names choices of one question and combines them with ``!``, ``&&`` and
 ``||`` (binding in that order) and parentheses; ``default`` is always true.
 
-Evaluation follows DESIGN.md section 4. A selected choice is true, an unselected one
-false, and a choice marked not applicable is *neutral*: it drops out of every ``&&`` and
-``||`` it stands in, ``!`` keeps it neutral, and a condition with no terms left is true.
+Evaluation follows DESIGN.md section 4, which states the rule the AWS Well-Architected
+Tool was measured to apply. A selected choice is true, an unselected one false, and a choice
+marked not applicable is *neutral*: it satisfies the ``&&`` it stands directly under (counts
+as true there) and does not satisfy the ``||`` it stands directly under (counts as false
+there); ``!`` of a neutral term stays neutral, and a condition that is one neutral term
+counts as true. So ``&&`` and ``||`` always give true or false, and only a choice or the
+``!`` of one can be neutral.
 
 Every node is evaluated bit-parallel: it yields two integers whose bits say, for each
 assignment under consideration, whether the node is true or false there (neither bit set
@@ -164,21 +168,12 @@ def choice_ids(node: Node) -> set[str]:
     return set().union(*(choice_ids(op) for op in node.operands))
 
 
-def _combine(values: list[tuple[int, int]], all_bits: int, conjunction: bool) -> tuple[int, int]:
-    """Three-valued AND/OR where neutral operands drop out; all neutral stays neutral."""
-    true, false = values[0]
-    for other_true, other_false in values[1:]:
-        neutral = all_bits & ~(true | false)
-        other_neutral = all_bits & ~(other_true | other_false)
-        if conjunction:
-            true, false = (true & other_true) | (true & other_neutral) | (neutral & other_true), false | other_false
-        else:
-            true, false = true | other_true, (false & other_false) | (false & other_neutral) | (neutral & other_false)
-    return true, false
-
-
 def evaluate_masks(node: Node, masks: Mapping[str, tuple[int, int]], all_bits: int) -> tuple[int, int]:
-    """Evaluate bit-parallel: ``masks[id]`` holds (selected bits, unselected bits)."""
+    """Evaluate bit-parallel: ``masks[id]`` holds (selected bits, unselected bits).
+
+    Returns (true bits, false bits); a bit in neither is neutral, which only a choice and
+    the ``!`` of a neutral node can be.
+    """
     if isinstance(node, Term):
         return masks[node.choice_id]
     if isinstance(node, Default):
@@ -186,8 +181,17 @@ def evaluate_masks(node: Node, masks: Mapping[str, tuple[int, int]], all_bits: i
     if isinstance(node, Not):
         true, false = evaluate_masks(node.operand, masks, all_bits)
         return false, true
-    values = [evaluate_masks(op, masks, all_bits) for op in node.operands]
-    return _combine(values, all_bits, conjunction=isinstance(node, And))
+    if isinstance(node, And):
+        # A neutral operand satisfies the conjunction: only a false operand makes it false.
+        false = 0
+        for operand in node.operands:
+            false |= evaluate_masks(operand, masks, all_bits)[1]
+        return all_bits & ~false, false
+    # A neutral operand does not satisfy the disjunction: only a true operand makes it true.
+    true = 0
+    for operand in node.operands:
+        true |= evaluate_masks(operand, masks, all_bits)[0]
+    return true, all_bits & ~true
 
 
 def holds(node: Node, statuses: Mapping[str, str]) -> bool:
@@ -196,8 +200,8 @@ def holds(node: Node, statuses: Mapping[str, str]) -> bool:
         cid: (int(statuses.get(cid, UNSELECTED) == SELECTED), int(statuses.get(cid, UNSELECTED) == UNSELECTED))
         for cid in choice_ids(node)
     }
-    true, false = evaluate_masks(node, masks, 1)
-    return bool(true) or not false  # neutral counts as true
+    _, false = evaluate_masks(node, masks, 1)
+    return not false  # a condition that is one neutral term counts as true
 
 
 # Above this many choices the 3**n answers get too many to enumerate quickly; the check
@@ -244,8 +248,8 @@ def unreachable_rules(
         covered |= masks[none_of_these][0] & others
     unreachable = []
     for index, node in enumerate(conditions):
-        true, false = evaluate_masks(node, masks, all_bits)
-        fires = (true | (all_bits & ~(true | false))) & ~covered
+        _, false = evaluate_masks(node, masks, all_bits)
+        fires = all_bits & ~false & ~covered  # true or neutral: the condition holds
         if not fires:
             unreachable.append(index)
         covered |= fires

@@ -61,8 +61,12 @@ CHART_DPI = 192
 CHART_CSS_WIDTH = 672
 KPI_ORDER = (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
 HORIZON_TITLES = {3: ("Now", "within 3 months"), 12: ("Next", "within 12 months"), 36: ("Later", "within 36 months")}
-#: Said of a HIGH or MEDIUM question with no missing practice ("None of these" ticked, every practice set aside).
-NO_PRACTICE_MISSING = "No practice is missing, yet the lens\u2019s rules rate this question at risk (\u201cNone of these\u201d may be ticked): check the answer."
+#: Said of a HIGH or MEDIUM question with no missing practice ("None of these" ticked, or an "||" of practices all set aside).
+NO_PRACTICE_MISSING = (
+    "No practice is missing, yet the lens\u2019s rules rate this question at risk: \u201cNone of these\u201d may be ticked, "
+    "or a rule asks for one of several practices and every one of them was set aside as not applicable (the WA Tool "
+    "scores that as not met). Check the answer."
+)
 #: Friendly names of the business context keys the app writes; other keys are shown as they are.
 CONTEXT_LABELS = {
     "recovery_time_objective": "Recovery time objective (RTO)",

@@ -5,6 +5,11 @@
 - **XLSX**: the same rows on an "Answers" sheet, plus a "Summary" sheet (workload, risk counts
   per pillar, roadmap, changes since the last milestone), an "Improvement plan" sheet (one row
   per missing practice of a HIGH or MEDIUM question, by horizon) and a "Parking lot" sheet.
+  The workbook is also made for filling in before a session and reading back with
+  ``pillarkit intake`` (``kit.exchange.intake``): the answer columns (:data:`ANSWER_COLUMNS`)
+  have drop-down lists and are the only unlocked cells of the Answers sheet, an
+  "Instructions" sheet says how, and a hidden sheet keeps the answers as exported, so the
+  intake can tell what the team changed from what changed in the review meanwhile.
 - **JSON**: the review file's content with its computed risks, improvement plan, roadmap and
   milestone changes (:func:`to_json`).
 
@@ -73,6 +78,13 @@ def safe_cell(value):
     return text
 
 
+def restore_cell(value):
+    """The text :func:`safe_cell` was given, for text read back from a cell the kit wrote."""
+    if isinstance(value, str) and value.startswith("'") and safe_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 # --- rows -----------------------------------------------------------------------------
 
 
@@ -106,6 +118,27 @@ COLUMNS = (
     Column("Improvement link", 40),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
+
+#: The columns a team fills in on the Answers sheet and ``pillarkit intake`` reads back; the others are locked.
+ANSWER_COLUMNS = (
+    "Question applicable",
+    "Question not-applicable reason",
+    "Question notes",
+    "Selected",
+    "Not applicable",
+    "Not-applicable reason",
+    "Choice notes",
+)
+#: The columns that hold "yes" or "no", and those that hold a not-applicable reason (in :data:`REASON_WORDS`).
+YES_NO_COLUMNS = ("Question applicable", "Selected", "Not applicable")
+REASON_COLUMNS = ("Question not-applicable reason", "Not-applicable reason")
+#: Which question of the review a row answers.
+KEY_COLUMNS = ("Question ID", "Choice ID")
+YES, NO = "yes", "no"
+
+#: The hidden sheet that keeps the answer columns as they were exported, for a three-way intake.
+BASELINE_SHEET = "pillarkit export"
+BASELINE_HEADERS = ("Lens alias", *KEY_COLUMNS, *ANSWER_COLUMNS)
 
 PLAN_COLUMNS = (
     Column("Roadmap (months)", 10),
@@ -141,7 +174,7 @@ def level_words(choice) -> str:
 
 
 def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
+    return YES if flag else NO
 
 
 def answer_rows(review: Review, result: ReviewScore | None = None) -> list[dict]:
@@ -305,14 +338,165 @@ def to_xlsx(review: Review, result: ReviewScore | None = None) -> bytes:
     summary = book.active
     summary.title = "Summary"
     _summary_sheet(review, result, summary, put, bold, header_fill)
-    table(book.create_sheet("Answers"), COLUMNS, answer_rows(review, result))
+    rows = answer_rows(review, result)
+    answers = book.create_sheet("Answers")
+    table(answers, COLUMNS, rows)
+    _made_for_filling_in(answers, len(rows))
+    _instructions_sheet(book.create_sheet("Instructions"), put)
     table(book.create_sheet("Improvement plan"), PLAN_COLUMNS, plan_rows(review, result))
     table(book.create_sheet("Parking lot"), PARKING_COLUMNS, parking_rows(review))
+    _baseline_sheet(book.create_sheet(BASELINE_SHEET), review, rows, put)
     book.properties.title = safe_cell(f"Review: {review.workload.name}")[:255]
     book.properties.creator = "pillarkit"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+#: Fill of the cells a team may change on the Answers sheet.
+ANSWER_FILL = "FFF6D5"
+
+
+def _made_for_filling_in(sheet, count: int) -> None:
+    """Drop-down lists on every yes/no and reason cell; only the answer columns stay unlocked."""
+    from openpyxl.styles import PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if not count:
+        return
+    letters = {column.header: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
+    reasons = list(REASON_WORDS.values())
+    lists = [
+        (YES_NO_COLUMNS, f'"{YES},{NO}"', f"{YES} or {NO}"),
+        (REASON_COLUMNS, '"' + ",".join(reasons) + '"', "one of " + ", ".join(reasons)),
+    ]
+    for headers, formula, allowed in lists:
+        check = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showDropDown=False,  # (sic) False shows the in-cell arrow
+            showErrorMessage=True,
+            errorTitle="Not an answer pillarkit reads",
+            error=f"Choose {allowed}, or leave the cell empty.",
+            promptTitle="Choose from the list",
+            prompt=f"{allowed}; see the Instructions sheet",
+            showInputMessage=True,
+        )
+        for header in headers:
+            check.add(f"{letters[header]}2:{letters[header]}{count + 1}")
+        sheet.add_data_validation(check)
+    open_cell = Protection(locked=False)
+    fill = PatternFill("solid", fgColor=ANSWER_FILL)
+    for header in ANSWER_COLUMNS:
+        column = HEADERS.index(header) + 1
+        for row in range(2, count + 2):
+            cell = sheet.cell(row=row, column=column)
+            cell.protection = open_cell
+            cell.fill = fill
+    # No password: the lock guards against slips (an edited id would answer no question), not people.
+    protection = sheet.protection
+    protection.sheet = True
+    protection.autoFilter = False  # filtering stays allowed, and so does resizing
+    protection.formatColumns = False
+    protection.formatRows = False
+
+
+INSTRUCTIONS = (
+    ("Answering this review in the workbook", None),
+    (
+        "The Answers sheet has one row for every practice of every question, and one for "
+        "\u201cNone of these\u201d. Fill in the shaded columns; the others, the ids among them, are locked, "
+        "because they are how each answer finds its question again.",
+        None,
+    ),
+    ("The columns you fill in", "h"),
+    (
+        "Selected: \u201cyes\u201d when the team follows the practice. Select \u201cNone of these\u201d only "
+        "when it follows none of them; it cannot be selected together with a practice.",
+        None,
+    ),
+    (
+        "Not applicable: \u201cyes\u201d when the practice does not apply to this workload, then choose a "
+        "reason under Not-applicable reason. A practice cannot be both selected and not applicable, and "
+        "\u201cNone of these\u201d cannot be marked not applicable.",
+        None,
+    ),
+    (
+        "Question applicable: \u201cno\u201d when the whole question does not apply, with a reason under "
+        "Question not-applicable reason. The question then scores as not applicable, whatever is selected.",
+        None,
+    ),
+    (
+        "Question columns repeat on every row of their question. Change them on any one row: rows left "
+        "as they were keep the old value, and two rows changed to different values are refused.",
+        None,
+    ),
+    (
+        "Notes: at most 250 characters for a practice and 2,084 for a question, the limits of the AWS "
+        "Well-Architected Tool. Longer notes are refused, never cut.",
+        None,
+    ),
+    (
+        "Every yes/no and reason cell offers a drop-down list. An empty Selected or Not applicable cell "
+        "means \u201cno\u201d; an empty Question applicable cell means \u201cyes\u201d. Rows you delete change nothing.",
+        None,
+    ),
+    ("How a practice marked not applicable scores", "h"),
+    (
+        "As in the AWS Well-Architected Tool: where a question asks for every practice of a group, a "
+        "practice marked not applicable counts as met; where it asks for any one of a group, it does not "
+        "count. The risk columns show the risk when the workbook was exported and do not change as you type.",
+        None,
+    ),
+    ("Bringing the answers back", "h"),
+    (
+        "The facilitator runs: pillarkit intake REVIEW.json --from THIS-WORKBOOK.xlsx. It checks every "
+        "cell first. If any is wrong it lists each one by sheet and cell (such as Answers!O17) with what "
+        "is allowed there, and changes nothing. Otherwise it updates the review, and every question it "
+        "changed is marked pre-filled until it is confirmed in the session.",
+        None,
+    ),
+    (
+        "If the review itself changed after this workbook was exported, a cell changed in both places is "
+        "refused rather than guessed: set it to the review\u2019s value to keep that, or export a fresh workbook.",
+        None,
+    ),
+    (
+        "The sheet protection has no password. It guards against slips, such as typing over an id, "
+        "which would leave an answer with no question to go to.",
+        None,
+    ),
+)
+
+
+def _instructions_sheet(sheet, put: Callable) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.column_dimensions["A"].width = 110
+    wrap = Alignment(wrap_text=True, vertical="top")
+    row = 1
+    for index, (text, kind) in enumerate(INSTRUCTIONS):
+        if kind == "h" and index:
+            row += 1
+        font = Font(bold=True, size=14) if index == 0 else Font(bold=True) if kind == "h" else None
+        put(sheet, row, 1, text, font).alignment = wrap
+        row += 1
+
+
+def _baseline_sheet(sheet, review: Review, rows: list[dict], put: Callable) -> None:
+    """The answer columns as exported, keyed like the Answers sheet; very hidden, so only the intake sees it."""
+    aliases = [
+        alias for alias, lens in review.lenses.items() for question in lens.questions() for _ in question.choices
+    ]
+    for c, header in enumerate(BASELINE_HEADERS, start=1):
+        put(sheet, 1, c, header)
+    for r, (alias, row) in enumerate(zip(aliases, rows, strict=True), start=2):
+        put(sheet, r, 1, alias)
+        for c, header in enumerate(BASELINE_HEADERS[1:], start=2):
+            put(sheet, r, c, row[header])
+    sheet.sheet_state = "veryHidden"
 
 
 def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bold, fill) -> None:
@@ -321,6 +505,7 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
     workload = review.workload
     put(sheet, 1, 1, workload.name or "(unnamed workload)", Font(bold=True, size=14))
     put(sheet, 2, 1, "Well-Architected review: summary")
+    put(sheet, 3, 1, "To answer the review in this workbook, read the Instructions sheet.")
     facts = [
         ("Description", workload.description),
         ("Environment", workload.environment.capitalize()),
@@ -483,6 +668,8 @@ def json_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
 
 
 __all__ = [
+    "ANSWER_COLUMNS",
+    "BASELINE_SHEET",
     "COLUMNS",
     "HEADERS",
     "PARKING_COLUMNS",
@@ -494,6 +681,7 @@ __all__ = [
     "json_bytes",
     "parking_rows",
     "plan_rows",
+    "restore_cell",
     "safe_cell",
     "to_csv",
     "to_json",

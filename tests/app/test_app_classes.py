@@ -35,6 +35,9 @@ def test_every_listed_class_is_on_a_widget_and_every_widget_class_is_listed(app)
     app.question_view.na.value = True
     app.question_view.notes.value = "x" * (QUESTION_NOTES_LIMIT + 1)
     look()
+    app.review.mark_prefilled(*app.position, "template: base.json")
+    app.go_to(*app.position)  # shown again, now pre-filled
+    look()
     app.messages.info("i")
     look()
     app.messages.success("s")

@@ -71,7 +71,7 @@ def test_a_choice_can_be_marked_not_applicable_with_a_reason(app):
     assert answer(app).status("deploy_rollback") == NOT_APPLICABLE
     assert row.checkbox.disabled and not row.checkbox.value
     assert "does not apply" in row.checkbox.description
-    # A not-applicable practice drops out of "pipeline && rollback": the question reads as fully done.
+    # A not-applicable practice satisfies the "&&" of "pipeline && rollback": the question reads as fully done.
     assert badge(app) == "No risk"
     row.reason.value = "ARCHITECTURE_CONSTRAINTS"
     assert answer(app).choices["deploy_rollback"].reason == "ARCHITECTURE_CONSTRAINTS"

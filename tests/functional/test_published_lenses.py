@@ -13,6 +13,11 @@ import pytest
 
 from kit.cli import main
 from kit.core import lens as lenses
+from kit.core.review import Answer, ChoiceAnswer
+from kit.core.rules import NOT_APPLICABLE as NA
+from kit.core.rules import SELECTED
+from kit.core.scoring import question_risk
+from kit.core.vocabulary import HIGH, MEDIUM, NONE
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "lenses" / "published"
 GOLDEN = json.loads((FOLDER / "expected-warnings.json").read_text(encoding="utf-8"))
@@ -64,3 +69,27 @@ def test_many_warnings_of_one_kind_stay_readable(write_lens, lens_document, caps
     assert main(["lens", "validate", "--all", str(path)]) == 0
     every = capsys.readouterr().out.splitlines()
     assert len(every) == 8 and all(line.startswith("  warning: ") for line in every[1:])
+
+
+# Answers on which the WA Tool's measured rule (DESIGN.md section 4) scores a published shape
+# differently from dropping not-applicable practices out of the rule, which the kit did before.
+# (fixture, question, {choice: status}, risk now)
+WA_TOOL_RULE_CASES = [
+    # "GRN_1_1 || GRN_1_2 || GRN_1_3" -> NO_RISK: alternatives set aside satisfy no "||".
+    ("s3-like.json", "GRN_1", {"GRN_1_1": NA, "GRN_1_2": NA, "GRN_1_3": NA}, MEDIUM),
+    # "WOPS_2_no || (WOPS_2_1 && WOPS_2_2)" -> NO_RISK: the "&&" of two set aside is satisfied.
+    ("s3-like.json", "WOPS_2", {"WOPS_2_1": NA, "WOPS_2_2": NA}, NONE),
+    # "!sel3 || !sel3 || !sel5" -> MEDIUM no longer holds with both set aside; "!sel1 ..." -> HIGH does.
+    ("connect-bots-like.json", "ChatBot_01", {"sel3": NA, "sel5": NA}, HIGH),
+    # "!sel1 || !sel2 || !sel3" -> HIGH first: every practice set aside no longer makes it HIGH.
+    ("connect-bots-like.json", "ChatBot_03", {"sel1": NA, "sel2": NA, "sel3": NA}, NONE),
+    # "(check_int && (...)) || ..." -> MEDIUM: the set-aside checks satisfy no alternative.
+    ("orr-like.json", "shipping_smoke_checks", {"check_int": NA, "check_unit": NA, "check_scan": SELECTED}, HIGH),
+]
+
+
+@pytest.mark.parametrize("name, question_id, statuses, expected", WA_TOOL_RULE_CASES)
+def test_published_shapes_score_by_the_wa_tools_rule_for_not_applicable(name, question_id, statuses, expected):
+    question = lenses.load_file(FOLDER / name).question(question_id)
+    answer = Answer(choices={cid: ChoiceAnswer(status) for cid, status in statuses.items()})
+    assert question_risk(question, answer) == expected

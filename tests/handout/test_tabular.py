@@ -90,7 +90,15 @@ def test_csv_file_is_utf8_with_a_byte_order_mark_and_crlf_rows(review, tmp_path)
 
 def test_xlsx_has_summary_answers_plan_and_parking_lot_sheets(review):
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(review)))
-    assert book.sheetnames == ["Summary", "Answers", "Improvement plan", "Parking lot"]
+    assert book.sheetnames == [
+        "Summary",
+        "Answers",
+        "Instructions",
+        "Improvement plan",
+        "Parking lot",
+        "pillarkit export",
+    ]
+    assert book["pillarkit export"].sheet_state == "veryHidden"  # the answers as exported, for the intake
     answers = book["Answers"]
     header = [c.value for c in answers[1]]
     assert header == list(exports.HEADERS)

@@ -434,11 +434,18 @@ def test_reused_choice_ids_across_questions_warn(write_lens, lens_document):
 
 
 def test_rules_that_can_never_fire_warn(write_lens, lens_document):
-    spec = {"choices": ["a", "b"], "rules": [("a || !a", "HIGH_RISK"), ("b", "MEDIUM_RISK"), ("default", "NO_RISK")]}
+    always = "(a && b) || !(a && b)"  # a group is true or false, never neutral
+    spec = {"choices": ["a", "b"], "rules": [(always, "HIGH_RISK"), ("b", "MEDIUM_RISK"), ("default", "NO_RISK")]}
     warnings = _warnings(lens_document({"q1": spec}), write_lens, "rule-never-fires")
     assert len(warnings) == 2
     assert "riskRules[1]: rule 'b' can never fire" in warnings[0]
     assert "riskRules[2]: rule 'default' can never fire" in warnings[1]
+
+
+def test_a_rule_reached_only_through_a_not_applicable_alternative_does_not_warn(write_lens, lens_document):
+    # "a || !a" is false when a is marked not applicable (it satisfies no "||"), so "b" can fire.
+    spec = {"choices": ["a", "b"], "rules": [("a || !a", "HIGH_RISK"), ("b", "MEDIUM_RISK"), ("default", "NO_RISK")]}
+    assert _warnings(lens_document({"q1": spec}), write_lens, "rule-never-fires") == []
 
 
 def test_wa_import_limits_warn_and_block_aws_export(write_lens, lens_document):
@@ -483,7 +490,7 @@ def test_more_than_three_rules_is_a_wa_import_limit(write_lens, lens_document):
 
 
 def test_a_rule_that_needs_none_of_these_with_a_not_applicable_practice_can_fire(write_lens, lens_document):
-    # "q1_no && a" holds when a is marked not applicable (a drops out), so it is not dead.
+    # "q1_no && a" holds when a is marked not applicable (it satisfies the "&&"), so it is not dead.
     rules = [("q1_no && a", "NO_RISK"), ("a", "MEDIUM_RISK"), ("default", "HIGH_RISK")]
     lens = lenses.load_file(write_lens(lens_document({"q1": {"choices": ["a", "q1_no"], "rules": rules}})))
     assert [w for w in lens.warnings if w.code == "rule-never-fires"] == []

@@ -119,7 +119,7 @@ def test_a_newer_format_version_is_refused_clearly(review, tmp_path):
     data = review.to_dict() | {"version": 7}
     path = tmp_path / "future.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(FormatVersionError, match=r"newer pillarkit \(format version 7; this one reads up to 1\)"):
+    with pytest.raises(FormatVersionError, match=r"newer pillarkit \(format version 7; this one reads up to 2\)"):
         Review.load(path)
 
 

@@ -67,8 +67,9 @@ def test_syntax_errors_name_the_column(text, column):
 
 # --- evaluation: hand-written tables --------------------------------------------------
 
-# Rows are (status of a, status of b, expected truth). Neutral (N) drops out of && and ||,
-# and a condition left with no terms counts as true.
+# Rows are (status of a, status of b, expected truth). A neutral (N) choice satisfies the
+# "&&" it stands directly under and does not satisfy the "||" (DESIGN.md section 4, the
+# WA Tool's measured rule).
 AND_TABLE = [
     (S, S, True), (S, U, False), (S, N, True),
     (U, S, False), (U, U, False), (U, N, False),
@@ -77,7 +78,7 @@ AND_TABLE = [
 OR_TABLE = [
     (S, S, True), (S, U, True), (S, N, True),
     (U, S, True), (U, U, False), (U, N, False),
-    (N, S, True), (N, U, False), (N, N, True),
+    (N, S, True), (N, U, False), (N, N, False),
 ]  # fmt: skip
 
 
@@ -92,16 +93,48 @@ def test_or_truth_table(a, b, expected):
 
 
 @pytest.mark.parametrize("a, expected", [(S, False), (U, True), (N, True)])
-def test_not_keeps_neutral_neutral(a, expected):
+def test_not_keeps_neutral_neutral_and_a_lone_neutral_condition_holds(a, expected):
     assert holds(parse("!a"), {"a": a}) is expected
+    assert holds(parse("a"), {"a": a}) is (a != U)
 
 
-def test_neutral_drops_out_of_nested_expressions():
+# The cases measured in the WA Tool (DESIGN.md section 4: the ORR lens maintainers' sandbox
+# runs, October 2026), on a rule that asks for all four statements.
+ALL_FOUR = "s1 && s2 && s3 && s4"
+
+
+def test_measured_three_ticked_and_the_fourth_not_applicable_satisfies_all_four():
+    assert holds(parse(ALL_FOUR), {"s1": S, "s2": S, "s3": S, "s4": N}) is True
+
+
+def test_measured_every_statement_not_applicable_satisfies_all_four():
+    assert holds(parse(ALL_FOUR), {"s1": N, "s2": N, "s3": N, "s4": N}) is True
+
+
+def test_measured_one_not_applicable_and_nothing_ticked_does_not_satisfy_all_four():
+    assert holds(parse(ALL_FOUR), {"s1": N}) is False
+
+
+def test_measured_a_not_applicable_alternative_does_not_satisfy_an_or():
+    assert holds(parse("s1 || s2"), {"s1": N}) is False
+    assert holds(parse("s1 || s2"), {"s1": N, "s2": S}) is True
+
+
+def test_where_the_wa_tool_differs_from_dropping_neutral_terms_out():
+    # Dropping the neutral terms would leave nothing here, and an empty group would read as true.
+    assert holds(parse("a || b"), {"a": N, "b": N}) is False
+    assert holds(parse("(a || b) && c"), {"a": N, "b": N, "c": S}) is False
+    assert holds(parse("(a && b) || c"), {"a": N, "b": N}) is True
+
+
+def test_neutral_in_nested_expressions():
     # "a && b" with b not applicable reads as "a"; "!b" of a neutral b stays neutral.
     assert holds(parse("a && !b"), {"a": S, "b": N}) is True
     assert holds(parse("a && !b"), {"a": U, "b": N}) is False
     assert holds(parse("x || !a || !b"), {"x": U, "a": N, "b": N}) is False
-    assert holds(parse("!a || !b"), {"a": N, "b": N}) is True  # no terms left
+    assert holds(parse("!a || !b"), {"a": N, "b": N}) is False
+    assert holds(parse("!(a || b)"), {"a": N, "b": N}) is True  # the group is false, not neutral
+    assert holds(parse("!(a && b)"), {"a": N, "b": N}) is False
 
 
 def test_missing_choices_count_as_unselected():
@@ -112,20 +145,23 @@ def test_missing_choices_count_as_unselected():
 # --- evaluation: every assignment against an independent oracle -----------------------
 
 
-def _oracle(node, statuses):
-    """Drop neutral terms syntactically, then evaluate in two-valued logic; None = no terms."""
+def _oracle(node, statuses, parent=None):
+    """Recursive three-valued evaluation: None is neutral, resolved by the operator directly above it."""
     if isinstance(node, Default):
         return True
     if isinstance(node, Term):
         status = statuses.get(node.choice_id, U)
-        return None if status == N else status == S
-    if isinstance(node, Not):
-        inner = _oracle(node.operand, statuses)
-        return None if inner is None else not inner
-    values = [v for v in (_oracle(op, statuses) for op in node.operands) if v is not None]
-    if not values:
-        return None
-    return all(values) if isinstance(node, And) else any(values)
+        value = None if status == N else status == S
+    elif isinstance(node, Not):
+        inner = _oracle(node.operand, statuses, Not)
+        value = None if inner is None else not inner
+    elif isinstance(node, And):
+        value = all(_oracle(op, statuses, And) for op in node.operands)
+    else:
+        value = any(_oracle(op, statuses, Or) for op in node.operands)
+    if value is None and parent is not Not:
+        return parent is not Or  # true under "&&" and at the top, false under "||"
+    return value
 
 
 CONDITIONS = [
@@ -136,6 +172,8 @@ CONDITIONS = [
     "a && (b || !c)",
     "!a || !b || c",
     "a && b || c && !a",
+    "!!a || b",
+    "!(a && !b) || c",
     "default",
 ]
 
@@ -145,8 +183,7 @@ def test_every_assignment_of_three_choices_matches_the_oracle(condition):
     node = parse(condition)
     for a, b, c in itertools.product((S, U, N), repeat=3):
         statuses = {"a": a, "b": b, "c": c}
-        expected = _oracle(node, statuses)
-        assert holds(node, statuses) is (True if expected is None else expected), statuses
+        assert holds(node, statuses) is _oracle(node, statuses), statuses
 
 
 # --- rules that can never fire --------------------------------------------------------
@@ -158,7 +195,14 @@ def test_rules_after_default_never_fire():
 
 
 def test_a_tautology_shadows_what_follows():
-    assert unreachable_rules([parse("a || !a"), parse("b")], ["a", "b"])[0] == [1]
+    assert unreachable_rules([parse("(a && b) || !(a && b)"), parse("b")], ["a", "b"])[0] == [1]
+
+
+def test_a_or_not_a_is_no_tautology_once_a_can_be_not_applicable():
+    # A neutral "a" satisfies neither "a" nor "!a" under "||", so "b" is reached that way.
+    assert unreachable_rules([parse("a || !a"), parse("b")], ["a", "b"])[0] == []
+    ids = [f"c{i}" for i in range(12)]
+    assert unreachable_rules([parse("c0 || !c0"), parse("c1")], ids) == ([1], False)
 
 
 def test_reachable_rules_are_not_reported():

@@ -170,3 +170,23 @@ def test_rescoring_one_question_equals_scoring_the_whole_review():
         assert result.to_json() == before  # the old score is left as it was
         result = updated
         assert result.to_json() == score(review).to_json()
+
+
+# The WA Tool's measured cases (DESIGN.md section 4), on a question asking for all four
+# statements, then for either of the first two.
+ALL_FOUR = [("s1 && s2 && s3 && s4", "NO_RISK"), ("s1 || s2", "MEDIUM_RISK"), ("default", "HIGH_RISK")]
+
+
+@pytest.mark.parametrize(
+    "statuses, expected",
+    [
+        ({"s1": SELECTED, "s2": SELECTED, "s3": SELECTED, "s4": NA}, NONE),  # three ticked, the fourth set aside
+        ({"s1": NA, "s2": NA, "s3": NA, "s4": NA}, NONE),  # every statement set aside, nothing ticked
+        ({"s1": NA}, HIGH),  # one set aside, nothing ticked: falls through to default
+        ({"s1": NA, "s2": NA}, HIGH),  # set-aside alternatives do not satisfy "s1 || s2"
+        ({"s1": NA, "s2": SELECTED}, MEDIUM),
+    ],
+)
+def test_measured_wa_tool_cases(statuses, expected, lens_document, write_lens):
+    question = _question(lens_document, write_lens, ["s1", "s2", "s3", "s4"], ALL_FOUR)
+    assert question_risk(question, _answer(**statuses)) == expected
