@@ -18,31 +18,15 @@ from kit.app.ui import checkbox, classed, dropdown, esc, esc_lines, held, html, 
 from kit.core import fieldstats, roadmap
 from kit.core.errors import NoteTooLongError
 from kit.core.lens import Choice, Lens, Question
-from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer
-from kit.core.rules import NOT_APPLICABLE as CHOICE_NOT_APPLICABLE
-from kit.core.rules import SELECTED, UNSELECTED
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer
+from kit.core.vocabulary import HIGH, MEDIUM, REASONS, UNANSWERED, ChoiceStatus, Reason, Risk
 
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
 
-REASON_LABELS = {
-    "OUT_OF_SCOPE": "Out of scope",
-    "BUSINESS_PRIORITIES": "Business priorities",
-    "ARCHITECTURE_CONSTRAINTS": "Architecture constraints",
-    "OTHER": "Other",
-    "NONE": "None",
-}
 #: Dropdown options: "" stands for no reason given (a Dropdown value cannot be None).
-REASON_OPTIONS = [("Reason: not given", "")] + [(REASON_LABELS[r], r) for r in REASONS]
+REASON_OPTIONS = [("Reason: not given", "")] + [(reason.words, reason) for reason in REASONS]
 
-BADGE_TEXT = {
-    HIGH: "High risk",
-    MEDIUM: "Medium risk",
-    NONE: "No risk",
-    NOT_APPLICABLE: "Not applicable",
-    UNANSWERED: "Unanswered",
-}
 LEVEL_TEXT = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
 #: The roadmap selector's buttons: (label, months), one per kit.core.roadmap horizon.
 HORIZON_OPTIONS = [(f"{months} months", months) for months in roadmap.HORIZONS]
@@ -51,7 +35,8 @@ ON_ROADMAP = (HIGH, MEDIUM)
 
 
 def badge_html(risk: str) -> str:
-    return f"<span class='pk-badge pk-badge-{risk.lower()}' data-risk='{risk}'>{esc(BADGE_TEXT[risk])}</span>"
+    known = Risk(risk)
+    return f"<span class='pk-badge {known.css}' data-risk='{known}'>{esc(known.words)}</span>"
 
 
 def notes_count_html(length: int, limit: int) -> str:
@@ -108,20 +93,20 @@ class ChoiceRow:
         status = answer.status(self.choice.id)
         entry = answer.choices.get(self.choice.id)
         label = self.choice.title
-        if status == CHOICE_NOT_APPLICABLE:
+        if status == ChoiceStatus.NOT_APPLICABLE:
             reason = entry.reason if entry else None
-            label += " — does not apply" + (f" ({REASON_LABELS[reason].lower()})" if reason else "")
+            label += " — does not apply" + (f" ({Reason(reason).words.lower()})" if reason else "")
         if entry and entry.notes:
             label += " — has a note"
         with self.checkbox.hold_sync():
             self.checkbox.description = label
-            self.checkbox.value = status == SELECTED
-            self.checkbox.disabled = status == CHOICE_NOT_APPLICABLE
+            self.checkbox.value = status == ChoiceStatus.SELECTED
+            self.checkbox.disabled = status == ChoiceStatus.NOT_APPLICABLE
         if self.details is not None:
             with held([self.na, self.reason]):
-                self.na.value = status == CHOICE_NOT_APPLICABLE
-                self.reason.value = (entry.reason or "") if entry and status == CHOICE_NOT_APPLICABLE else ""
-            show(self.reason, status == CHOICE_NOT_APPLICABLE)
+                self.na.value = status == ChoiceStatus.NOT_APPLICABLE
+                self.reason.value = (entry.reason or "") if entry and status == ChoiceStatus.NOT_APPLICABLE else ""
+            show(self.reason, status == ChoiceStatus.NOT_APPLICABLE)
 
     # --- details ------------------------------------------------------------------
 
@@ -187,7 +172,7 @@ class ChoiceRow:
     # --- callbacks ----------------------------------------------------------------
 
     def _on_tick(self, change: dict) -> None:
-        status = SELECTED if change["new"] else UNSELECTED
+        status = ChoiceStatus.SELECTED if change["new"] else ChoiceStatus.UNSELECTED
         cid = self.choice.id
         self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
 
@@ -202,7 +187,7 @@ class ChoiceRow:
 
     def _on_na(self, change: dict) -> None:
         cid = self.choice.id
-        status = CHOICE_NOT_APPLICABLE if change["new"] else UNSELECTED
+        status = ChoiceStatus.NOT_APPLICABLE if change["new"] else ChoiceStatus.UNSELECTED
         self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
 
     def _on_reason(self, change: dict) -> None:
@@ -223,7 +208,7 @@ class QuestionView:
         self.app = app
         self.lens: Lens | None = None
         self.question: Question | None = None
-        self.risk = UNANSWERED
+        self.risk: str = UNANSWERED
         self.revealed = True
         events = app.events
 

@@ -45,13 +45,21 @@ from kit.core.errors import ExportError
 from kit.core.jsonio import write_atomic
 from kit.core.lens import Choice, Lens, Pillar, Question
 from kit.core.review import Answer, Review
-from kit.core.rules import NOT_APPLICABLE as CHOICE_NA
-from kit.core.rules import SELECTED
 from kit.core.scoring import Improvement, ReviewScore, improvement_list, score
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.vocabulary import (
+    HIGH,
+    MEDIUM,
+    NOT_APPLICABLE,
+    UNANSWERED,
+    WORST_FIRST,
+    ChoiceStatus,
+    Environment,
+    Reason,
+    Risk,
+)
 from kit.render import tables as exports
-from kit.render.handout_style import CONTENT_SECURITY_POLICY, RISK_CLASS, TEMPLATE, TEMPLATE_NAME, stylesheet
-from kit.render.tables import REASON_WORDS, RISK_WORDS, level_words
+from kit.render.handout_style import CONTENT_SECURITY_POLICY, TEMPLATE, TEMPLATE_NAME, stylesheet
+from kit.render.tables import level_words
 
 #: How many top risks the executive summary describes.
 TOP_RISKS = 5
@@ -59,7 +67,6 @@ TOP_RISKS = 5
 CHART_WIDTH_INCHES = 7.0
 CHART_DPI = 192
 CHART_CSS_WIDTH = 672
-KPI_ORDER = (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
 HORIZON_TITLES = {3: ("Now", "within 3 months"), 12: ("Next", "within 12 months"), 36: ("Later", "within 36 months")}
 #: Said of a HIGH or MEDIUM question with no missing practice ("None of these" ticked, every practice set aside).
 NO_PRACTICE_MISSING = "No practice is missing, yet the lens\u2019s rules rate this question at risk (\u201cNone of these\u201d may be ticked): check the answer."
@@ -126,7 +133,7 @@ def link(url: str | None, text: object, css: str = "pk-guidance-link") -> Html:
 
 
 def badge(risk: str) -> Html:
-    return fmt('<span class="pk-badge pk-badge--{}">{}</span>', RISK_CLASS[risk], RISK_WORDS[risk])
+    return fmt('<span class="pk-badge {}">{}</span>', Risk(risk).css, Risk(risk).words)
 
 
 def anchor(*parts: str) -> str:
@@ -209,9 +216,7 @@ def cover(facts: Facts) -> Html:
     rows = [
         (
             "Environment",
-            {"PRODUCTION": "Production", "PREPRODUCTION": "Pre-production"}.get(
-                workload.environment, workload.environment
-            ),
+            Environment(workload.environment).words,
         ),
         ("Review date", nice_date(workload.review_date)),
         ("Owner", workload.owner),
@@ -306,14 +311,14 @@ def summary_intro(facts: Facts) -> Html:
         )
     kpis = join(
         fmt(
-            '<div class="pk-kpi pk-kpi--{cls}" data-risk="{risk}"><span class="pk-kpi-number">{n}</span>'
+            '<div class="pk-kpi {cls}" data-risk="{risk}"><span class="pk-kpi-number">{n}</span>'
             '<span class="pk-kpi-label"><span class="pk-kpi-swatch"></span>{label}</span></div>',
-            cls=RISK_CLASS[risk],
+            cls=risk.css,
             risk=risk,
             n=counts[risk],
-            label=RISK_WORDS[risk],
+            label=risk.words,
         )
-        for risk in KPI_ORDER
+        for risk in WORST_FIRST
     )
     return fmt(
         '<section class="pk-summary" id="summary"><div class="pk-section-head"><p class="pk-eyebrow">Executive summary</p>'
@@ -338,16 +343,18 @@ def chart_alt(facts: Facts, alias: str) -> str:
         counts = pillar_score.counts
         parts.append(
             f"{pillar_score.pillar.name}: "
-            + ", ".join(f"{counts[r]} {RISK_WORDS[r].lower()}" for r in KPI_ORDER if counts[r])
+            + ", ".join(f"{counts[r]} {r.words.lower()}" for r in WORST_FIRST if counts[r])
         )
     return "Risk by pillar. " + "; ".join(parts) + "."
 
 
 def counts_table(facts: Facts) -> Html:
     def cells(counts) -> Html:
-        return join(fmt('<td class="pk-num{}">{}</td>', "" if counts[r] else " pk-zero", counts[r]) for r in KPI_ORDER)
+        return join(
+            fmt('<td class="pk-num{}">{}</td>', "" if counts[r] else " pk-zero", counts[r]) for r in WORST_FIRST
+        )
 
-    head = join(fmt('<th class="pk-num" scope="col">{}</th>', RISK_WORDS[r]) for r in KPI_ORDER)
+    head = join(fmt('<th class="pk-num" scope="col">{}</th>', r.words) for r in WORST_FIRST)
     body = []
     for alias, lens_score in facts.result.lenses.items():
         for pid, pillar_score in lens_score.pillars.items():
@@ -366,7 +373,7 @@ def counts_table(facts: Facts) -> Html:
         '<table class="pk-counts"><caption>Questions by pillar and risk</caption>'
         '<colgroup><col style="width:30%">{cols}</colgroup><thead><tr><th scope="col">Pillar</th>{head}</tr></thead>'
         "<tbody>{body}</tbody><tfoot>{total}</tfoot></table>",
-        cols=Html('<col style="width:14%">' * len(KPI_ORDER)),
+        cols=Html('<col style="width:14%">' * len(WORST_FIRST)),
         head=head,
         body=join(body),
         total=total,
@@ -451,12 +458,12 @@ def question_block(facts: Facts, alias: str, question: Question) -> Html:
     for choice in question.practices:
         status = statuses.get(choice.id)
         code = fmt('<span class="pk-code">{}</span> ', choice.code) if choice.code else Html()
-        if status == SELECTED:
+        if status == ChoiceStatus.SELECTED:
             followed.append(fmt("<li>{}{}{}</li>", code, choice.title, note(choice)))
-        elif status == CHOICE_NA:
+        elif status == ChoiceStatus.NOT_APPLICABLE:
             reason = choice_state[choice.id].reason
             why = (
-                fmt(' <span class="pk-reason">Reason: {}</span>', REASON_WORDS.get(reason, reason))
+                fmt(' <span class="pk-reason">Reason: {}</span>', Reason(reason).words)
                 if reason
                 else fmt(' <span class="pk-reason">No reason given</span>')
             )
@@ -473,13 +480,13 @@ def question_block(facts: Facts, alias: str, question: Question) -> Html:
         status_lines.append(
             fmt(
                 '<p class="pk-status">Not applicable to this workload{}.</p>',
-                f". Reason: {REASON_WORDS.get(reason, reason).lower()}" if reason else "",
+                f". Reason: {Reason(reason).words.lower()}" if reason else "",
             )
         )
     elif risk == UNANSWERED:
         status_lines.append(fmt('<p class="pk-status pk-muted">Not answered in this review.</p>'))
     none = question.none_of_these
-    if none is not None and statuses.get(none.id) == SELECTED:
+    if none is not None and statuses.get(none.id) == ChoiceStatus.SELECTED:
         status_lines.append(fmt('<p class="pk-status">The team ticked \u201c{}\u201d.{}</p>', none.title, note(none)))
     elif none is not None and choice_state.get(none.id) and choice_state[none.id].notes:
         status_lines.append(fmt('<p class="pk-status">On \u201c{}\u201d:{}</p>', none.title, note(none)))
@@ -504,7 +511,8 @@ def question_block(facts: Facts, alias: str, question: Question) -> Html:
     if set_aside:
         lists.append(
             fmt(
-                '<h4>Not applicable ({})</h4><ul class="pk-practices pk-set-aside">{}</ul>',
+                '<h4>{} ({})</h4><ul class="pk-practices pk-set-aside">{}</ul>',
+                ChoiceStatus.NOT_APPLICABLE.words,
                 len(set_aside),
                 join(set_aside),
             )
@@ -522,10 +530,10 @@ def question_block(facts: Facts, alias: str, question: Question) -> Html:
         else Html()
     )
     return fmt(
-        '<article class="pk-question pk-question--{cls}" id="{id}" data-risk="{risk}" data-question="{qid}">'
+        '<article class="pk-question {cls}" id="{id}" data-risk="{risk}" data-question="{qid}">'
         '<header class="pk-question-head"><h3>{code}{title}</h3>{badge}</header>'
         "{status}{lists}{notes}{stat}</article>",
-        cls=RISK_CLASS[risk],
+        cls=Risk(risk).css,
         id=anchor("q", alias, question.id),
         risk=risk,
         qid=question.id,
@@ -543,8 +551,8 @@ def pillar_section(facts: Facts, alias: str, pillar: Pillar, position: int, tota
     lens = facts.review.lenses[alias]
     counts = facts.result.lenses[alias].pillars[pillar.id].counts
     chips = join(
-        fmt('<span class="pk-badge pk-badge--{}">{} {}</span>', RISK_CLASS[r], counts[r], RISK_WORDS[r].lower())
-        for r in KPI_ORDER
+        fmt('<span class="pk-badge {}">{} {}</span>', r.css, counts[r], r.words.lower())
+        for r in WORST_FIRST
         if counts[r]
     )
     return fmt(

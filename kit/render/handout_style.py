@@ -16,10 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-
-#: CSS class suffix of each risk: ``pk-badge--high`` and so on.
-RISK_CLASS = {HIGH: "high", MEDIUM: "medium", NONE: "none", NOT_APPLICABLE: "na", UNANSWERED: "unanswered"}
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, UNANSWERED, WORST_FIRST
 
 #: What the page may load: inline styles and data: images, nothing else (no scripts at all).
 CONTENT_SECURITY_POLICY = (
@@ -64,15 +61,16 @@ def stylesheet() -> str:
     return (
         _STYLESHEET.replace("@TEXT_COLOUR@", TEXT_COLOUR)
         .replace("@BADGES@", _badge_rules(PALETTE))
+        .replace("@UNANSWERED@", UNANSWERED.css)
         .replace("@BAND@", f"{PALETTE[NONE]} 60% 75%, {PALETTE[MEDIUM]} 75% 88%, {PALETTE[HIGH]} 88% 100%")
     )
 
 
 def _badge_rules(palette: dict) -> str:
     rules = []
-    for risk, suffix in RISK_CLASS.items():
-        rules.append(f".pk-badge--{suffix}, .pk-kpi--{suffix} .pk-kpi-swatch {{ background: {palette[risk]}; }}")
-        rules.append(f".pk-question.pk-question--{suffix} {{ border-left-color: {palette[risk]}; }}")
+    for risk in WORST_FIRST:
+        rules.append(f".pk-badge.{risk.css}, .pk-kpi.{risk.css} .pk-kpi-swatch {{ background: {palette[risk]}; }}")
+        rules.append(f".pk-question.{risk.css} {{ border-left-color: {palette[risk]}; }}")
     return "\n".join(rules)
 
 
@@ -146,7 +144,7 @@ li { margin: .2rem 0; }
   white-space: nowrap;
   vertical-align: .1em;
 }
-.pk-badge--unanswered { box-shadow: inset 0 0 0 1px #b9c0c7; }
+.pk-badge.@UNANSWERED@ { box-shadow: inset 0 0 0 1px #b9c0c7; }
 @BADGES@
 
 /* Cover */
@@ -179,7 +177,7 @@ li { margin: .2rem 0; }
 .pk-kpi-number { display: block; font-size: 2rem; font-weight: 700; line-height: 1.1; font-variant-numeric: tabular-nums; }
 .pk-kpi-label { display: flex; align-items: center; gap: .4rem; font-size: .8rem; color: var(--pk-muted); }
 .pk-kpi-swatch { display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; flex: none; }
-.pk-kpi--unanswered .pk-kpi-swatch { box-shadow: inset 0 0 0 1px #b9c0c7; }
+.pk-kpi.@UNANSWERED@ .pk-kpi-swatch { box-shadow: inset 0 0 0 1px #b9c0c7; }
 .pk-figure { margin: 1.25rem 0 .25rem; }
 .pk-chart { display: block; max-width: 100%; height: auto; }
 .pk-caption { font-size: .85rem; color: var(--pk-muted); margin: 1.5rem 0 .25rem; }
@@ -318,4 +316,4 @@ table caption { caption-side: top; text-align: left; font-weight: 650; padding-b
 }
 """
 
-__all__ = ["CONTENT_SECURITY_POLICY", "RISK_CLASS", "TEMPLATE", "TEMPLATE_NAME", "stylesheet"]
+__all__ = ["CONTENT_SECURITY_POLICY", "TEMPLATE", "TEMPLATE_NAME", "stylesheet"]

@@ -17,7 +17,7 @@ from kit.app.export_panel import PREPARING
 from kit.core import roadmap
 from kit.core.lens import load as load_lens
 from kit.core.review import Review, Workload
-from kit.core.rules import SELECTED
+from kit.core.vocabulary import ChoiceStatus
 from kit.render import handout, pdf
 from kit.render import tables as exports
 from tests.app.app_driver import ALIAS, SMALL_LENS, saved, tick
@@ -335,8 +335,8 @@ def test_a_move_is_kept_when_the_risk_changes(app):
 
 def test_showing_a_review_never_writes_its_horizons_back(make_app):
     review = Review([load_lens(str(SMALL_LENS))], Workload(name="Shown"))
-    review.set_choice(ALIAS, "deploy", "deploy_no", SELECTED)  # HIGH
-    review.set_choice(ALIAS, "monitor", "monitor_dash", SELECTED)  # MEDIUM
+    review.set_choice(ALIAS, "deploy", "deploy_no", ChoiceStatus.SELECTED)  # HIGH
+    review.set_choice(ALIAS, "monitor", "monitor_dash", ChoiceStatus.SELECTED)  # MEDIUM
     roadmap.set_horizon(review, ALIAS, "deploy", 36)
     app = make_app(review=review)
     assert horizon(app).value == 36

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from kit.core import fieldstats, roadmap
 from kit.core.errors import ExportError
 from kit.core.scoring import improvement_list, score
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED, Risk
 from kit.render import handout
 from tests.handout.reviews import ALIAS, golden
 
@@ -55,13 +55,17 @@ def test_the_notebook_holds_only_static_html_and_png_outputs(review):
     assert "widgets" not in notebook.metadata
 
 
-def test_risks_read_as_in_the_charts_legend_in_the_same_colours():
+def test_risks_read_as_in_the_charts_legend_in_the_same_colours(soup):
     from kit.render import charts, handout_style
 
-    assert handout.RISK_WORDS == charts.LABELS
+    chart = charts.RiskChart()
+    chart.render([("Security", {HIGH: 1})])
+    legend = [text.get_text() for text in chart.figure.legends[0].get_texts()]
+    assert legend == [kpi.select_one(".pk-kpi-label").get_text() for kpi in soup.select(".pk-kpi")]
+    assert legend == ["High risk", "Medium risk", "No risk", "Not applicable", "Unanswered"]
     for risk, colour in charts.PALETTE.items():
         assert (
-            f".pk-badge--{handout_style.RISK_CLASS[risk]}, .pk-kpi--{handout_style.RISK_CLASS[risk]} .pk-kpi-swatch {{ background: {colour}; }}"
+            f".pk-badge.{risk.css}, .pk-kpi.{risk.css} .pk-kpi-swatch {{ background: {colour}; }}"
             in handout_style.stylesheet()
         )
 
@@ -143,7 +147,7 @@ def test_every_question_has_a_section_with_its_risk_badge(soup, review):
     assert list(articles) == ["deploy", "observe", "runbooks", "backup", "scale"]
     for qid, article in articles.items():
         assert article["data-risk"] == risks[qid]
-        assert article.select_one(".pk-badge").get_text() == handout.RISK_WORDS[risks[qid]]
+        assert article.select_one(".pk-badge").get_text() == Risk(risks[qid]).words
     sections = soup.select("section.pk-pillar")
     assert [s.h2.get_text() for s in sections] == ["Operations", "Resilience"]
 

@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 from kit.core import lens as lenses
 from kit.core.errors import LensError
 from kit.core.review import Review
-from kit.core.rules import UNSELECTED
+from kit.core.vocabulary import ChoiceStatus
 from kit.render import handout
 from kit.render import tables as exports
 from tests.handout.reviews import (
@@ -213,7 +213,7 @@ def test_json_keeps_every_payload_exactly(payload):
 
 
 def test_a_choice_note_on_an_unselected_practice_is_shown_once(review):
-    review.set_choice(ALIAS, "deploy", "deploy_small", UNSELECTED)
+    review.set_choice(ALIAS, "deploy", "deploy_small", ChoiceStatus.UNSELECTED)
     review.set_notes(ALIAS, "deploy", "unique note 42", "deploy_small")
     assert handout.to_html(review, NOW).count("unique note 42") == 1
 
