@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
 from kit.app.storage import download_link, slug
-from kit.app.ui import button, classed, dropdown, esc, html
+from kit.app.ui import button, classed, dropdown, html
 from kit.core.errors import PillarkitError
 from kit.render import formats
 
@@ -99,8 +100,8 @@ class ExportPanel:
         link = download_link(content, filename, f"Download {filename}", export_format.media_type, css="pk-export-link")
         when = app.clock.now().strftime("%H:%M:%S")
         self.status.value = (
-            f"{link}<div class='pk-hint'>{esc(export_format.label)} of “{esc(name)}”, {esc(size_text(len(content)))}, "
-            f"answers as of {esc(when)}: prepare it again after more changes.</div>"
+            f"{link}<div class='pk-hint'>{escape(export_format.label)} of “{escape(name)}”, {escape(size_text(len(content)))}, "
+            f"answers as of {escape(when)}: prepare it again after more changes.</div>"
         )
         ignored = roadmap.problems(review)
         if ignored:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
-from kit.app.ui import checkbox, classed, dropdown, esc, esc_lines, held, html, link, set_class, show, textarea, toggle
+from kit.app.ui import checkbox, classed, dropdown, esc_lines, held, html, link, set_class, show, textarea, toggle
 from kit.core import fieldstats, roadmap
 from kit.core.errors import NoteTooLongError
 from kit.core.lens import Choice, Lens, Question
@@ -36,7 +37,7 @@ ON_ROADMAP = (HIGH, MEDIUM)
 
 def badge_html(risk: str) -> str:
     known = Risk(risk)
-    return f"<span class='pk-badge {known.css}' data-risk='{known}'>{esc(known.words)}</span>"
+    return f"<span class='pk-badge {known.css}' data-risk='{known}'>{escape(known.words)}</span>"
 
 
 def notes_count_html(length: int, limit: int) -> str:
@@ -141,7 +142,7 @@ class ChoiceRow:
             )
         facts = []
         if choice.code:
-            facts.append(esc(choice.code))
+            facts.append(escape(choice.code))
         if choice.risk_level in LEVEL_TEXT:
             facts.append(f"risk if missing: {LEVEL_TEXT[choice.risk_level]}")
         links = []
@@ -158,7 +159,7 @@ class ChoiceRow:
         if facts or links:
             parts.append(f"<p class='pk-choice-facts'>{' · '.join(facts + links)}</p>")
         for stat in fieldstats.for_choice(lens, question.id, choice.id):
-            parts.append(f"<p class='pk-fieldstat'>{esc(stat.sentence)}</p>")
+            parts.append(f"<p class='pk-fieldstat'>{escape(stat.sentence)}</p>")
         self.help.value = "".join(parts) or "<p class='pk-help-text'>No help text for this choice.</p>"
         entry = answer.choices.get(choice.id)
         notes = entry.notes if entry else ""
@@ -285,16 +286,16 @@ class QuestionView:
         self.lens, self.question = lens, question
         pillar = lens.pillar(question.pillar_id)
         number = [q.id for q in pillar.questions].index(question.id) + 1
-        lens_name = f"{esc(lens.name)} · " if len(self.app.review.lenses) > 1 else ""
-        self.pillar.value = f"{lens_name}{esc(pillar.name)} · question {number} of {len(pillar.questions)}"
-        code = f"<span class='pk-code'>{esc(question.code)}</span> " if question.code else ""
-        self.title.value = f"<h2>{code}{esc(question.title)}</h2>"
+        lens_name = f"{escape(lens.name)} · " if len(self.app.review.lenses) > 1 else ""
+        self.pillar.value = f"{lens_name}{escape(pillar.name)} · question {number} of {len(pillar.questions)}"
+        code = f"<span class='pk-code'>{escape(question.code)}</span> " if question.code else ""
+        self.title.value = f"<h2>{code}{escape(question.title)}</h2>"
         description = f"<p>{esc_lines(question.description)}</p>" if question.description else ""
         if question.helpful and (question.helpful.text or question.helpful.url):
             description += f"<p class='pk-question-link'>{link(question.helpful.text or 'Official guidance', question.helpful.url)}</p>"
         self.description.value = description
         stats = fieldstats.for_question(lens, question.id)
-        self.fieldstat.value = "".join(f"<p>{esc(stat.sentence)}</p>" for stat in stats)
+        self.fieldstat.value = "".join(f"<p>{escape(stat.sentence)}</p>" for stat in stats)
         show(self.fieldstat, bool(stats))
 
         practices = question.practices

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
-from kit.app.ui import classed, esc, html
+from kit.app.ui import classed, html
 from kit.core.scoring import ReviewScore, RiskCounts
 from kit.core.vocabulary import RISKS, WORST_FIRST
 
@@ -28,7 +29,7 @@ def totals_html(counts: RiskCounts, label: str = "") -> str:
         f"<span class='pk-total pk-total-{risk.lower()}'><b>{counts[risk]}</b> {risk.short}</span>"
         for risk in WORST_FIRST
     )
-    head = f"<span class='pk-total-label'>{esc(label)}</span>" if label else ""
+    head = f"<span class='pk-total-label'>{escape(label)}</span>" if label else ""
     return f"<div class='pk-totals-line'>{head}{parts}</div>"
 
 

@@ -174,7 +174,7 @@ def test_user_text_is_escaped_in_the_link_and_its_description(answered):
     assert attrs["class"] == "pk-export-link"
     assert parsed.anchor_text == [f"Download {HOSTILE_SLUG}-handout.html"]
     assert (
-        "“&lt;img src=x onerror=alert(1)&gt;&quot;Pay &amp; Go&#x27;”" in value
+        "“&lt;img src=x onerror=alert(1)&gt;&#34;Pay &amp; Go&#39;”" in value
     )  # the name, as text, in the description
 
 
