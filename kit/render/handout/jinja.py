@@ -16,6 +16,7 @@ stylesheet (``handout.css.j2``) keeps its lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -48,6 +49,7 @@ def environment() -> Environment:
         loader=PackageLoader("kit.render.handout", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
+        auto_reload=False,  # the templates are package data: no need to stat them on every use
         extensions=[OneLineHtml],
         trim_blocks=True,
         lstrip_blocks=True,
@@ -70,3 +72,9 @@ def environment() -> Environment:
 def render(template: str, /, **context: Any) -> Markup:
     """Render ``template`` (a file under ``templates/``); the result is markup, safe to put in another template."""
     return Markup(environment().get_template(template).render(**context))
+
+
+def macro(template: str, name: str) -> Callable[..., Markup]:
+    """The macro ``name`` of ``template``, to call from Python; it returns markup, like :func:`render`."""
+    found: Callable[..., Markup] = getattr(environment().get_template(template).module, name)
+    return found

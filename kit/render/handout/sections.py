@@ -25,7 +25,7 @@ from kit.render.handout.facts import (
     is_moved,
     weightiest_first,
 )
-from kit.render.handout.jinja import render
+from kit.render.handout.jinja import macro, render
 
 
 def cover(facts: Facts) -> Markup:
@@ -124,7 +124,8 @@ def top_risks(facts: Facts) -> Markup:
 
 
 def question_block(facts: Facts, alias: str, question: Question) -> Markup:
-    return render("question.html.j2", q=QuestionFacts.of(facts, alias, question))
+    """One question's block, as its pillar's section shows it."""
+    return macro("question.html.j2", "question")(QuestionFacts.of(facts, alias, question))
 
 
 def pillar_section(facts: Facts, alias: str, pillar: Pillar, position: int, total: int) -> Markup:
