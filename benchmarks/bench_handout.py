@@ -16,9 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_core import fully_answered as fully_answered_core  # run from benchmarks/, as make bench does
-
-from kit.render import handout
+from benchmarks.bench_core import fully_answered as fully_answered_core
+from kit.render import formats
 
 GOAL_SECONDS = 2.0
 
@@ -42,12 +41,12 @@ def export_seconds(suffix: str = ".html", repeat: int = 7, review=None) -> tuple
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"handout{suffix}"
         start = time.perf_counter()
-        handout.export(review, path)
+        formats.export(review, path)
         cold = time.perf_counter() - start
         samples = []
         for _ in range(repeat):
             start = time.perf_counter()
-            handout.export(review, path)
+            formats.export(review, path)
             samples.append(time.perf_counter() - start)
     return cold, statistics.median(samples)
 

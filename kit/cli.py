@@ -18,6 +18,7 @@ from kit.core import review as reviews
 from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError, grouped
 from kit.core.jsonio import dumps, write_atomic
 from kit.core.vocabulary import RISKS
+from kit.render import formats
 
 EXIT_OK = 0
 #: A sync that left conflicts for --prefer to settle, or stopped part way (what was done is recorded).
@@ -94,16 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("review", metavar="FILE")
     plan.set_defaults(run=cmd_plan)
 
-    export = commands.add_parser(
-        "export", help="the handout (.html, .pdf) or the answers (.csv, .xlsx, .json) of a review"
-    )
+    export = commands.add_parser("export", help=f"write a review's handout, answers or data ({formats.suffixes()})")
     export.add_argument("review", metavar="REVIEW")
     export.add_argument(
         "-o",
         "--output",
         required=True,
         metavar="FILE",
-        help="the format is taken from the suffix: .html, .pdf, .csv, .xlsx or .json",
+        help=f"the format is taken from the suffix: {formats.suffixes(' or ')}",
     )
     export.set_defaults(run=cmd_export)
 
@@ -332,25 +331,16 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
-EXPORT_KINDS = {
-    ".html": "handout",
-    ".pdf": "handout",
-    ".csv": "answers",
-    ".xlsx": "workbook",
-    ".json": "review with its risks",
-}
-
-
 def cmd_export(args) -> int:
     from kit.core import roadmap
-    from kit.render import handout
 
-    suffix = handout.format_of(args.output)  # a wrong suffix fails before the review is read
+    export_format = formats.format_of(args.output)  # a wrong suffix, or no Chromium for a PDF,
+    export_format.ready()  # fails before the review is read
     review = _load_review(args.review)
     for problem in roadmap.problems(review):
         print(f"warning: {problem}", file=sys.stderr)
-    handout.export(review, args.output)
-    print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
+    formats.export(review, args.output)
+    print(f"wrote {args.output} ({export_format.kind} {export_format.what})")
     return EXIT_OK
 
 

@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
 from kit.app.timing import Clock, Scheduler
-from kit.app.ui import classed, esc, html, show, toggle
+from kit.app.ui import classed, html, show, toggle
 from kit.core import options
 from kit.core.lens import Lens
 
@@ -197,7 +198,7 @@ class Agenda:
             now = " class='pk-agenda-current'" if key == self.current else ""
             marker = " ◀" if key == self.current else ""
             rows.append(
-                f"<tr{now}><td>{esc(name)}{marker}</td><td class='pk-num'>{self.timeboxes.get(key, 0)} min</td>"
+                f"<tr{now}><td>{escape(name)}{marker}</td><td class='pk-num'>{self.timeboxes.get(key, 0)} min</td>"
                 f"<td class='pk-num'>{clock_text(used)}</td><td>{status}</td></tr>"
             )
         table = (
@@ -219,7 +220,7 @@ class Agenda:
         over = self.over_by(key) if key else 0.0
         if key in self._names and over >= 60:
             self.hint.value = (
-                f"⏱ {esc(self._names[key])} is {int(over // 60)} min over its {self.timeboxes.get(key, 0)} min timebox: "
+                f"⏱ {escape(self._names[key])} is {int(over // 60)} min over its {self.timeboxes.get(key, 0)} min timebox: "
                 "park open topics and move on?"
             )
             show(self.hint, True)

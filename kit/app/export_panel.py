@@ -1,9 +1,9 @@
 """Export, in the review file page: the handout (HTML, PDF), the answers (XLSX, CSV) or the data (JSON) as a download.
 
-A thin shell: the file is made in memory by :func:`kit.render.handout.to_bytes`, which goes through
-the same functions as ``pillarkit export`` (:func:`kit.render.handout.to_html`, :mod:`kit.render.pdf`,
-:mod:`kit.render.tables`), and offered as a data-URI link (Voila refuses ``FileLink``). The file is
-named from a slug of the workload name, like the review files; typed text is never a file name.
+A thin shell over the registry of export formats (:mod:`kit.render.formats`): the picker offers
+every registered format, and the file is made in memory by the format's own function, the one
+``pillarkit export`` writes with, then offered as a data-URI link (Voila refuses ``FileLink``). The
+file is named from a slug of the workload name, like the review files; typed text is never a file name.
 A prepared link is a snapshot of the answers at that moment: it is dropped when another format
 is picked or another review is shown.
 """
@@ -13,31 +13,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
 from kit.app.storage import download_link, slug
-from kit.app.ui import button, classed, dropdown, esc, html
+from kit.app.ui import button, classed, dropdown, html
 from kit.core.errors import PillarkitError
+from kit.render import formats
 
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
 
-#: (label, file suffix) in the format picker; the suffix is what kit.render.handout.to_bytes takes.
-FORMATS = (
-    ("Handout (HTML)", ".html"),
-    ("Handout (PDF)", ".pdf"),
-    ("Spreadsheet (XLSX)", ".xlsx"),
-    ("Spreadsheet (CSV)", ".csv"),
-    ("Data (JSON)", ".json"),
-)
-#: The word after the workload's slug in the file name: ``payments-api-handout.pdf``.
-KINDS = {".html": "handout", ".pdf": "handout", ".xlsx": "answers", ".csv": "answers", ".json": "review"}
-WHAT = {".html": "Handout", ".pdf": "Handout", ".xlsx": "Answers", ".csv": "Answers", ".json": "Review data"}
 PREPARING = "<span class='pk-hint'>Preparing the file…</span>"
 
 
 def export_filename(workload_name: str, suffix: str) -> str:
     """``"Payments API (EU)"``, ``".pdf"`` -> ``"payments-api-eu-handout.pdf"``: the same slug as the review files."""
-    return f"{slug(workload_name)}-{KINDS[suffix]}{suffix}"
+    return f"{slug(workload_name)}-{formats.by_suffix(suffix).file_word}{suffix}"
 
 
 def size_text(size: int) -> str:
@@ -53,7 +44,10 @@ class ExportPanel:
 
     def __init__(self, app: ReviewApp):
         self.app = app
-        self.format = dropdown(list(FORMATS), "pk-export-format", value=".html")
+        #: (label, suffix) of every registered format, read when the panel is built.
+        self.format = dropdown(
+            [(f.label, f.suffix) for f in formats.FORMATS.values()], "pk-export-format", value=".html"
+        )
         self.prepare = button(
             "Prepare download", "pk-export-prepare", icon="download", tooltip="Make the file for the review on screen"
         )
@@ -83,15 +77,15 @@ class ExportPanel:
     def prepare_download(self) -> None:
         """Make the file in the picked format and show its link; a kit error (no Chromium) is one line in the message bar."""
         from kit.core import roadmap
-        from kit.render import handout
 
         app = self.app
-        suffix = self.format.value
+        export_format = formats.by_suffix(self.format.value)
         review = app.review
         self.status.value = PREPARING  # sent to the browser now, before the work starts
         self.prepare.disabled = True
         try:
-            content = handout.to_bytes(review, suffix)
+            export_format.ready()
+            content = formats.to_bytes(review, export_format.suffix)
         except PillarkitError as exc:
             self.status.value = ""
             app.messages.problem(exc, "The download could not be prepared: ")
@@ -101,15 +95,13 @@ class ExportPanel:
             raise
         finally:
             self.prepare.disabled = False
-        filename = export_filename(review.workload.name, suffix)
+        filename = export_filename(review.workload.name, export_format.suffix)
         name = review.workload.name or "Untitled workload"
-        link = download_link(
-            content, filename, f"Download {filename}", handout.MEDIA_TYPES[suffix], css="pk-export-link"
-        )
+        link = download_link(content, filename, f"Download {filename}", export_format.media_type, css="pk-export-link")
         when = app.clock.now().strftime("%H:%M:%S")
         self.status.value = (
-            f"{link}<div class='pk-hint'>{esc(WHAT[suffix])} of “{esc(name)}”, {esc(size_text(len(content)))}, "
-            f"answers as of {esc(when)}: prepare it again after more changes.</div>"
+            f"{link}<div class='pk-hint'>{escape(export_format.label)} of “{escape(name)}”, {escape(size_text(len(content)))}, "
+            f"answers as of {escape(when)}: prepare it again after more changes.</div>"
         )
         ignored = roadmap.problems(review)
         if ignored:

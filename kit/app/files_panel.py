@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
 from kit.app.export_panel import ExportPanel
 from kit.app.storage import SavedReview, uploads
-from kit.app.ui import button, classed, esc, html, show
+from kit.app.ui import button, classed, html, show
 
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
@@ -43,7 +44,7 @@ class ResumeBanner:
         if saved is None:
             self.hide()
             return
-        name = esc(saved.workload or "Untitled workload")
+        name = escape(saved.workload or "Untitled workload")
         self.text.value = f"Continue the review of <b>{name}</b>, saved {saved.modified:%H:%M on %d %b %Y}?"
         show(self.widget, True)
 
@@ -119,16 +120,16 @@ class FilesPanel:
         app = self.app
         path = app.path
         if path is None:
-            where = f"Not saved yet: the first change creates a file in <code>{esc(app.storage.folder)}</code>."
+            where = f"Not saved yet: the first change creates a file in <code>{escape(app.storage.folder)}</code>."
         else:
-            where = f"Saving to <code>{esc(path)}</code>."
+            where = f"Saving to <code>{escape(path)}</code>."
         self.current.value = f"<p>{where}</p>"
         saved = [s for s in app.storage.saved() if s.readable and s.path != path]
         most_recent = saved[0] if saved else None
         if most_recent is None:
             self.recent.value = "<p>No other saved review in the folder.</p>"
         else:
-            self.recent.value = f"<p>Most recent: <b>{esc(most_recent.workload or 'Untitled workload')}</b>, saved {most_recent.modified:%Y-%m-%d %H:%M}.</p>"
+            self.recent.value = f"<p>Most recent: <b>{escape(most_recent.workload or 'Untitled workload')}</b>, saved {most_recent.modified:%Y-%m-%d %H:%M}.</p>"
         self.resume_recent.disabled = most_recent is None
         with app.events.quiet():
             self.picker.options = [(s.label, str(s.path)) for s in saved]
@@ -140,7 +141,7 @@ class FilesPanel:
         if not milestones:
             self.milestones.value = "<p class='pk-hint'>No milestone yet.</p>"
             return
-        items = "".join(f"<li>{esc(m.name)} <span class='pk-hint'>{esc(m.date)}</span></li>" for m in milestones)
+        items = "".join(f"<li>{escape(m.name)} <span class='pk-hint'>{escape(m.date)}</span></li>" for m in milestones)
         self.milestones.value = f"<ul>{items}</ul>"
 
     # --- callbacks ----------------------------------------------------------------

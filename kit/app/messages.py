@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
+from markupsafe import escape
 
 from kit.app.timing import Clock
-from kit.app.ui import button, classed, esc, html, show
+from kit.app.ui import button, classed, html, show
 from kit.core.errors import PillarkitError
 
 LOG_NAME = "pillarkit.log"
@@ -51,13 +52,13 @@ class Messages:
         assert level in LEVELS, level
         message = Message(level, text, tuple(details))
         self.history.append(message)
-        body = f"<span class='pk-message-{level}'>{esc(text)}</span>"
+        body = f"<span class='pk-message-{level}'>{escape(text)}</span>"
         if details:
             shown = list(details[:MAX_DETAILS])
-            items = "".join(f"<li>{esc(line)}</li>" for line in shown)
+            items = "".join(f"<li>{escape(line)}</li>" for line in shown)
             more = len(details) - len(shown)
             if more:
-                items += f"<li>… and {more} more (see {esc(self.log_path.name)})</li>"
+                items += f"<li>… and {more} more (see {escape(self.log_path.name)})</li>"
             body += f"<ul class='pk-message-details'>{items}</ul>"
         with self.widget.hold_sync():
             self.text.value = body

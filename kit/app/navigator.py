@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
-from kit.app.ui import button, classed, dropdown, esc, held, html, show
+from kit.app.ui import button, classed, dropdown, held, html, show
 from kit.core.scoring import ReviewScore
 from kit.core.vocabulary import UNANSWERED
 
@@ -95,7 +96,9 @@ class Navigator:
                 + (" pk-progress-current" if pillar_id == current else "")
                 + (" pk-progress-done" if done == counts.total else "")
             )
-            parts.append(f"<span class='{classes}'>{esc(pillar_score.pillar.name)} <b>{done}/{counts.total}</b></span>")
+            parts.append(
+                f"<span class='{classes}'>{escape(pillar_score.pillar.name)} <b>{done}/{counts.total}</b></span>"
+            )
         value = "".join(parts)
         if self.progress.value != value:
             self.progress.value = value

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
-from kit.app.ui import button, checkbox, classed, esc, html
+from kit.app.ui import button, checkbox, classed, html
 from kit.core.review import ParkedItem
 
 if TYPE_CHECKING:
@@ -79,10 +80,10 @@ class ParkingLot:
         review = self.app.review
         if item.lens in review.lenses and item.question_id and review.lenses[item.lens].has_question(item.question_id):
             question = review.lenses[item.lens].question(item.question_id)
-            where = f"<span class='pk-park-where'>{esc(question.code or question.title)}</span>"
-        owner = f"<span class='pk-park-who'>{esc(item.owner)}</span>" if item.owner else ""
+            where = f"<span class='pk-park-where'>{escape(question.code or question.title)}</span>"
+        owner = f"<span class='pk-park-who'>{escape(item.owner)}</span>" if item.owner else ""
         done = " pk-park-is-done" if item.done else ""
-        return f"<span class='pk-park-item-text{done}'>{esc(item.text)}</span> {owner} {where}"
+        return f"<span class='pk-park-item-text{done}'>{escape(item.text)}</span> {owner} {where}"
 
     def _append(self, item: ParkedItem, index: int) -> None:
         events = self.app.events

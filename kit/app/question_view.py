@@ -13,36 +13,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
-from kit.app.ui import checkbox, classed, dropdown, esc, esc_lines, held, html, link, set_class, show, textarea, toggle
+from kit.app.ui import checkbox, classed, dropdown, esc_lines, held, html, link, set_class, show, textarea, toggle
 from kit.core import fieldstats, roadmap
 from kit.core.errors import NoteTooLongError
 from kit.core.lens import Choice, Lens, Question
-from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer
-from kit.core.rules import NOT_APPLICABLE as CHOICE_NOT_APPLICABLE
-from kit.core.rules import SELECTED, UNSELECTED
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer
+from kit.core.vocabulary import HIGH, MEDIUM, REASONS, UNANSWERED, ChoiceStatus, Reason, Risk
 
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
 
-REASON_LABELS = {
-    "OUT_OF_SCOPE": "Out of scope",
-    "BUSINESS_PRIORITIES": "Business priorities",
-    "ARCHITECTURE_CONSTRAINTS": "Architecture constraints",
-    "OTHER": "Other",
-    "NONE": "None",
-}
 #: Dropdown options: "" stands for no reason given (a Dropdown value cannot be None).
-REASON_OPTIONS = [("Reason: not given", "")] + [(REASON_LABELS[r], r) for r in REASONS]
+REASON_OPTIONS = [("Reason: not given", "")] + [(reason.words, reason) for reason in REASONS]
 
-BADGE_TEXT = {
-    HIGH: "High risk",
-    MEDIUM: "Medium risk",
-    NONE: "No risk",
-    NOT_APPLICABLE: "Not applicable",
-    UNANSWERED: "Unanswered",
-}
 LEVEL_TEXT = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
 #: The roadmap selector's buttons: (label, months), one per kit.core.roadmap horizon.
 HORIZON_OPTIONS = [(f"{months} months", months) for months in roadmap.HORIZONS]
@@ -51,7 +36,8 @@ ON_ROADMAP = (HIGH, MEDIUM)
 
 
 def badge_html(risk: str) -> str:
-    return f"<span class='pk-badge pk-badge-{risk.lower()}' data-risk='{risk}'>{esc(BADGE_TEXT[risk])}</span>"
+    known = Risk(risk)
+    return f"<span class='pk-badge {known.css}' data-risk='{known}'>{escape(known.words)}</span>"
 
 
 def notes_count_html(length: int, limit: int) -> str:
@@ -108,20 +94,20 @@ class ChoiceRow:
         status = answer.status(self.choice.id)
         entry = answer.choices.get(self.choice.id)
         label = self.choice.title
-        if status == CHOICE_NOT_APPLICABLE:
+        if status == ChoiceStatus.NOT_APPLICABLE:
             reason = entry.reason if entry else None
-            label += " — does not apply" + (f" ({REASON_LABELS[reason].lower()})" if reason else "")
+            label += " — does not apply" + (f" ({Reason(reason).words.lower()})" if reason else "")
         if entry and entry.notes:
             label += " — has a note"
         with self.checkbox.hold_sync():
             self.checkbox.description = label
-            self.checkbox.value = status == SELECTED
-            self.checkbox.disabled = status == CHOICE_NOT_APPLICABLE
+            self.checkbox.value = status == ChoiceStatus.SELECTED
+            self.checkbox.disabled = status == ChoiceStatus.NOT_APPLICABLE
         if self.details is not None:
             with held([self.na, self.reason]):
-                self.na.value = status == CHOICE_NOT_APPLICABLE
-                self.reason.value = (entry.reason or "") if entry and status == CHOICE_NOT_APPLICABLE else ""
-            show(self.reason, status == CHOICE_NOT_APPLICABLE)
+                self.na.value = status == ChoiceStatus.NOT_APPLICABLE
+                self.reason.value = (entry.reason or "") if entry and status == ChoiceStatus.NOT_APPLICABLE else ""
+            show(self.reason, status == ChoiceStatus.NOT_APPLICABLE)
 
     # --- details ------------------------------------------------------------------
 
@@ -158,7 +144,7 @@ class ChoiceRow:
             )
         facts = []
         if choice.code:
-            facts.append(esc(choice.code))
+            facts.append(escape(choice.code))
         if choice.risk_level in LEVEL_TEXT:
             facts.append(f"risk if missing: {LEVEL_TEXT[choice.risk_level]}")
         links = []
@@ -175,7 +161,7 @@ class ChoiceRow:
         if facts or links:
             parts.append(f"<p class='pk-choice-facts'>{' · '.join(facts + links)}</p>")
         for stat in fieldstats.for_choice(lens, question.id, choice.id):
-            parts.append(f"<p class='pk-fieldstat'>{esc(stat.sentence)}</p>")
+            parts.append(f"<p class='pk-fieldstat'>{escape(stat.sentence)}</p>")
         self.help.value = "".join(parts) or "<p class='pk-help-text'>No help text for this choice.</p>"
         entry = answer.choices.get(choice.id)
         notes = entry.notes if entry else ""
@@ -189,7 +175,7 @@ class ChoiceRow:
     # --- callbacks ----------------------------------------------------------------
 
     def _on_tick(self, change: dict) -> None:
-        status = SELECTED if change["new"] else UNSELECTED
+        status = ChoiceStatus.SELECTED if change["new"] else ChoiceStatus.UNSELECTED
         cid = self.choice.id
         self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
 
@@ -204,7 +190,7 @@ class ChoiceRow:
 
     def _on_na(self, change: dict) -> None:
         cid = self.choice.id
-        status = CHOICE_NOT_APPLICABLE if change["new"] else UNSELECTED
+        status = ChoiceStatus.NOT_APPLICABLE if change["new"] else ChoiceStatus.UNSELECTED
         self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
 
     def _on_reason(self, change: dict) -> None:
@@ -225,7 +211,7 @@ class QuestionView:
         self.app = app
         self.lens: Lens | None = None
         self.question: Question | None = None
-        self.risk = UNANSWERED
+        self.risk: str = UNANSWERED
         self.revealed = True
         events = app.events
 
@@ -318,16 +304,16 @@ class QuestionView:
         self.lens, self.question = lens, question
         pillar = lens.pillar(question.pillar_id)
         number = [q.id for q in pillar.questions].index(question.id) + 1
-        lens_name = f"{esc(lens.name)} · " if len(self.app.review.lenses) > 1 else ""
-        self.pillar.value = f"{lens_name}{esc(pillar.name)} · question {number} of {len(pillar.questions)}"
-        code = f"<span class='pk-code'>{esc(question.code)}</span> " if question.code else ""
-        self.title.value = f"<h2>{code}{esc(question.title)}</h2>"
+        lens_name = f"{escape(lens.name)} · " if len(self.app.review.lenses) > 1 else ""
+        self.pillar.value = f"{lens_name}{escape(pillar.name)} · question {number} of {len(pillar.questions)}"
+        code = f"<span class='pk-code'>{escape(question.code)}</span> " if question.code else ""
+        self.title.value = f"<h2>{code}{escape(question.title)}</h2>"
         description = f"<p>{esc_lines(question.description)}</p>" if question.description else ""
         if question.helpful and (question.helpful.text or question.helpful.url):
             description += f"<p class='pk-question-link'>{link(question.helpful.text or 'Official guidance', question.helpful.url)}</p>"
         self.description.value = description
         stats = fieldstats.for_question(lens, question.id)
-        self.fieldstat.value = "".join(f"<p>{esc(stat.sentence)}</p>" for stat in stats)
+        self.fieldstat.value = "".join(f"<p>{escape(stat.sentence)}</p>" for stat in stats)
         show(self.fieldstat, bool(stats))
 
         practices = question.practices
@@ -381,7 +367,7 @@ class QuestionView:
         """The pre-filled bar and the question's distinct look, while its answer awaits confirmation."""
         mark = self.app.review.prefill(self.lens.alias, self.question.id)
         if mark is not None:
-            note = f"<b>Pre-filled</b> from {esc(mark.source)} ({esc(mark.date[:10])}), not yet confirmed by the team."
+            note = f"<b>Pre-filled</b> from {escape(mark.source)} ({escape(mark.date[:10])}), not yet confirmed by the team."
             if self.prefill_note.value != note:
                 self.prefill_note.value = note
         show(self.prefill_bar, mark is not None)

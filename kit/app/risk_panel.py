@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
-from kit.app.ui import classed, esc, html
+from kit.app.ui import classed, html
 from kit.core.scoring import ReviewScore, RiskCounts
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
+from kit.core.vocabulary import RISKS, WORST_FIRST
 
 if TYPE_CHECKING:
     from kit.core.review import Review
@@ -22,21 +23,13 @@ if TYPE_CHECKING:
 #: Charts kept ready, keyed by their counts: the current one and those one tick away.
 CACHE_SIZE = 48
 
-TOTAL_WORDS = (
-    (HIGH, "high"),
-    (MEDIUM, "medium"),
-    (NONE, "no risk"),
-    (NOT_APPLICABLE, "not applicable"),
-    (UNANSWERED, "unanswered"),
-)
-
 
 def totals_html(counts: RiskCounts, label: str = "") -> str:
     parts = "".join(
-        f"<span class='pk-total pk-total-{risk.lower()}'><b>{counts[risk]}</b> {words}</span>"
-        for risk, words in TOTAL_WORDS
+        f"<span class='pk-total pk-total-{risk.lower()}'><b>{counts[risk]}</b> {risk.short}</span>"
+        for risk in WORST_FIRST
     )
-    head = f"<span class='pk-total-label'>{esc(label)}</span>" if label else ""
+    head = f"<span class='pk-total-label'>{escape(label)}</span>" if label else ""
     return f"<div class='pk-totals-line'>{head}{parts}</div>"
 
 

@@ -24,8 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import escape
+
 from kit.app.timing import Handle, Scheduler
-from kit.app.ui import esc
 from kit.core.errors import ReviewError
 from kit.core.jsonio import parse_json
 
@@ -208,7 +209,7 @@ def download_link(
     """
     data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     payload = base64.b64encode(data).decode("ascii")
-    return f'<a class="{esc(css)}" download="{esc(filename)}" href="data:{esc(media_type)};base64,{payload}">{esc(label)}</a>'
+    return f'<a class="{escape(css)}" download="{escape(filename)}" href="data:{escape(media_type)};base64,{payload}">{escape(label)}</a>'
 
 
 @dataclass(frozen=True)

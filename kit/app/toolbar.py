@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from markupsafe import escape
 
-from kit.app.ui import checkbox, classed, esc, html, set_class, toggle
+from kit.app.ui import checkbox, classed, html, set_class, toggle
 
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
@@ -43,7 +44,7 @@ class Toolbar:
 
     def show_title(self, workload_name: str) -> None:
         name = workload_name.strip() or "Untitled workload"
-        value = f"<span class='pk-brand'>pillarkit</span> <span class='pk-workload-title'>{esc(name)}</span>"
+        value = f"<span class='pk-brand'>pillarkit</span> <span class='pk-workload-title'>{escape(name)}</span>"
         if self.title.value != value:
             self.title.value = value
 
@@ -53,10 +54,10 @@ class Toolbar:
             self.saved.value = value
 
     def show_saved(self, when: str) -> None:
-        self.saved.value = f"<span class='pk-saved-ok'>saved {esc(when)}</span>"
+        self.saved.value = f"<span class='pk-saved-ok'>saved {escape(when)}</span>"
 
     def show_not_saved(self, why: str) -> None:
-        self.saved.value = f"<span class='pk-saved-failed'>NOT SAVED: {esc(why)}</span>"
+        self.saved.value = f"<span class='pk-saved-failed'>NOT SAVED: {escape(why)}</span>"
 
     def apply_modes(self) -> None:
         root = self.app.widget

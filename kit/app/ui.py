@@ -2,33 +2,29 @@
 
 Every widget a browser test may need carries a stable ``pk-`` class (see the package
 docstring for the list). Every piece of user or lens text that goes into an ``HTML`` widget
-passes through :func:`esc` first: text is data, never markup.
+passes through markupsafe's ``escape`` first (or :func:`esc_lines`, :func:`link`, which
+escape): text is data, never markup.
 """
 
 from __future__ import annotations
 
-import html as _html
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 
 import ipywidgets as w
+from markupsafe import Markup, escape
 
 
-def esc(text: object) -> str:
-    """``text`` escaped for HTML, quotes included (safe in element content and attribute values)."""
-    return _html.escape("" if text is None else str(text), quote=True)
-
-
-def esc_lines(text: str) -> str:
+def esc_lines(text: str) -> Markup:
     """Escaped text whose line breaks survive as ``<br>``."""
-    return "<br>".join(esc(line) for line in str(text).splitlines())
+    return Markup("<br>").join(escape(line) for line in str(text).splitlines())
 
 
-def link(text: str, url: str | None) -> str:
+def link(text: str, url: str | None) -> Markup:
     """An anchor that opens in a new tab, or the plain escaped text when there is no http(s) URL."""
     if not url or not url.lower().startswith(("https://", "http://")):
-        return esc(text)
-    return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(text)}</a>'
+        return escape(text)
+    return Markup('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>').format(url, text)
 
 
 def classed(widget: w.DOMWidget, *classes: str) -> w.DOMWidget:

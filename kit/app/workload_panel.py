@@ -18,11 +18,13 @@ from kit.app.storage import uploads
 from kit.app.ui import checkbox, classed, html, text, textarea
 from kit.core import lens as lenses
 from kit.core.errors import LensError, ReviewError
+from kit.core.vocabulary import ENVIRONMENTS, Environment
 
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
 
-ENVIRONMENTS = [("Production", "PRODUCTION"), ("Pre-production", "PREPRODUCTION")]
+#: The environment picker's options: (words, value).
+ENVIRONMENT_OPTIONS = [(environment.words, environment) for environment in ENVIRONMENTS]
 #: business_context keys for the fields the panel shows; other keys in a file are kept as they are.
 CONTEXT_FIELDS = (
     ("recovery_time_objective", "Recovery time", "pk-workload-rto", "RTO, e.g. 4 hours"),
@@ -59,7 +61,7 @@ class WorkloadPanel:
             self.fields[attr] = text(label, cls, placeholder=hint)
         self.fields["description"] = textarea("Description", "pk-workload-description", rows=2)
         self.fields["environment"] = classed(
-            w.Dropdown(options=ENVIRONMENTS, description="Environment", style={"description_width": "9em"}),
+            w.Dropdown(options=ENVIRONMENT_OPTIONS, description="Environment", style={"description_width": "9em"}),
             "pk-workload-environment",
         )
         self.fields["regions"] = text("Regions", "pk-workload-regions", placeholder="e.g. eu-west-1, us-east-1")
@@ -131,7 +133,7 @@ class WorkloadPanel:
             self.fields[attr].value = getattr(workload, attr) or ""
         self.fields["description"].value = workload.description or ""
         self.fields["environment"].value = (
-            workload.environment if workload.environment in dict(map(reversed, ENVIRONMENTS)) else "PRODUCTION"
+            workload.environment if workload.environment in ENVIRONMENTS else Environment.PRODUCTION
         )
         self.fields["regions"].value = ", ".join(workload.regions)
         self.fields["participants"].value = "\n".join(workload.participants)

@@ -34,7 +34,7 @@ CLEARED = "cleared"
 KINDS = (REGRESSED, IMPROVED, NEW, CLEARED)
 
 #: How much risk a question carries; not applicable carries none.
-_WEIGHT = {HIGH: 2, MEDIUM: 1, NONE: 0, NOT_APPLICABLE: 0}
+_WEIGHT: dict[str, int] = {HIGH: 2, MEDIUM: 1, NONE: 0, NOT_APPLICABLE: 0}
 
 
 @dataclass(frozen=True)

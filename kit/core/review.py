@@ -23,7 +23,7 @@ from kit.core import lens as lenses
 from kit.core import schemas
 from kit.core.errors import Diagnostic, FormatVersionError, LensError, NoteTooLongError, ReviewError
 from kit.core.jsonio import FilePath, JsonObject, JsonPath, dumps, json_path, read_json, write_atomic
-from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+from kit.core.vocabulary import REASONS, STATUSES, ChoiceStatus, Environment
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -40,19 +40,19 @@ PREFILL_AND_SYNC_VERSION = 2
 QUESTION_NOTES_LIMIT = 2084
 CHOICE_NOTES_LIMIT = 250
 
-STATUSES = (SELECTED, NOT_APPLICABLE, UNSELECTED)
-REASONS = ("OUT_OF_SCOPE", "BUSINESS_PRIORITIES", "ARCHITECTURE_CONSTRAINTS", "OTHER", "NONE")
-ENVIRONMENTS = ("PRODUCTION", "PREPRODUCTION")
+# Bound once, since scoring reads statuses on every tick and looking up an enum's member is slow.
+_SELECTED = ChoiceStatus.SELECTED
+_UNSELECTED = ChoiceStatus.UNSELECTED
 
 
 @dataclass
 class ChoiceAnswer:
-    status: str = UNSELECTED
+    status: str = ChoiceStatus.UNSELECTED
     reason: str | None = None
     notes: str = ""
 
     def is_blank(self) -> bool:
-        return self.status == UNSELECTED and not self.reason and not self.notes
+        return self.status == _UNSELECTED and not self.reason and not self.notes
 
 
 @dataclass
@@ -66,14 +66,14 @@ class Answer:
 
     def status(self, choice_id: str) -> str:
         answer = self.choices.get(choice_id)
-        return answer.status if answer else UNSELECTED
+        return answer.status if answer else _UNSELECTED
 
     def statuses(self) -> dict[str, str]:
-        return {cid: a.status for cid, a in self.choices.items() if a.status != UNSELECTED}
+        return {cid: a.status for cid, a in self.choices.items() if a.status != _UNSELECTED}
 
     @property
     def selected(self) -> list[str]:
-        return [cid for cid, a in self.choices.items() if a.status == SELECTED]
+        return [cid for cid, a in self.choices.items() if a.status == _SELECTED]
 
     def is_blank(self) -> bool:
         return (
@@ -115,20 +115,20 @@ class Answer:
             if cid in answer.choices:
                 raise ReviewError.at(source, json_path(where + ["ChoiceAnswers", i]), f"choice {cid!r} is listed twice")
             answer.choices[cid] = ChoiceAnswer(
-                entry.get("Status", UNSELECTED), entry.get("Reason"), entry.get("Notes", "")
+                entry.get("Status", ChoiceStatus.UNSELECTED), entry.get("Reason"), entry.get("Notes", "")
             )
         for i, cid in enumerate(data.get("SelectedChoices", [])):
             existing = answer.choices.get(cid)
             if existing is None:
-                answer.choices[cid] = ChoiceAnswer(SELECTED)
-            elif existing.status != SELECTED:
+                answer.choices[cid] = ChoiceAnswer(ChoiceStatus.SELECTED)
+            elif existing.status != ChoiceStatus.SELECTED:
                 raise ReviewError.at(
                     source,
                     json_path(where + ["SelectedChoices", i]),
                     f"choice {cid!r} is selected here but {existing.status} in ChoiceAnswers",
                 )
         for cid, choice in answer.choices.items():
-            if choice.status == SELECTED and cid not in data.get("SelectedChoices", []):
+            if choice.status == ChoiceStatus.SELECTED and cid not in data.get("SelectedChoices", []):
                 raise ReviewError.at(
                     source,
                     json_path(where + ["SelectedChoices"]),
@@ -141,7 +141,7 @@ class Answer:
 class Workload:
     name: str = ""
     description: str = ""
-    environment: str = "PRODUCTION"
+    environment: str = Environment.PRODUCTION
     owner: str = ""
     regions: list[str] = field(default_factory=list)
     industry: str = ""
@@ -247,7 +247,7 @@ class Review:
         self.question(alias, question_id)
         return self.answers[alias].setdefault(question_id, Answer())
 
-    def set_choice(self, alias: str, question_id: str, choice_id: str, status: str = SELECTED) -> None:
+    def set_choice(self, alias: str, question_id: str, choice_id: str, status: str = ChoiceStatus.SELECTED) -> None:
         """Set a choice's status. "None of these" and the practices exclude each other, as in the console."""
         if status not in STATUSES:
             raise ReviewError.at(
@@ -261,23 +261,23 @@ class Review:
         answer = self._editable(alias, question_id)
         choice = answer.choices.setdefault(choice_id, ChoiceAnswer())
         choice.status = status
-        if status != NOT_APPLICABLE:
+        if status != ChoiceStatus.NOT_APPLICABLE:
             choice.reason = None
-        if status == SELECTED:
+        if status == ChoiceStatus.SELECTED:
             picked_none = question.choice(choice_id).is_none_of_these
             for other in question.choices:
                 if (
                     other.id != choice_id
                     and other.is_none_of_these != picked_none
-                    and answer.status(other.id) == SELECTED
+                    and answer.status(other.id) == ChoiceStatus.SELECTED
                 ):
-                    answer.choices[other.id].status = UNSELECTED
+                    answer.choices[other.id].status = ChoiceStatus.UNSELECTED
         self._tidy(alias, question_id)
 
     def set_choice_reason(self, alias: str, question_id: str, choice_id: str, reason: str | None) -> None:
         """Why a choice does not apply; marks it not applicable."""
         self._check_reason(reason, f"answers.{alias}.{question_id}.{choice_id}")
-        self.set_choice(alias, question_id, choice_id, NOT_APPLICABLE)
+        self.set_choice(alias, question_id, choice_id, ChoiceStatus.NOT_APPLICABLE)
         self.answers[alias][question_id].choices[choice_id].reason = reason
 
     def set_applicable(self, alias: str, question_id: str, applicable: bool, reason: str | None = None) -> None:

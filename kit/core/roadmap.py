@@ -23,7 +23,7 @@ from kit.core.vocabulary import HIGH, MEDIUM
 #: The horizons in months, nearest first.
 HORIZONS = (3, 12, 36)
 #: Where a HIGH and a MEDIUM question go unless moved. Any other risk is not on the roadmap; if asked, it gets the last horizon.
-DEFAULTS = {HIGH: 3, MEDIUM: 12}
+DEFAULTS: dict[str, int] = {HIGH: 3, MEDIUM: 12}
 #: The key under ``review.extensions`` that holds the facilitator's moves.
 EXTENSION = "horizons"
 

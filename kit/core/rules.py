@@ -24,9 +24,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-SELECTED = "SELECTED"
-UNSELECTED = "UNSELECTED"
-NOT_APPLICABLE = "NOT_APPLICABLE"
+from kit.core.vocabulary import ChoiceStatus
+
+# Bound once: ``holds`` compares every status with them on every tick.
+_SELECTED = ChoiceStatus.SELECTED
+_UNSELECTED = ChoiceStatus.UNSELECTED
 
 DEFAULT = "default"
 
@@ -197,7 +199,7 @@ def evaluate_masks(node: Node, masks: Mapping[str, tuple[int, int]], all_bits: i
 def holds(node: Node, statuses: Mapping[str, str]) -> bool:
     """Whether a condition is true for one answer (choice id -> status; missing = unselected)."""
     masks = {
-        cid: (int(statuses.get(cid, UNSELECTED) == SELECTED), int(statuses.get(cid, UNSELECTED) == UNSELECTED))
+        cid: (int(statuses.get(cid, _UNSELECTED) == _SELECTED), int(statuses.get(cid, _UNSELECTED) == _UNSELECTED))
         for cid in choice_ids(node)
     }
     _, false = evaluate_masks(node, masks, 1)

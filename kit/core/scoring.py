@@ -9,7 +9,10 @@ from kit.core import rules
 from kit.core.jsonio import JsonObject
 from kit.core.lens import Choice, Lens, Pillar, Question
 from kit.core.review import Answer, Review
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, SEVERITY, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, SEVERITY, UNANSWERED, ChoiceStatus
+
+#: A practice with one of these statuses is not missing.
+_NOT_MISSING = (ChoiceStatus.SELECTED, ChoiceStatus.NOT_APPLICABLE)
 
 
 def question_risk(question: Question, answer: Answer | None) -> str:
@@ -145,7 +148,7 @@ class Improvement:
 def missing_practices(question: Question, answer: Answer | None) -> list[Choice]:
     """Practices neither ticked nor marked not applicable ("None of these" is not a practice)."""
     statuses = answer.statuses() if answer else {}
-    return [c for c in question.practices if statuses.get(c.id) not in (rules.SELECTED, rules.NOT_APPLICABLE)]
+    return [c for c in question.practices if statuses.get(c.id) not in _NOT_MISSING]
 
 
 def improvement_list(review: Review, result: ReviewScore | None = None) -> list[Improvement]:

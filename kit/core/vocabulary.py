@@ -1,17 +1,138 @@
-"""The risk vocabulary: the WA Tool API's RiskCounts keys, and the lens file's names for them."""
+"""The kit's vocabulary, defined once: risks, choice statuses, not-applicable reasons and environments.
 
-UNANSWERED = "UNANSWERED"
-HIGH = "HIGH"
-MEDIUM = "MEDIUM"
-NONE = "NONE"
-NOT_APPLICABLE = "NOT_APPLICABLE"
+Each is a :class:`~enum.StrEnum` whose values are the WA Tool API's own strings, so a member
+*is* that string: it compares and hashes equal to the plain string read from a review or
+lens file, and ``json`` writes it as that string. Everything said about a value (how it
+reads for people, its CSS class, how urgent it is) sits on its member's one line, and every
+other module looks it up there: ``Risk.HIGH.words`` is "High risk" in the app, the charts,
+the handout and the spreadsheets alike.
 
-#: RiskCounts keys, in the order tables and charts show them.
-RISKS = (UNANSWERED, HIGH, MEDIUM, NONE, NOT_APPLICABLE)
+Values read from files stay plain strings; ``Risk(value)`` (or ``Reason(value)`` ...) gives
+the member of a known value, and raises ``ValueError`` for an unknown one (loading a review
+or a lens already refuses unknown values, with the file and the place).
+"""
 
-#: ``riskRules[].risk`` in a lens file -> the API's risk.
-FROM_LENS = {"HIGH_RISK": HIGH, "MEDIUM_RISK": MEDIUM, "NO_RISK": NONE}
-TO_LENS = {value: key for key, value in FROM_LENS.items()}
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Risk(StrEnum):
+    """A question's risk: the WA Tool API's ``RiskCounts`` keys, in the API's order."""
+
+    _value_: str
+    words: str
+    """How it reads for people: in a legend, a badge, a table cell ("High risk")."""
+    short: str
+    """The short form, in running counts ("3 high, 2 medium, 1 no risk")."""
+    css: str
+    """The CSS class of anything that shows this risk (the app's badge, the handout's badges and cards)."""
+    severity: int
+    """How urgent it is, for ordering improvement lists: lower comes first."""
+    lens_name: str | None
+    """The name a lens file's ``riskRules[].risk`` gives it (only rules' risks have one)."""
+
+    # ``*about`` rather than named parameters: type checkers read ``Risk(value)`` as a call to this.
+    def __new__(cls, value: str, *about: Any) -> Risk:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.words, member.short, member.css, member.severity, member.lens_name = about
+        return member
+
+    # value, words, short, css, severity, lens_name
+    UNANSWERED = "UNANSWERED", "Unanswered", "unanswered", "pk-risk-unanswered", 3, None
+    HIGH = "HIGH", "High risk", "high", "pk-risk-high", 0, "HIGH_RISK"
+    MEDIUM = "MEDIUM", "Medium risk", "medium", "pk-risk-medium", 1, "MEDIUM_RISK"
+    NONE = "NONE", "No risk", "no risk", "pk-risk-none", 2, "NO_RISK"
+    NOT_APPLICABLE = "NOT_APPLICABLE", "Not applicable", "not applicable", "pk-risk-na", 4, None
+
+
+UNANSWERED = Risk.UNANSWERED
+HIGH = Risk.HIGH
+MEDIUM = Risk.MEDIUM
+NONE = Risk.NONE
+NOT_APPLICABLE = Risk.NOT_APPLICABLE
+
+#: RiskCounts keys in the API's order: the order of ``pillarkit score`` and its JSON.
+RISKS: tuple[Risk, ...] = tuple(Risk)
+#: The order people read risks in (charts, summary cards, count tables): the worst first, what is still open last.
+WORST_FIRST: tuple[Risk, ...] = (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
+
+#: ``riskRules[].risk`` in a lens file -> the API's risk, and back.
+FROM_LENS: dict[str, Risk] = {risk.lens_name: risk for risk in Risk if risk.lens_name}
+TO_LENS: dict[Risk, str] = {risk: name for name, risk in FROM_LENS.items()}
 
 #: How urgent a risk is, for ordering improvement lists (lower first).
-SEVERITY = {HIGH: 0, MEDIUM: 1, NONE: 2, UNANSWERED: 3, NOT_APPLICABLE: 4}
+SEVERITY: dict[str, int] = {risk: risk.severity for risk in Risk}
+
+
+class ChoiceStatus(StrEnum):
+    """A choice's ``Status`` in the API's ``ChoiceAnswers``."""
+
+    _value_: str
+    words: str
+    """How it reads for people (a column of the spreadsheets, a heading of the handout)."""
+
+    def __new__(cls, value: str, *about: str) -> ChoiceStatus:  # ``*about``: see Risk.__new__
+        member = str.__new__(cls, value)
+        member._value_ = value
+        (member.words,) = about
+        return member
+
+    SELECTED = "SELECTED", "Selected"
+    NOT_APPLICABLE = "NOT_APPLICABLE", "Not applicable"
+    UNSELECTED = "UNSELECTED", "Not selected"
+
+
+#: Every choice status, as the review file may hold it.
+STATUSES: tuple[ChoiceStatus, ...] = tuple(ChoiceStatus)
+
+
+class Reason(StrEnum):
+    """Why a question or a choice does not apply: the API's ``Reason``.
+
+    ``NONE`` reads "None", as the WA Tool's console names it; a question or choice with no
+    reason at all is a different thing, and each view says so in its own words.
+    """
+
+    _value_: str
+    words: str
+    """How it reads for people (the app's pickers, the handout, the spreadsheets)."""
+
+    def __new__(cls, value: str, *about: str) -> Reason:  # ``*about``: see Risk.__new__
+        member = str.__new__(cls, value)
+        member._value_ = value
+        (member.words,) = about
+        return member
+
+    OUT_OF_SCOPE = "OUT_OF_SCOPE", "Out of scope"
+    BUSINESS_PRIORITIES = "BUSINESS_PRIORITIES", "Business priorities"
+    ARCHITECTURE_CONSTRAINTS = "ARCHITECTURE_CONSTRAINTS", "Architecture constraints"
+    OTHER = "OTHER", "Other"
+    NONE = "NONE", "None"
+
+
+#: Every not-applicable reason, in the order pickers offer them.
+REASONS: tuple[Reason, ...] = tuple(Reason)
+
+
+class Environment(StrEnum):
+    """The workload's environment, as the API's ``Environment``."""
+
+    _value_: str
+    words: str
+    """How it reads for people."""
+
+    def __new__(cls, value: str, *about: str) -> Environment:  # ``*about``: see Risk.__new__
+        member = str.__new__(cls, value)
+        member._value_ = value
+        (member.words,) = about
+        return member
+
+    PRODUCTION = "PRODUCTION", "Production"
+    PREPRODUCTION = "PREPRODUCTION", "Pre-production"
+
+
+#: Every environment, production first.
+ENVIRONMENTS: tuple[Environment, ...] = tuple(Environment)

@@ -29,17 +29,19 @@ from pathlib import Path
 
 from kit.core.errors import Diagnostic, IntakeError
 from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer, Review
-from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+from kit.core.vocabulary import ChoiceStatus, Reason
 from kit.render.tables import (
     ANSWER_COLUMNS,
     BASELINE_HEADERS,
     BASELINE_SHEET,
     KEY_COLUMNS,
     NO,
-    REASON_WORDS,
     YES,
     restore_cell,
 )
+
+#: How each not-applicable reason reads in the workbook, by its code.
+REASON_WORDS: dict[str, str] = {reason.value: reason.words for reason in Reason}
 
 SHEET = "Answers"
 LENS_COLUMN = "Lens"
@@ -123,8 +125,8 @@ class _Row:
     @property
     def status(self) -> str:
         if self.selected:
-            return SELECTED
-        return NOT_APPLICABLE if self.not_applicable else UNSELECTED
+            return ChoiceStatus.SELECTED
+        return ChoiceStatus.NOT_APPLICABLE if self.not_applicable else ChoiceStatus.UNSELECTED
 
 
 class _Reader:
@@ -345,8 +347,10 @@ class _ChoiceTarget:
 def _choice_state(answer: Answer, choice_id: str) -> _ChoiceTarget:
     state = answer.choices.get(choice_id)
     if state is None:
-        return _ChoiceTarget(UNSELECTED, None, "")
-    return _ChoiceTarget(state.status, state.reason if state.status == NOT_APPLICABLE else None, state.notes)
+        return _ChoiceTarget(ChoiceStatus.UNSELECTED, None, "")
+    return _ChoiceTarget(
+        state.status, state.reason if state.status == ChoiceStatus.NOT_APPLICABLE else None, state.notes
+    )
 
 
 def _say(value: object) -> str:
@@ -354,8 +358,12 @@ def _say(value: object) -> str:
         return YES
     if value is False:
         return NO
-    if value in (SELECTED, NOT_APPLICABLE, UNSELECTED):
-        return {SELECTED: "selected", NOT_APPLICABLE: "not applicable", UNSELECTED: "neither"}[str(value)]
+    if value in (ChoiceStatus.SELECTED, ChoiceStatus.NOT_APPLICABLE, ChoiceStatus.UNSELECTED):
+        return {
+            ChoiceStatus.SELECTED: "selected",
+            ChoiceStatus.NOT_APPLICABLE: "not applicable",
+            ChoiceStatus.UNSELECTED: "neither",
+        }[str(value)]
     if value in REASON_WORDS:
         return REASON_WORDS[str(value)]
     if value in (None, ""):
@@ -420,7 +428,7 @@ def _plan(
             if clash:
                 _conflict(cells, row.number, columns["Choice notes"], "the notes", row.notes, now.notes)
             plan.choices[row.choice_id or ""] = _ChoiceTarget(
-                str(status), str(reason) if status == NOT_APPLICABLE and reason else None, str(notes)
+                str(status), str(reason) if status == ChoiceStatus.NOT_APPLICABLE and reason else None, str(notes)
             )
         for attribute, header, current in (
             ("applicable", "Question applicable", answer.is_applicable),
@@ -489,8 +497,8 @@ def _check_none_of_these(
     if none is None:
         return
     final = {c.id: plan.choices[c.id].status if c.id in plan.choices else answer.status(c.id) for c in question.choices}
-    practices = [cid for cid, status in final.items() if status == SELECTED and cid != none.id]
-    if final[none.id] == SELECTED and practices:
+    practices = [cid for cid, status in final.items() if status == ChoiceStatus.SELECTED and cid != none.id]
+    if final[none.id] == ChoiceStatus.SELECTED and practices:
         rows = {row.choice_id: row.number for row in group}
         number = rows.get(none.id) or min(rows.values())
         cells.refuse(
@@ -509,7 +517,7 @@ def _apply(review: Review, alias: str, qid: str, plan: _Plan) -> None:
     for cid, target in plan.choices.items():
         now = _choice_state(review.answer(alias, qid), cid)
         if now.status != target.status or now.reason != target.reason:
-            if target.status == NOT_APPLICABLE:
+            if target.status == ChoiceStatus.NOT_APPLICABLE:
                 review.set_choice_reason(alias, qid, cid, target.reason)
             else:
                 review.set_choice(alias, qid, cid, target.status)

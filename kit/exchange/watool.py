@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from kit.core import lens as lenses
 from kit.core.errors import Diagnostic, LensError, SyncError
 from kit.core.review import REASONS, Answer, ChoiceAnswer, Milestone, Review, Workload
-from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
 from kit.core.scoring import score
+from kit.core.vocabulary import ChoiceStatus
 
 SERVICE = "wellarchitected"
 #: ListAnswers, ListWorkloads and ListMilestones return at most this many items a page.
@@ -155,16 +155,16 @@ def _answer_from_wa(data: dict) -> Answer:
     )
     selected = set(data.get("SelectedChoices") or [])
     for entry in data.get("ChoiceAnswers") or data.get("ChoiceAnswerSummaries") or []:
-        status = entry.get("Status", UNSELECTED)
+        status = entry.get("Status", ChoiceStatus.UNSELECTED)
         if entry.get("ChoiceId") in selected:
-            status = SELECTED
+            status = ChoiceStatus.SELECTED
         choice = ChoiceAnswer(
-            status, entry.get("Reason") if status == NOT_APPLICABLE else None, entry.get("Notes") or ""
+            status, entry.get("Reason") if status == ChoiceStatus.NOT_APPLICABLE else None, entry.get("Notes") or ""
         )
         if not choice.is_blank():
             answer.choices[entry["ChoiceId"]] = choice
     for cid in selected:
-        answer.choices.setdefault(cid, ChoiceAnswer(SELECTED))
+        answer.choices.setdefault(cid, ChoiceAnswer(ChoiceStatus.SELECTED))
     return answer
 
 
@@ -239,7 +239,7 @@ def _summary(data: dict) -> str:
     if not data.get("IsApplicable", True):
         return "not applicable"
     picked = len(data.get("SelectedChoices", []))
-    aside = sum(1 for entry in data.get("ChoiceAnswers", []) if entry["Status"] == NOT_APPLICABLE)
+    aside = sum(1 for entry in data.get("ChoiceAnswers", []) if entry["Status"] == ChoiceStatus.NOT_APPLICABLE)
     parts = [f"{picked} selected"] + ([f"{aside} not applicable"] if aside else [])
     if data.get("Notes"):
         parts.append("notes")
@@ -311,16 +311,16 @@ def update_answer(workload_id: str, lens_alias: str, qid: str, answer: Answer | 
     answer = answer or Answer()
     updates: dict[str, dict] = {}
     for cid, choice in answer.choices.items():
-        if choice.status == NOT_APPLICABLE or choice.notes:
+        if choice.status == ChoiceStatus.NOT_APPLICABLE or choice.notes:
             entry: dict = {"Status": choice.status}
-            if choice.status == NOT_APPLICABLE and choice.reason:
+            if choice.status == ChoiceStatus.NOT_APPLICABLE and choice.reason:
                 entry["Reason"] = choice.reason
             if choice.notes:
                 entry["Notes"] = choice.notes
             updates[cid] = entry
     for entry in known.get("ChoiceAnswers", []):
         cid = entry["ChoiceId"]
-        if cid not in updates and (entry["Status"] == NOT_APPLICABLE or entry.get("Notes")):
+        if cid not in updates and (entry["Status"] == ChoiceStatus.NOT_APPLICABLE or entry.get("Notes")):
             updates[cid] = {"Status": answer.status(cid), "Notes": ""}  # undo what is no longer so
     params: dict = {
         "WorkloadId": workload_id,

@@ -22,28 +22,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
-
-#: The order of the segments, left to right: the worst first, what is still open last.
-SEGMENTS = (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED, WORST_FIRST, Risk
 
 #: Okabe-Ito colours (safe for the common colour-vision deficiencies), distinct in lightness too;
 #: every segment also carries its count as text, so colour is never the only cue.
-PALETTE = {
+PALETTE: dict[Risk, str] = {
     HIGH: "#D55E00",  # vermillion
     MEDIUM: "#E69F00",  # orange
     NONE: "#009E73",  # bluish green
     NOT_APPLICABLE: "#999999",  # mid grey
     UNANSWERED: "#E4E4E4",  # light grey
-}
-
-#: How a risk reads in a legend, a badge or a table.
-LABELS = {
-    HIGH: "High risk",
-    MEDIUM: "Medium risk",
-    NONE: "No risk",
-    NOT_APPLICABLE: "Not applicable",
-    UNANSWERED: "Unanswered",
 }
 
 #: Black text reads better than white on every colour of the palette (WCAG contrast of 5:1 or more).
@@ -58,10 +46,8 @@ FONT_SIZE = 9
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: CSS for risk badges in the same colours as the chart (for the app and the handout).
-PALETTE_CSS = "\n".join(
-    f".pk-app .pk-badge-{risk.lower()} {{ background: {colour}; }}" for risk, colour in PALETTE.items()
-)
+#: CSS for the app's risk badges, in the same colours as the chart.
+PALETTE_CSS = "\n".join(f".pk-app .pk-badge.{risk.css} {{ background: {colour}; }}" for risk, colour in PALETTE.items())
 
 
 @dataclass(frozen=True)
@@ -72,7 +58,7 @@ class Row:
     counts: Mapping[str, int]
 
     def key(self) -> tuple:
-        return (self.label,) + tuple(int(self.counts.get(risk, 0)) for risk in SEGMENTS)
+        return (self.label,) + tuple(int(self.counts.get(risk, 0)) for risk in WORST_FIRST)
 
 
 def rows_from_lens_score(lens_score, prefix: str = "") -> list[Row]:
@@ -168,7 +154,7 @@ class RiskChart:
 
         positions = list(range(len(labels)))
         self._bars, self._texts = {}, {}
-        for risk in SEGMENTS:
+        for risk in WORST_FIRST:
             # animated: left out of the full draw, drawn row by row onto the background instead.
             container = ax.barh(
                 positions, [0] * len(labels), height=0.72, color=PALETTE[risk], linewidth=0, animated=True
@@ -187,11 +173,11 @@ class RiskChart:
                 )
                 for y in positions
             ]
-        handles = [Patch(facecolor=PALETTE[risk], label=LABELS[risk]) for risk in SEGMENTS]
+        handles = [Patch(facecolor=PALETTE[risk], label=risk.words) for risk in WORST_FIRST]
         fig.legend(
             handles=handles,
             loc="lower center",
-            ncol=len(SEGMENTS),
+            ncol=len(WORST_FIRST),
             fontsize=self.font_size - 1,
             frameon=False,
             handlelength=1.1,
@@ -230,7 +216,7 @@ class RiskChart:
         ax = self._axes
         left = 0
         numbers = []
-        for risk in SEGMENTS:
+        for risk in WORST_FIRST:
             count = int(row.counts.get(risk, 0))
             bar = self._bars[risk][i]
             bar.set_x(left)
@@ -313,4 +299,4 @@ def risk_figure(
     return chart.figure
 
 
-__all__ = ["LABELS", "PALETTE", "PALETTE_CSS", "SEGMENTS", "RiskChart", "Row", "risk_figure", "rows_from_lens_score"]
+__all__ = ["PALETTE", "PALETTE_CSS", "RiskChart", "Row", "risk_figure", "rows_from_lens_score"]

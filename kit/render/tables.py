@@ -31,32 +31,12 @@ from dataclasses import dataclass
 from kit.core import milestones as milestone_changes
 from kit.core import roadmap as roadmaps
 from kit.core.jsonio import dumps
-from kit.core.review import REASONS, Review
-from kit.core.rules import NOT_APPLICABLE as CHOICE_NA
-from kit.core.rules import SELECTED
+from kit.core.review import Review
 from kit.core.scoring import ReviewScore, improvement_list, score
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, WORST_FIRST, ChoiceStatus, Environment, Reason, Risk
 
 EXPORT_FORMAT = "pillarkit-review-export"
 EXPORT_VERSION = 1
-
-#: How each risk reads in a cell and in the handout: the words of the charts' legend (``kit.render.charts.LABELS``).
-RISK_WORDS = {
-    HIGH: "High risk",
-    MEDIUM: "Medium risk",
-    NONE: "No risk",
-    NOT_APPLICABLE: "Not applicable",
-    UNANSWERED: "Unanswered",
-}
-#: How each not-applicable reason reads.
-REASON_WORDS = {
-    "OUT_OF_SCOPE": "Out of scope",
-    "BUSINESS_PRIORITIES": "Business priorities",
-    "ARCHITECTURE_CONSTRAINTS": "Architecture constraints",
-    "OTHER": "Other",
-    "NONE": "None given",
-}
-assert set(REASON_WORDS) == set(REASONS)
 
 # --- cell safety ----------------------------------------------------------------------
 
@@ -129,7 +109,7 @@ ANSWER_COLUMNS = (
     "Not-applicable reason",
     "Choice notes",
 )
-#: The columns that hold "yes" or "no", and those that hold a not-applicable reason (in :data:`REASON_WORDS`).
+#: The columns that hold "yes" or "no", and those that hold a not-applicable reason (a :class:`~kit.core.vocabulary.Reason`'s words).
 YES_NO_COLUMNS = ("Question applicable", "Selected", "Not applicable")
 REASON_COLUMNS = ("Question not-applicable reason", "Not-applicable reason")
 #: Which question of the review a row answers.
@@ -197,11 +177,9 @@ def answer_rows(review: Review, result: ReviewScore | None = None) -> list[dict]
                     "Question code": question.code or "",
                     "Question ID": question.id,
                     "Question": question.title,
-                    "Question risk": RISK_WORDS[risk],
+                    "Question risk": Risk(risk).words,
                     "Question applicable": _yes(answer is None or answer.is_applicable),
-                    "Question not-applicable reason": REASON_WORDS.get(answer.reason, answer.reason)
-                    if answer and answer.reason
-                    else "",
+                    "Question not-applicable reason": Reason(answer.reason).words if answer and answer.reason else "",
                     "Question notes": answer.notes if answer else "",
                     "Roadmap (months)": roadmaps.horizon(review, alias, question.id, risk) if on_roadmap else None,
                 }
@@ -215,11 +193,9 @@ def answer_rows(review: Review, result: ReviewScore | None = None) -> list[dict]
                             "Choice ID": choice.id,
                             "Practice": choice.title,
                             "Risk if missing": level_words(choice),
-                            "Selected": _yes(status == SELECTED),
-                            "Not applicable": _yes(status == CHOICE_NA),
-                            "Not-applicable reason": REASON_WORDS.get(state.reason, state.reason)
-                            if state and state.reason
-                            else "",
+                            "Selected": _yes(status == ChoiceStatus.SELECTED),
+                            "Not applicable": _yes(status == ChoiceStatus.NOT_APPLICABLE),
+                            "Not-applicable reason": Reason(state.reason).words if state and state.reason else "",
                             "Choice notes": state.notes if state else "",
                             "Improvement": choice.improvement.text if choice.improvement else "",
                             "Improvement link": (choice.improvement.url or "") if choice.improvement else "",
@@ -240,7 +216,7 @@ def plan_rows(review: Review, result: ReviewScore | None = None) -> list[dict]:
                 rows.append(
                     {
                         "Roadmap (months)": months,
-                        "Risk": RISK_WORDS[item.risk],
+                        "Risk": Risk(item.risk).words,
                         "Lens": lens.name,
                         "Pillar": item.pillar.name,
                         "Question code": item.question.code or "",
@@ -366,7 +342,7 @@ def _made_for_filling_in(sheet, count: int) -> None:
     if not count:
         return
     letters = {column.header: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
-    reasons = list(REASON_WORDS.values())
+    reasons = [reason.words for reason in Reason]
     lists = [
         (YES_NO_COLUMNS, f'"{YES},{NO}"', f"{YES} or {NO}"),
         (REASON_COLUMNS, '"' + ",".join(reasons) + '"', "one of " + ", ".join(reasons)),
@@ -508,7 +484,7 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
     put(sheet, 3, 1, "To answer the review in this workbook, read the Instructions sheet.")
     facts = [
         ("Description", workload.description),
-        ("Environment", workload.environment.capitalize()),
+        ("Environment", Environment(workload.environment).words),
         ("Owner", workload.owner),
         ("Review date", workload.review_date),
         ("Facilitator", workload.facilitator),
@@ -528,8 +504,8 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
         row += 1
 
     row += 1
-    headers = ["Lens", "Pillar", "High risk", "Medium risk", "No risk", "Not applicable", "Unanswered", "Questions"]
-    order = (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
+    headers = ["Lens", "Pillar", *(risk.words for risk in WORST_FIRST), "Questions"]
+    order = WORST_FIRST
     for c, header in enumerate(headers, start=1):
         put(sheet, row, c, header, bold).fill = fill
     row += 1
@@ -557,7 +533,7 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
 
     row += 1
     plan = roadmaps.roadmap(review, improvement_list(review, result))
-    for c, header in enumerate(["Roadmap", "Questions", "High risk", "Medium risk"], start=1):
+    for c, header in enumerate(["Roadmap", "Questions", HIGH.words, MEDIUM.words], start=1):
         put(sheet, row, c, header, bold).fill = fill
     row += 1
     for months, items in plan.items():
@@ -674,8 +650,6 @@ __all__ = [
     "HEADERS",
     "PARKING_COLUMNS",
     "PLAN_COLUMNS",
-    "REASON_WORDS",
-    "RISK_WORDS",
     "answer_rows",
     "csv_bytes",
     "json_bytes",

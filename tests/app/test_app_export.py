@@ -15,11 +15,13 @@ import pytest
 from kit.app.app import FILES
 from kit.app.export_panel import PREPARING
 from kit.core import roadmap
+from kit.core.errors import ExportError
 from kit.core.lens import load as load_lens
 from kit.core.review import Review, Workload
-from kit.core.rules import SELECTED
-from kit.render import handout, pdf
+from kit.core.vocabulary import ChoiceStatus
+from kit.render import formats, pdf
 from kit.render import tables as exports
+from kit.render.handout.audit import remote_references
 from tests.app.app_driver import ALIAS, SMALL_LENS, saved, tick
 
 HOSTILE = "<img src=x onerror=alert(1)>\"Pay & Go'"
@@ -125,7 +127,7 @@ def test_html_handout_holds_the_escaped_name_and_every_question(answered):
     assert "&lt;b&gt;on Fridays&lt;/b&gt;" in document
     for title in TITLES:
         assert title in document
-    assert handout.remote_references(document) == []
+    assert remote_references(document) == []
 
 
 def test_xlsx_is_a_workbook(answered):
@@ -147,7 +149,7 @@ def test_csv_has_the_header_and_is_the_file_the_command_line_writes(answered, tm
     deploy = [r for r in rows if r["Question ID"] == "deploy"]
     assert {r["Question risk"] for r in deploy} == {"High risk"}
     assert {r["Selected"] for r in deploy if r["Choice ID"] == "deploy_no"} == {"yes"}
-    written = handout.export(answered.review, tmp_path / "cli.csv")
+    written = formats.export(answered.review, tmp_path / "cli.csv")
     assert written.read_bytes() == content
 
 
@@ -172,7 +174,7 @@ def test_user_text_is_escaped_in_the_link_and_its_description(answered):
     assert attrs["class"] == "pk-export-link"
     assert parsed.anchor_text == [f"Download {HOSTILE_SLUG}-handout.html"]
     assert (
-        "“&lt;img src=x onerror=alert(1)&gt;&quot;Pay &amp; Go&#x27;”" in value
+        "“&lt;img src=x onerror=alert(1)&gt;&#34;Pay &amp; Go&#39;”" in value
     )  # the name, as text, in the description
 
 
@@ -191,7 +193,7 @@ def test_preparing_is_shown_while_the_file_is_made(app, monkeypatch):
         seen.append((panel.status.value, panel.prepare.disabled, suffix))
         return b"{}"
 
-    monkeypatch.setattr(handout, "to_bytes", slow_to_bytes)
+    monkeypatch.setattr(formats, "to_bytes", slow_to_bytes)
     panel.format.value = ".json"
     panel.prepare.click()
     assert seen == [(PREPARING, True, ".json")]
@@ -239,7 +241,7 @@ def test_an_unexpected_failure_is_reported_and_leaves_no_preparing(make_app, mon
     def broken(review, suffix):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(handout, "to_bytes", broken)
+    monkeypatch.setattr(formats, "to_bytes", broken)
     value = prepare(app, ".html")
     assert value == ""
     assert app.messages.current.level == "error"
@@ -258,9 +260,8 @@ def test_ignored_roadmap_entries_in_the_file_are_warned_about(app):
 
 def test_to_bytes_refuses_an_unknown_format():
     review = Review([load_lens(str(SMALL_LENS))], Workload())
-    with pytest.raises(handout.ExportError, match=r"no export format '\.docx'"):
-        handout.to_bytes(review, ".docx")
-    assert set(handout.RENDERERS) == set(handout.MEDIA_TYPES)
+    with pytest.raises(ExportError, match=r"no export format '\.docx'"):
+        formats.to_bytes(review, ".docx")
 
 
 # --- roadmap horizon ----------------------------------------------------------------------
@@ -335,8 +336,8 @@ def test_a_move_is_kept_when_the_risk_changes(app):
 
 def test_showing_a_review_never_writes_its_horizons_back(make_app):
     review = Review([load_lens(str(SMALL_LENS))], Workload(name="Shown"))
-    review.set_choice(ALIAS, "deploy", "deploy_no", SELECTED)  # HIGH
-    review.set_choice(ALIAS, "monitor", "monitor_dash", SELECTED)  # MEDIUM
+    review.set_choice(ALIAS, "deploy", "deploy_no", ChoiceStatus.SELECTED)  # HIGH
+    review.set_choice(ALIAS, "monitor", "monitor_dash", ChoiceStatus.SELECTED)  # MEDIUM
     roadmap.set_horizon(review, ALIAS, "deploy", 36)
     app = make_app(review=review)
     assert horizon(app).value == 36

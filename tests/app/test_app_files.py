@@ -15,7 +15,7 @@ from kit.app.timing import ManualScheduler
 from kit.core import lens as lenses
 from kit.core.errors import ReviewError
 from kit.core.review import Review, Workload
-from kit.core.rules import SELECTED
+from kit.core.vocabulary import ChoiceStatus
 from tests.app.app_driver import ALIAS, DATA, SMALL_LENS, answer, saved, statuses, tick, upload_value
 
 # --- file names ---------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_the_app_offers_the_most_recent_review_and_resumes_it(make_app, folder):
     assert app.position == (ALIAS, "deploy")  # the first question is there all the same
     banner.resume.click()
     assert app.review.workload.name == "Newest"
-    assert statuses(app) == {"deploy_no": SELECTED}
+    assert statuses(app) == {"deploy_no": ChoiceStatus.SELECTED}
     assert [r.checkbox.value for r in app.question_view.visible_rows] == [False, False, True]
     assert app.path == newest.resolve()
     assert banner.widget.layout.display == "none"
@@ -227,7 +227,7 @@ def test_close_the_browser_come_back_and_find_everything(folder, clock):
     assert again.position == (ALIAS, "monitor")  # where we were
     assert answer(again).notes == "Alarms go to a shared inbox."
     assert again.question_view.notes.value == "Alarms go to a shared inbox."
-    assert again.review.answer(ALIAS, "deploy").statuses() == {"deploy_pipeline": SELECTED}
+    assert again.review.answer(ALIAS, "deploy").statuses() == {"deploy_pipeline": ChoiceStatus.SELECTED}
     assert [item.text for item in again.review.parking_lot] == ["Ask security about MFA"]
     again.close()
 
@@ -260,7 +260,7 @@ def test_upload_a_review_file_to_continue(make_app, folder, tmp_path):
     app.show_side_page(3)
     app.files_panel.upload.value = upload_value("../../from-binder.json", (tmp_path / "from-binder.json").read_bytes())
     assert app.review.workload.name == "Uploaded shop"
-    assert app.review.answer(ALIAS, "access").statuses() == {"access_mfa": SELECTED}
+    assert app.review.answer(ALIAS, "access").statuses() == {"access_mfa": ChoiceStatus.SELECTED}
     assert app.path.parent == folder.resolve() and app.path.name.startswith("uploaded-shop-")
     assert saved(app.path)["workload"]["name"] == "Uploaded shop"
     assert app.messages.current.level == "success"
@@ -282,7 +282,7 @@ def test_a_bad_review_upload_is_refused_with_a_message(app, content, expected):
     app.files_panel.upload.value = upload_value("bad.json", content)
     assert app.messages.current.level == "error"
     assert expected in app.messages.current.text
-    assert statuses(app) == {"deploy_pipeline": SELECTED}  # the review on screen is untouched
+    assert statuses(app) == {"deploy_pipeline": ChoiceStatus.SELECTED}  # the review on screen is untouched
 
 
 def test_upload_of_a_custom_lens(app):
@@ -339,7 +339,7 @@ def test_bundled_lenses_are_added_and_removed_and_answers_are_kept(app):
     box = panel._lens_checks["serverless"]
     box.value = True
     assert list(app.review.lenses) == [ALIAS, "serverless"]
-    assert statuses(app) == {"deploy_pipeline": SELECTED}
+    assert statuses(app) == {"deploy_pipeline": ChoiceStatus.SELECTED}
     box = panel._lens_checks[ALIAS]
     box.value = False  # it has an answer: refused
     assert list(app.review.lenses) == [ALIAS, "serverless"]
@@ -433,7 +433,7 @@ def test_loading_a_review_is_one_batch_with_one_redraw(app):
     app.load_review(review)
     assert chart.renders == renders + 1
     assert app.risk_panel.counts["UNANSWERED"] == 0
-    assert statuses(app) == {"deploy_pipeline": SELECTED}
+    assert statuses(app) == {"deploy_pipeline": ChoiceStatus.SELECTED}
     assert app.messages.current is None  # nothing went wrong while the observers were quiet
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kit.core import lens as lenses
 from kit.core.review import Review, Workload
-from kit.core.rules import SELECTED
 from kit.core.template import from_template
+from kit.core.vocabulary import ChoiceStatus
 from tests.app.app_driver import SMALL_LENS, answer, badge, saved, tick
 
 ALIAS = "app-small"
@@ -30,13 +30,13 @@ def test_a_prefilled_answer_shows_its_origin_and_is_confirmed_with_one_click(mak
     assert "Pre-filled</b> from template: base.json" in view.prefill_note.value
     assert "pk-prefilled" in view.widget._dom_classes
     assert "2 pre-filled answers to confirm" in app.navigator.prefilled.value
-    assert answer(app).status("deploy_pipeline") == SELECTED and badge(app) == "Medium risk"
+    assert answer(app).status("deploy_pipeline") == ChoiceStatus.SELECTED and badge(app) == "Medium risk"
 
     view.confirm.click()
     assert view.prefill_bar.layout.display == "none" and "pk-prefilled" not in view.widget._dom_classes
     assert not app.review.is_prefilled(ALIAS, "deploy")
     assert "1 pre-filled answer to confirm" in app.navigator.prefilled.value
-    assert answer(app).status("deploy_pipeline") == SELECTED  # confirming changes no answer
+    assert answer(app).status("deploy_pipeline") == ChoiceStatus.SELECTED  # confirming changes no answer
     app.flush()
     assert "deploy" not in saved(path)["prefilled"][ALIAS]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT
-from kit.core.rules import NOT_APPLICABLE, SELECTED
+from kit.core.vocabulary import ChoiceStatus
 from tests.app.app_driver import ALIAS, answer, badge, open_details, rows, statuses, tick
 
 
@@ -19,12 +19,12 @@ def test_opens_on_the_first_question_ready_to_answer(app):
 
 def test_ticking_and_unticking_change_the_answer_and_the_badge(app):
     tick(app, "deploy_pipeline")
-    assert statuses(app) == {"deploy_pipeline": SELECTED}
+    assert statuses(app) == {"deploy_pipeline": ChoiceStatus.SELECTED}
     assert badge(app) == "Medium risk"
     tick(app, "deploy_rollback")
     assert badge(app) == "No risk"
     tick(app, "deploy_pipeline", False)
-    assert statuses(app) == {"deploy_rollback": SELECTED}
+    assert statuses(app) == {"deploy_rollback": ChoiceStatus.SELECTED}
     assert badge(app) == "High risk"
     tick(app, "deploy_rollback", False)
     assert statuses(app) == {}
@@ -36,11 +36,11 @@ def test_none_of_these_clears_the_others_and_the_reverse(app):
     tick(app, "deploy_pipeline")
     tick(app, "deploy_rollback")
     tick(app, "deploy_no")
-    assert statuses(app) == {"deploy_no": SELECTED}
+    assert statuses(app) == {"deploy_no": ChoiceStatus.SELECTED}
     assert [r.checkbox.value for r in rows(app).values()] == [False, False, True]
     assert badge(app) == "High risk"
     tick(app, "deploy_rollback")
-    assert statuses(app) == {"deploy_rollback": SELECTED}
+    assert statuses(app) == {"deploy_rollback": ChoiceStatus.SELECTED}
     assert [r.checkbox.value for r in rows(app).values()] == [False, True, False]
 
 
@@ -54,7 +54,7 @@ def test_question_not_applicable_with_a_reason(app):
     assert "pk-dimmed" in view.choices._dom_classes
     view.na_reason.value = "BUSINESS_PRIORITIES"
     assert answer(app).reason == "BUSINESS_PRIORITIES"
-    assert statuses(app) == {"deploy_pipeline": SELECTED}  # kept, just not scored
+    assert statuses(app) == {"deploy_pipeline": ChoiceStatus.SELECTED}  # kept, just not scored
     assert app.risk_panel.counts["NOT_APPLICABLE"] == 1
     view.na.value = False
     assert answer(app).is_applicable is True
@@ -68,7 +68,7 @@ def test_a_choice_can_be_marked_not_applicable_with_a_reason(app):
     row = open_details(app, "deploy_rollback")
     assert row.details in app.question_view.choices.children
     row.na.value = True
-    assert answer(app).status("deploy_rollback") == NOT_APPLICABLE
+    assert answer(app).status("deploy_rollback") == ChoiceStatus.NOT_APPLICABLE
     assert row.checkbox.disabled and not row.checkbox.value
     assert "does not apply" in row.checkbox.description
     # A not-applicable practice satisfies the "&&" of "pipeline && rollback": the question reads as fully done.

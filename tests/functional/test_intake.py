@@ -26,8 +26,8 @@ import pytest
 from kit.cli import main
 from kit.core.errors import IntakeError
 from kit.core.review import Review
-from kit.core.rules import NOT_APPLICABLE, SELECTED
 from kit.core.scoring import score
+from kit.core.vocabulary import ChoiceStatus
 from kit.exchange.intake import intake
 from kit.render import tables
 from tests.handout.reviews import ALIAS, small_review
@@ -151,10 +151,13 @@ def test_export_fill_in_intake_and_score(review_file, tmp_path):
         f" wrote {review_file}"
     )
     review = Review.load(review_file)
-    assert review.answer(ALIAS, "deploy").status("deploy_small") == SELECTED
+    assert review.answer(ALIAS, "deploy").status("deploy_small") == ChoiceStatus.SELECTED
     assert review.answer(ALIAS, "deploy").notes == "Pipelines cover every service since May."
     scale = review.answer(ALIAS, "scale")
-    assert scale.status("scale_auto") == SELECTED and scale.status("scale_test") == NOT_APPLICABLE
+    assert (
+        scale.status("scale_auto") == ChoiceStatus.SELECTED
+        and scale.status("scale_test") == ChoiceStatus.NOT_APPLICABLE
+    )
     assert scale.choices["scale_test"].reason == "ARCHITECTURE_CONSTRAINTS"
     assert scale.choices["scale_test"].notes == "=Load tests need a copy of production"  # text, never a formula
     assert "runbooks" not in review.answers[ALIAS]  # applicable again, and nothing ticked yet
@@ -186,7 +189,7 @@ def test_output_goes_to_another_file_and_the_review_is_left_alone(review_file, w
     out = tmp_path / "after.json"
     assert main(["intake", str(review_file), "--from", str(workbook), "-o", str(out)]) == 0
     assert review_file.read_bytes() == original
-    assert Review.load(out).answer(ALIAS, "deploy").status("deploy_small") == SELECTED
+    assert Review.load(out).answer(ALIAS, "deploy").status("deploy_small") == ChoiceStatus.SELECTED
 
 
 def test_changes_made_in_the_review_since_the_export_are_kept(review_file, workbook):
@@ -196,15 +199,15 @@ def test_changes_made_in_the_review_since_the_export_are_kept(review_file, workb
     fill(workbook, {"O4": "yes"})  # the team changed deploy
     result = intake(review, workbook)
     assert result.changed == [(ALIAS, "deploy")]
-    assert review.answer(ALIAS, "backup").status("backup_restore") == SELECTED
-    assert review.answer(ALIAS, "deploy").status("deploy_small") == SELECTED
+    assert review.answer(ALIAS, "backup").status("backup_restore") == ChoiceStatus.SELECTED
+    assert review.answer(ALIAS, "deploy").status("deploy_small") == ChoiceStatus.SELECTED
 
 
 def test_a_hand_made_workbook_without_the_record_of_the_export_is_taken_as_it_is(review_file, workbook, capsys):
     fill(workbook, {"O4": "yes"}, delete_sheet=tables.BASELINE_SHEET)
     assert main(["intake", str(review_file), "--from", str(workbook)]) == 0
     assert "every row was taken as it is" in capsys.readouterr().err
-    assert Review.load(review_file).answer(ALIAS, "deploy").status("deploy_small") == SELECTED
+    assert Review.load(review_file).answer(ALIAS, "deploy").status("deploy_small") == ChoiceStatus.SELECTED
 
 
 # --- every refusal: exit 2, one line per problem naming sheet and cell, nothing written ----------
@@ -404,7 +407,7 @@ def test_two_lenses_sharing_a_question_id_are_told_apart_by_the_lens_column(tmp_
     book.save(path)
     result = intake(review, path)
     assert result.changed == [("second", "q1")]
-    assert review.answer("second", "q1").status("a") == SELECTED and review.answers["first"] == {}
+    assert review.answer("second", "q1").status("a") == ChoiceStatus.SELECTED and review.answers["first"] == {}
     # Without a lens name to tell them apart, the row is refused.
     sheet[f"A{rows[0]}"].value = None
     book.save(path)

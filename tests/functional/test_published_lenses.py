@@ -14,10 +14,8 @@ import pytest
 from kit.cli import main
 from kit.core import lens as lenses
 from kit.core.review import Answer, ChoiceAnswer
-from kit.core.rules import NOT_APPLICABLE as NA
-from kit.core.rules import SELECTED
 from kit.core.scoring import question_risk
-from kit.core.vocabulary import HIGH, MEDIUM, NONE
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, ChoiceStatus
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "lenses" / "published"
 GOLDEN = json.loads((FOLDER / "expected-warnings.json").read_text(encoding="utf-8"))
@@ -76,15 +74,48 @@ def test_many_warnings_of_one_kind_stay_readable(write_lens, lens_document, caps
 # (fixture, question, {choice: status}, risk now)
 WA_TOOL_RULE_CASES = [
     # "GRN_1_1 || GRN_1_2 || GRN_1_3" -> NO_RISK: alternatives set aside satisfy no "||".
-    ("s3-like.json", "GRN_1", {"GRN_1_1": NA, "GRN_1_2": NA, "GRN_1_3": NA}, MEDIUM),
+    (
+        "s3-like.json",
+        "GRN_1",
+        {
+            "GRN_1_1": ChoiceStatus.NOT_APPLICABLE,
+            "GRN_1_2": ChoiceStatus.NOT_APPLICABLE,
+            "GRN_1_3": ChoiceStatus.NOT_APPLICABLE,
+        },
+        MEDIUM,
+    ),
     # "WOPS_2_no || (WOPS_2_1 && WOPS_2_2)" -> NO_RISK: the "&&" of two set aside is satisfied.
-    ("s3-like.json", "WOPS_2", {"WOPS_2_1": NA, "WOPS_2_2": NA}, NONE),
+    (
+        "s3-like.json",
+        "WOPS_2",
+        {"WOPS_2_1": ChoiceStatus.NOT_APPLICABLE, "WOPS_2_2": ChoiceStatus.NOT_APPLICABLE},
+        NONE,
+    ),
     # "!sel3 || !sel3 || !sel5" -> MEDIUM no longer holds with both set aside; "!sel1 ..." -> HIGH does.
-    ("connect-bots-like.json", "ChatBot_01", {"sel3": NA, "sel5": NA}, HIGH),
+    (
+        "connect-bots-like.json",
+        "ChatBot_01",
+        {"sel3": ChoiceStatus.NOT_APPLICABLE, "sel5": ChoiceStatus.NOT_APPLICABLE},
+        HIGH,
+    ),
     # "!sel1 || !sel2 || !sel3" -> HIGH first: every practice set aside no longer makes it HIGH.
-    ("connect-bots-like.json", "ChatBot_03", {"sel1": NA, "sel2": NA, "sel3": NA}, NONE),
+    (
+        "connect-bots-like.json",
+        "ChatBot_03",
+        {"sel1": ChoiceStatus.NOT_APPLICABLE, "sel2": ChoiceStatus.NOT_APPLICABLE, "sel3": ChoiceStatus.NOT_APPLICABLE},
+        NONE,
+    ),
     # "(check_int && (...)) || ..." -> MEDIUM: the set-aside checks satisfy no alternative.
-    ("orr-like.json", "shipping_smoke_checks", {"check_int": NA, "check_unit": NA, "check_scan": SELECTED}, HIGH),
+    (
+        "orr-like.json",
+        "shipping_smoke_checks",
+        {
+            "check_int": ChoiceStatus.NOT_APPLICABLE,
+            "check_unit": ChoiceStatus.NOT_APPLICABLE,
+            "check_scan": ChoiceStatus.SELECTED,
+        },
+        HIGH,
+    ),
 ]
 
 

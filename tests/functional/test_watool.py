@@ -17,7 +17,7 @@ import pytest
 from kit.cli import main
 from kit.core.errors import SyncError
 from kit.core.review import Review, new
-from kit.core.rules import NOT_APPLICABLE, SELECTED
+from kit.core.vocabulary import ChoiceStatus
 from kit.exchange import watool
 from tests.support.watool import FakeWATool, Fault, check_call
 
@@ -239,7 +239,7 @@ def test_a_push_over_an_answer_changed_in_the_wa_tool_is_a_conflict_until_told(f
     assert fake.calls_of("UpdateAnswer") == []  # nothing written for the conflict, nothing over dev-integ
     assert workload.answers[WA][PRIORITIES]["SelectedChoices"] == [INT]
     after = Review.load(path)
-    assert after.answer(WA, DEV).status(VERSION_CONTROL) == SELECTED  # the WA Tool's change came in
+    assert after.answer(WA, DEV).status(VERSION_CONTROL) == ChoiceStatus.SELECTED  # the WA Tool's change came in
     # Told which side wins, the push writes it.
     assert main(["aws", "push", str(path), "--workload-id", workload.id, "--prefer", "local"]) == 0
     assert sorted(workload.answers[WA][PRIORITIES]["SelectedChoices"]) == sorted(
@@ -367,5 +367,5 @@ def test_the_python_api_round_trips_a_review(fake, review):
     pulled = watool.pull(fake.client, result.workload_id)
     for qid in (PRIORITIES, DEV, "ops-model"):
         assert watool.canonical(pulled.answers[WA][qid]) == watool.canonical(review.answers[WA][qid])
-    assert pulled.answer(WA, DEV).status(VERSION_CONTROL) == NOT_APPLICABLE
+    assert pulled.answer(WA, DEV).status(VERSION_CONTROL) == ChoiceStatus.NOT_APPLICABLE
     assert pulled.workload.name == "Checkout" and pulled.pillar_priorities == ["security", "reliability"]

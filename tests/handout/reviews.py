@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kit.core import lens as lenses
 from kit.core.review import ParkedItem, Review, Workload, new
-from kit.core.rules import UNSELECTED
+from kit.core.vocabulary import ChoiceStatus
 
 LENS_FILE = Path(__file__).resolve().parents[1] / "data" / "handout" / "two-pillars.json"
 ALIAS = "two-pillars"
@@ -46,7 +46,7 @@ def small_review() -> Review:
     review.set_choice(ALIAS, "observe", "observe_no")
     review.set_notes(ALIAS, "observe", "Nobody is paged at night.")
     review.set_applicable(ALIAS, "runbooks", False, "OUT_OF_SCOPE")
-    review.set_choice(ALIAS, "backup", "backup_restore", UNSELECTED)
+    review.set_choice(ALIAS, "backup", "backup_restore", ChoiceStatus.UNSELECTED)
     review.set_choice_reason(ALIAS, "backup", "backup_offsite", "BUSINESS_PRIORITIES")
     review.set_notes(ALIAS, "backup", "One region is enough for now.", "backup_offsite")
     review.set_notes(ALIAS, "backup", "Restores were never tried.", "backup_restore")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kit.render import handout
+from kit.render.handout import notebook
 from tests.handout.reviews import SCRIPT_PAYLOADS, payload_review
 
 NOW = dt.datetime(2025, 3, 15, tzinfo=dt.UTC)
@@ -62,7 +63,7 @@ def test_the_handout_opens_offline_with_everything_visible(browser, framework, t
         charts = page.locator("img.pk-chart")
         assert charts.count() == 1
         assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
-        assert charts.first.evaluate("i => i.naturalWidth") >= handout.CHART_CSS_WIDTH
+        assert charts.first.evaluate("i => i.naturalWidth") >= notebook.CHART_CSS_WIDTH
         sections = page.locator("section.pk-pillar")
         assert sections.count() == 6
         for i in range(sections.count()):

@@ -12,8 +12,10 @@ from bs4 import BeautifulSoup
 from kit.core import fieldstats, roadmap
 from kit.core.errors import ExportError
 from kit.core.scoring import improvement_list, score
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED, Risk
 from kit.render import handout
+from kit.render.handout import notebook, sections
+from kit.render.handout.audit import remote_references
 from tests.handout.reviews import ALIAS, golden
 
 NOW = dt.datetime(2025, 3, 15, 9, 30, tzinfo=dt.UTC)
@@ -55,14 +57,18 @@ def test_the_notebook_holds_only_static_html_and_png_outputs(review):
     assert "widgets" not in notebook.metadata
 
 
-def test_risks_read_as_in_the_charts_legend_in_the_same_colours():
-    from kit.render import charts, handout_style
+def test_risks_read_as_in_the_charts_legend_in_the_same_colours(soup):
+    from kit.render import charts
+    from kit.render.handout import style
 
-    assert handout.RISK_WORDS == charts.LABELS
+    chart = charts.RiskChart()
+    chart.render([("Security", {HIGH: 1})])
+    legend = [text.get_text() for text in chart.figure.legends[0].get_texts()]
+    assert legend == [kpi.select_one(".pk-kpi-label").get_text() for kpi in soup.select(".pk-kpi")]
+    assert legend == ["High risk", "Medium risk", "No risk", "Not applicable", "Unanswered"]
     for risk, colour in charts.PALETTE.items():
         assert (
-            f".pk-badge--{handout_style.RISK_CLASS[risk]}, .pk-kpi--{handout_style.RISK_CLASS[risk]} .pk-kpi-swatch {{ background: {colour}; }}"
-            in handout_style.stylesheet()
+            f".pk-badge.{risk.css}, .pk-kpi.{risk.css} .pk-kpi-swatch {{ background: {colour}; }}" in style.stylesheet()
         )
 
 
@@ -123,7 +129,7 @@ def test_the_summary_has_the_chart_as_an_inline_png_with_a_text_alternative(soup
         charts[0]["alt"]
         == "Risk by pillar. Operations: 1 high risk, 1 medium risk, 1 not applicable; Resilience: 1 high risk, 1 unanswered."
     )
-    assert charts[0]["width"] == str(handout.CHART_CSS_WIDTH)
+    assert charts[0]["width"] == str(notebook.CHART_CSS_WIDTH)
 
 
 def test_top_risks_are_the_high_risks_in_plan_order_one_paragraph_each(soup):
@@ -143,7 +149,7 @@ def test_every_question_has_a_section_with_its_risk_badge(soup, review):
     assert list(articles) == ["deploy", "observe", "runbooks", "backup", "scale"]
     for qid, article in articles.items():
         assert article["data-risk"] == risks[qid]
-        assert article.select_one(".pk-badge").get_text() == handout.RISK_WORDS[risks[qid]]
+        assert article.select_one(".pk-badge").get_text() == Risk(risks[qid]).words
     sections = soup.select("section.pk-pillar")
     assert [s.h2.get_text() for s in sections] == ["Operations", "Resilience"]
 
@@ -327,7 +333,7 @@ def test_nothing_is_fetched_from_the_network(framework):
                 )
     assert not re.search(r"https?://", " ".join(str(t) for t in soup.head.find_all(True) if t.name != "style"))
     assert "cdnjs" not in document and "mathjax" not in document.lower() and "require.js" not in document
-    assert handout.remote_references(document) == []
+    assert remote_references(document) == []
 
 
 def test_a_content_security_policy_forbids_scripts_and_remote_loads(soup):
@@ -354,7 +360,7 @@ def test_print_styles_break_pages_before_each_pillar_and_never_clip_tables(soup)
 
 
 def test_remote_references_are_found_in_markup_and_style_sheets_but_not_in_text():
-    found = handout.remote_references(
+    found = remote_references(
         '<img src="http://evil/x.png"><style>@import url(https://x/y.css);</style><script>1</script>'
         '<p style="background: url(//evil/x)" onclick="x()">t</p><a href="javascript:alert(1)">x</a><link href="x.css">'
     )
@@ -370,7 +376,7 @@ def test_remote_references_are_found_in_markup_and_style_sheets_but_not_in_text(
         "<link href='x.css'>",
     ]
     harmless = '<p>@import url(http://x) &lt;script&gt;</p><a href="https://x">x</a><img alt=\'"&gt;&lt;img src=x\' src="data:image/png;base64,AA">'
-    assert handout.remote_references(harmless) == []
+    assert remote_references(harmless) == []
 
 
 def test_a_document_that_would_fetch_something_is_refused(review, monkeypatch):
@@ -383,16 +389,17 @@ def test_a_document_that_would_fetch_something_is_refused(review, monkeypatch):
 def test_question_golden(review):
     """One question's block, as the reader gets it: tests/data/handout/backup-question.html."""
     facts = handout.Facts.of(review, NOW)
-    actual = handout.question_block(facts, ALIAS, review.lenses[ALIAS].question("backup")).replace("><", ">\n<") + "\n"
+    block = str(sections.question_block(facts, ALIAS, review.lenses[ALIAS].question("backup")))
+    actual = block.replace("><", ">\n<") + "\n"
     assert actual == golden("backup-question.html", actual)
 
 
 def test_one_chart_figure_is_reused_and_an_identical_chart_is_not_drawn_again(review, framework):
-    handout.CHARTS._pngs.clear()
+    notebook.CHARTS._pngs.clear()
     handout.to_html(review, NOW)
-    chart = handout.CHARTS._chart
+    chart = notebook.CHARTS._chart
     figure, renders = chart.figure, chart.renders
     handout.to_html(review, NOW)
     assert chart.renders == renders  # same counts, same PNG, nothing drawn
     handout.to_html(framework, NOW)
-    assert handout.CHARTS._chart is chart and chart.figure is figure and chart.renders == renders + 1
+    assert notebook.CHARTS._chart is chart and chart.figure is figure and chart.renders == renders + 1

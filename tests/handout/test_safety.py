@@ -24,9 +24,10 @@ from bs4 import BeautifulSoup
 from kit.core import lens as lenses
 from kit.core.errors import LensError
 from kit.core.review import Review
-from kit.core.rules import UNSELECTED
+from kit.core.vocabulary import ChoiceStatus
 from kit.render import handout
 from kit.render import tables as exports
+from kit.render.handout.audit import remote_references
 from tests.handout.reviews import (
     ALIAS,
     FORMULA_PAYLOADS,
@@ -104,7 +105,7 @@ def test_no_payload_survives_as_markup_in_the_html(payload):
     assert (
         sum(normalise(n) == normalise(payload) for n in choice_notes) == 4
     )  # followed, missing, set aside, "None of these"
-    assert handout.remote_references(document) == []
+    assert remote_references(document) == []
 
 
 @pytest.mark.parametrize("payload", SCRIPT_PAYLOADS + FORMULA_PAYLOADS[:2], ids=repr)
@@ -215,7 +216,7 @@ def test_json_keeps_every_payload_exactly(payload):
 
 
 def test_a_choice_note_on_an_unselected_practice_is_shown_once(review):
-    review.set_choice(ALIAS, "deploy", "deploy_small", UNSELECTED)
+    review.set_choice(ALIAS, "deploy", "deploy_small", ChoiceStatus.UNSELECTED)
     review.set_notes(ALIAS, "deploy", "unique note 42", "deploy_small")
     assert handout.to_html(review, NOW).count("unique note 42") == 1
 
@@ -236,3 +237,36 @@ def test_a_custom_lens_with_odd_extension_values_never_reaches_the_handout():
         "choices[2] 'deploy_small' .pillarkit.level",
     ):
         assert any(field in line and "must be a string" in line for line in lines), field
+
+
+def test_every_template_escapes_what_it_is_given_and_nothing_bypasses_it():
+    """Escaping by construction: autoescape on, no ``|safe`` in a template, and one place that marks output as markup."""
+    from pathlib import Path
+
+    from kit.render.handout import jinja
+
+    env = jinja.environment()
+    assert env.autoescape is True
+    names = env.list_templates()
+    assert len(names) >= 12
+    for name in names:
+        source = env.loader.get_source(env, name)[0]
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup", source), name
+    assert str(jinja.render("macros.html.j2")) == ""
+    package = Path(jinja.__file__).parent
+    makers = [p.name for p in sorted(package.glob("*.py")) if re.search(r"\bMarkup\(", p.read_text(encoding="utf-8"))]
+    assert makers == ["jinja.py"]  # only a rendered template becomes markup
+
+
+def test_a_template_line_break_never_reaches_the_html(review):
+    from kit.render.handout import sections
+    from kit.render.handout.facts import Facts
+
+    review.set_notes(ALIAS, "deploy", "Deploys are manual on Fridays.")  # no user text holds a line break now
+    facts = Facts.of(review, NOW)
+    parts = [
+        sections.cover(facts),
+        sections.plan_section(facts),
+        sections.pillar_section(facts, ALIAS, review.lenses[ALIAS].pillars[0], 1, 2),
+    ]
+    assert all(part and "\n" not in part for part in parts)

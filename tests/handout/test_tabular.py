@@ -11,7 +11,7 @@ import openpyxl
 from kit.core import roadmap
 from kit.core.review import Review
 from kit.core.scoring import score
-from kit.render import handout
+from kit.render import formats
 from kit.render import tables as exports
 from tests.handout.reviews import ALIAS, golden
 
@@ -81,7 +81,7 @@ def test_csv_rows_carry_selection_not_applicable_reasons_risks_notes_and_improve
 
 def test_csv_file_is_utf8_with_a_byte_order_mark_and_crlf_rows(review, tmp_path):
     review.workload.name = "Caf\u00e9 \u2013 checkout"
-    handout.export(review, tmp_path / "r.csv")
+    formats.export(review, tmp_path / "r.csv")
     raw = (tmp_path / "r.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfLens,Pillar,")
     assert raw.count(b"\r\n") == 18  # header and 17 rows; line ends inside notes stay inside their quoted cell
@@ -150,7 +150,7 @@ def test_xlsx_summary_sheet_has_the_workload_counts_roadmap_and_changes(review):
 
 def test_json_export_is_the_review_with_its_risks(review, tmp_path):
     roadmap.set_horizon(review, ALIAS, "deploy", 3)
-    handout.export(review, tmp_path / "r.json")
+    formats.export(review, tmp_path / "r.json")
     data = json.loads((tmp_path / "r.json").read_text())
     assert list(data) == [
         "format",

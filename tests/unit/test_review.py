@@ -16,7 +16,7 @@ import pytest
 from kit.core import lens as lenses_module
 from kit.core.errors import FormatVersionError, NoteTooLongError, ReviewError
 from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Review, new
-from kit.core.rules import NOT_APPLICABLE, UNSELECTED
+from kit.core.vocabulary import ChoiceStatus
 
 WA = "wellarchitected"
 Q = "planning-for-recovery"
@@ -72,14 +72,14 @@ def test_none_of_these_and_practices_exclude_each_other(review):
 
 
 def test_none_of_these_leaves_not_applicable_practices_alone(review):
-    review.set_choice(WA, Q, OBJECTIVES, NOT_APPLICABLE)
+    review.set_choice(WA, Q, OBJECTIVES, ChoiceStatus.NOT_APPLICABLE)
     review.set_choice(WA, Q, NONE_OF_THESE)
-    assert review.answer(WA, Q).status(OBJECTIVES) == NOT_APPLICABLE
+    assert review.answer(WA, Q).status(OBJECTIVES) == ChoiceStatus.NOT_APPLICABLE
 
 
 def test_unticking_everything_leaves_no_answer_behind(review):
     review.set_choice(WA, Q, TESTED)
-    review.set_choice(WA, Q, TESTED, UNSELECTED)
+    review.set_choice(WA, Q, TESTED, ChoiceStatus.UNSELECTED)
     assert Q not in review.answers[WA]
 
 
@@ -214,7 +214,7 @@ def test_parking_lot_and_milestones_check_their_input(review):
     assert (item.lens, item.question_id, item.owner) == (WA, Q, "Ana")
     review.set_choice(WA, Q, TESTED)
     milestone = review.save_milestone("Before")
-    review.set_choice(WA, Q, TESTED, UNSELECTED)
+    review.set_choice(WA, Q, TESTED, ChoiceStatus.UNSELECTED)
     assert milestone.answers[WA][Q]["SelectedChoices"] == [TESTED]  # frozen, not a live view
 
 

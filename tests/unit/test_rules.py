@@ -7,15 +7,6 @@ import itertools
 import pytest
 
 from kit.core.rules import (
-    NOT_APPLICABLE as N,
-)
-from kit.core.rules import (
-    SELECTED as S,
-)
-from kit.core.rules import (
-    UNSELECTED as U,
-)
-from kit.core.rules import (
     And,
     ConditionError,
     Default,
@@ -26,6 +17,10 @@ from kit.core.rules import (
     parse,
     unreachable_rules,
 )
+from kit.core.vocabulary import ChoiceStatus
+
+# Short names keep the truth tables readable.
+S, U, N = ChoiceStatus.SELECTED, ChoiceStatus.UNSELECTED, ChoiceStatus.NOT_APPLICABLE
 
 # --- parsing ------------------------------------------------------------------------
 

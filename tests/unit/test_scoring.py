@@ -6,10 +6,11 @@ import pytest
 
 from kit.core import lens as lenses
 from kit.core.review import Answer, ChoiceAnswer, Review, new
-from kit.core.rules import NOT_APPLICABLE as NA
-from kit.core.rules import SELECTED
 from kit.core.scoring import RiskCounts, improvement_list, question_risk, score
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED, ChoiceStatus
+
+SELECTED = ChoiceStatus.SELECTED
+NA = ChoiceStatus.NOT_APPLICABLE  # the choice status; NOT_APPLICABLE is the risk
 
 
 def _question(lens_document, write_lens, choices, rules):

@@ -8,8 +8,8 @@ import pytest
 
 from kit.cli import main
 from kit.core.review import Review, new
-from kit.core.rules import NOT_APPLICABLE, SELECTED
 from kit.core.template import from_template
+from kit.core.vocabulary import ChoiceStatus
 
 WA = "wellarchitected"
 Q = "planning-for-recovery"
@@ -88,8 +88,8 @@ def test_new_with_a_template(template, tmp_path, capsys):
         " (confirm them in the session)"
     )
     review = Review.load(out)
-    assert review.answer(WA, Q).status(TESTED) == SELECTED
-    assert review.answer(WA, Q).status(OBJECTIVES) == NOT_APPLICABLE
+    assert review.answer(WA, Q).status(TESTED) == ChoiceStatus.SELECTED
+    assert review.answer(WA, Q).status(OBJECTIVES) == ChoiceStatus.NOT_APPLICABLE
     assert review.is_prefilled(WA, Q)
 
 

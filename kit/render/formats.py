@@ -1,0 +1,150 @@
+"""Every export format, registered once: the command line, the app and the benchmarks all read this registry.
+
+An :class:`ExportFormat` says all there is to say about one kind of file: its suffix, how the
+app's picker names it, what the command line says it wrote, its media type for a download,
+the word a download's name ends with, the function that makes its bytes from a review, and
+whether it needs Chromium. ``pillarkit export`` takes the format from the output's suffix;
+the app's export panel offers every format in :data:`FORMATS`, in order. A new format is one
+:func:`register` call.
+
+The handout (:mod:`kit.render.handout`), :mod:`kit.render.pdf` and :mod:`kit.render.tables`
+make the bytes; :func:`export` writes them atomically, so a file on disk is always whole.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.core.errors import ExportError
+from kit.core.jsonio import write_atomic
+from kit.core.review import Review
+from kit.render import tables
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One kind of file a review can be exported to."""
+
+    #: The file suffix that picks it, lower case with its dot: ``".html"``.
+    suffix: str
+    #: How the app's format picker names it: ``"Handout (HTML)"``.
+    label: str
+    #: What the file is, after its type in the command line's ``wrote FILE (HTML handout)``.
+    what: str
+    #: The media type of a download link.
+    media_type: str
+    #: The word after the workload's slug in a download's name: ``payments-api-handout.html``.
+    file_word: str
+    #: Makes the file's bytes from a review; raises :class:`ExportError` when it cannot.
+    make: Callable[[Review], bytes]
+    #: Whether making it starts Chromium (the PDF), which then must be installed.
+    needs_chromium: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The file's type as people write it: ``"HTML"``."""
+        return self.suffix[1:].upper()
+
+    def ready(self) -> None:
+        """Raise :class:`ExportError` (saying how to fix it) if this machine cannot make the format."""
+        if self.needs_chromium:
+            from kit.render.pdf import find_chromium
+
+            find_chromium()
+
+
+#: The registered formats by suffix, in the order the app offers them.
+FORMATS: dict[str, ExportFormat] = {}
+
+
+def register(export_format: ExportFormat) -> ExportFormat:
+    """Add a format; its suffix must start with a dot, be lower case and not be taken."""
+    suffix = export_format.suffix
+    if not suffix.startswith(".") or len(suffix) < 2 or suffix != suffix.lower():
+        raise ValueError(f"an export format's suffix is lower case with its dot, like '.html', not {suffix!r}")
+    if suffix in FORMATS:
+        raise ValueError(f"the suffix {suffix!r} already has an export format")
+    FORMATS[suffix] = export_format
+    return export_format
+
+
+def suffixes(last: str = ", ") -> str:
+    """The registered suffixes for a sentence: ``.html, .pdf, .xlsx, .csv, .json`` (``last`` joins the final one)."""
+    names = list(FORMATS)
+    return ", ".join(names[:-1]) + last + names[-1] if len(names) > 1 else "".join(names)
+
+
+def by_suffix(suffix: str) -> ExportFormat:
+    """The format for a suffix (``".pdf"``, any case); :class:`ExportError` for one we do not write."""
+    found = FORMATS.get(str(suffix).lower())
+    if found is None:
+        raise ExportError.at("export", "", f"no export format {suffix!r}; use one of {suffixes()}")
+    return found
+
+
+def format_of(path: str | os.PathLike[str]) -> ExportFormat:
+    """The export format of a path, from its suffix; :class:`ExportError` for a suffix we do not write."""
+    suffix = Path(path).suffix.lower()
+    found = FORMATS.get(suffix)
+    if found is None:
+        raise ExportError.at(
+            str(path),
+            "",
+            f"cannot tell the format from {suffix or 'a name without a suffix'!r}; use one of {suffixes()}",
+        )
+    return found
+
+
+def to_bytes(review: Review, suffix: str) -> bytes:
+    """The file :func:`export` writes for ``suffix``, made in memory (the app offers it as a download).
+
+    Raises :class:`ExportError` for an unknown suffix, or for a PDF without Chromium (with how to install it).
+    """
+    return by_suffix(suffix).make(review)
+
+
+def export(review: Review, path: str | os.PathLike[str]) -> Path:
+    """Write the review to ``path`` in the format its suffix names, atomically; returns the path written.
+
+    Raises :class:`ExportError` for an unknown suffix, or for a PDF without Chromium (with how to install it).
+    """
+    write_atomic(path, format_of(path).make(review))
+    return Path(path)
+
+
+def _html(review: Review) -> bytes:
+    from kit.render.handout import to_html
+
+    return to_html(review).encode("utf-8")
+
+
+def _pdf(review: Review) -> bytes:
+    from kit.render.handout import to_html
+    from kit.render.pdf import print_pdf
+
+    return print_pdf(to_html(review))
+
+
+register(ExportFormat(".html", "Handout (HTML)", "handout", "text/html;charset=utf-8", "handout", _html))
+register(ExportFormat(".pdf", "Handout (PDF)", "handout", "application/pdf", "handout", _pdf, needs_chromium=True))
+register(
+    ExportFormat(
+        ".xlsx",
+        "Spreadsheet (XLSX)",
+        "workbook",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "answers",
+        tables.to_xlsx,
+    )
+)
+register(ExportFormat(".csv", "Spreadsheet (CSV)", "answers", "text/csv;charset=utf-8", "answers", tables.csv_bytes))
+register(
+    ExportFormat(
+        ".json", "Data (JSON)", "review with its risks", "application/json;charset=utf-8", "review", tables.json_bytes
+    )
+)
+
+__all__ = ["FORMATS", "ExportFormat", "by_suffix", "export", "format_of", "register", "suffixes", "to_bytes"]

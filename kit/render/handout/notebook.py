@@ -1,0 +1,175 @@
+"""The handout as a notebook of static outputs, and that notebook as one self-contained HTML page.
+
+:func:`build_notebook` makes a fresh notebook: one cell per part, whose outputs are the parts'
+HTML (``text/html``, from :mod:`.sections`) and the risk charts as PNG (drawn by
+:mod:`kit.render.charts`). It never touches the live widget notebook, whose widgets would load
+from a CDN and render blank offline. :func:`notebook_to_html` converts it with nbconvert's
+``HTMLExporter`` (no input cells) and our page template (``templates/nbconvert/handout.html.j2``),
+which replaces nbconvert's whole ``<head>``: no require.js, MathJax, Mermaid or widget scripts,
+no JupyterLab style sheet, no font or style sheet URL; only our stylesheet, inlined, and a
+Content-Security-Policy. :mod:`.audit` then checks the page fetches nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import threading
+from collections import OrderedDict
+from importlib.resources import files
+from typing import Any
+
+import nbformat
+
+from kit.core.errors import ExportError
+from kit.core.review import Review
+from kit.render.handout import sections
+from kit.render.handout.audit import remote_references
+from kit.render.handout.facts import Facts, anchor
+from kit.render.handout.style import CONTENT_SECURITY_POLICY, stylesheet
+
+#: The chart's size: drawn at 7 inches and 192 dpi, shown 672 CSS pixels wide (sharp on screen and paper).
+CHART_WIDTH_INCHES = 7.0
+CHART_DPI = 192
+CHART_CSS_WIDTH = 672
+#: The page template's name in nbconvert's environment (which is not ours: it escapes with ``| escape_html``).
+PAGE_TEMPLATE = "pillarkit-handout.html.j2"
+
+
+def _html_output(markup: str, plain: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output("display_data", data={"text/html": str(markup), "text/plain": plain})
+
+
+def _png_output(png: bytes, alt: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output(
+        "display_data",
+        data={"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
+        metadata={"image/png": {"width": CHART_CSS_WIDTH, "alt": alt}},
+    )
+
+
+def _cell(cell_id: str, tag: str, outputs: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source="", id=cell_id)
+    cell.outputs = outputs
+    cell.metadata["tags"] = [tag]
+    return cell
+
+
+class _Charts:
+    """One reused chart Figure, and the PNGs it made, so identical charts are never drawn twice."""
+
+    def __init__(self, keep: int = 16):
+        self._lock = threading.Lock()
+        self._chart: Any = None
+        self._pngs: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._keep = keep
+
+    def png(self, rows: list[Any]) -> bytes:
+        from kit.render.charts import RiskChart
+
+        key = tuple(row.key() for row in rows)
+        with self._lock:
+            if key in self._pngs:
+                self._pngs.move_to_end(key)
+                return self._pngs[key]
+            if self._chart is None:
+                self._chart = RiskChart(width=CHART_WIDTH_INCHES, dpi=CHART_DPI)
+            png: bytes = self._chart.render(rows)
+            self._pngs[key] = png
+            while len(self._pngs) > self._keep:
+                self._pngs.popitem(last=False)
+            return png
+
+
+CHARTS = _Charts()
+
+
+def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.NotebookNode:
+    """The handout as a fresh notebook of static outputs (HTML and PNG only), one cell per part.
+
+    Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-parking``,
+    ``pk-changes``, ``pk-sources``) so the print styles can break pages before them. ``now``
+    fixes the date in the colophon (for reproducible output).
+    """
+    from kit.render.charts import rows_from_lens_score
+
+    facts = Facts.of(review, now)
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["title"] = (
+        f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
+    )
+    notebook.metadata["pillarkit"] = {"kind": "handout", "generated": facts.generated}
+    cells = [_cell("cover", "pk-cover", [_html_output(sections.cover(facts), f"Cover: {review.workload.name}")])]
+
+    summary = [_html_output(sections.summary_intro(facts), "Executive summary")]
+    for alias, lens_score in facts.result.lenses.items():
+        summary.append(_html_output(sections.chart_caption(facts, alias), "Risk by pillar"))
+        summary.append(_png_output(CHARTS.png(rows_from_lens_score(lens_score)), sections.chart_alt(facts, alias)))
+    summary.append(_html_output(sections.counts_table(facts) + sections.top_risks(facts), "Counts and top risks"))
+    cells.append(_cell("summary", "pk-summary", summary))
+
+    for alias, lens in review.lenses.items():
+        for position, pillar in enumerate(lens.pillars, start=1):
+            section = sections.pillar_section(facts, alias, pillar, position, len(lens.pillars))
+            cells.append(
+                _cell(
+                    anchor("pillar", alias, pillar.id), "pk-pillar", [_html_output(section, f"Pillar: {pillar.name}")]
+                )
+            )
+
+    cells.append(_cell("plan", "pk-plan", [_html_output(sections.plan_section(facts), "Improvement plan")]))
+    cells.append(_cell("parking-lot", "pk-parking", [_html_output(sections.parking_section(facts), "Parking lot")]))
+    if facts.diff is not None:
+        changes = sections.changes_section(facts)
+        cells.append(_cell("changes", "pk-changes", [_html_output(changes, "Changes since the last milestone")]))
+    sources = sections.sources_section(facts, facts.uses_field_statistics())
+    cells.append(_cell("sources", "pk-sources", [_html_output(sources, "Sources and attribution")]))
+    notebook.cells = cells
+    return notebook
+
+
+_EXPORTER: Any = None
+_EXPORTER_LOCK = threading.Lock()
+
+
+def _exporter() -> Any:
+    """One configured HTMLExporter per process: building one loads every template, which is slow."""
+    global _EXPORTER
+    with _EXPORTER_LOCK:
+        if _EXPORTER is None:
+            from jinja2 import DictLoader
+            from nbconvert import HTMLExporter
+
+            page = files("kit.render.handout").joinpath("templates/nbconvert/handout.html.j2").read_text("utf-8")
+            _EXPORTER = HTMLExporter(
+                template_name="lab",
+                template_file=PAGE_TEMPLATE,
+                extra_loaders=[DictLoader({PAGE_TEMPLATE: page})],
+                exclude_input=True,
+                exclude_input_prompt=True,
+                exclude_output_prompt=True,
+                anchor_link_text="",
+            )
+        return _EXPORTER
+
+
+def notebook_to_html(notebook: nbformat.NotebookNode) -> str:
+    """Convert a handout notebook to one self-contained HTML document; :class:`ExportError` if it would fetch anything."""
+    from kit import __version__
+
+    exporter = _exporter()
+    resources = {"pillarkit": {"css": stylesheet(), "csp": CONTENT_SECURITY_POLICY, "version": __version__}}
+    with _EXPORTER_LOCK:
+        body, _ = exporter.from_notebook_node(notebook, resources=resources)
+    remote = remote_references(body)
+    if remote:
+        # The page template drops every remote reference; this only fires if nbconvert changes under us.
+        raise ExportError.at(
+            "handout", "", f"the HTML would fetch {remote[0]!r} from the network; refusing to write it"
+        )
+    return str(body)
+
+
+def to_html(review: Review, now: dt.datetime | None = None) -> str:
+    """The handout as one self-contained HTML document: no script, and nothing fetched from the network."""
+    return notebook_to_html(build_notebook(review, now))

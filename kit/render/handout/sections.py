@@ -1,0 +1,265 @@
+"""The handout's parts, each rendered from its template: cover, summary, top risks, pillars, plan, parking lot,
+changes since the last milestone, and sources.
+
+Each function gathers what its part shows (from :class:`.facts.Facts` and :mod:`.wording`) and
+renders the part's template in ``templates/``. Templates escape everything they are given
+(:mod:`.jinja`), so user and lens text reach the HTML only as text; what a function returns is
+:class:`~markupsafe.Markup`, ready to be a notebook output or part of another template.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from kit.core import fieldstats
+from kit.core import milestones as milestone_changes
+from kit.core import roadmap as roadmaps
+from kit.core.lens import Pillar, Question
+from kit.core.vocabulary import HIGH, WORST_FIRST, Environment
+from kit.render.handout import wording
+from kit.render.handout.facts import (
+    Facts,
+    QuestionFacts,
+    anchor,
+    horizons,
+    is_moved,
+    weightiest_first,
+)
+from kit.render.handout.jinja import macro, render
+
+
+def cover(facts: Facts) -> Markup:
+    review, workload = facts.review, facts.review.workload
+    details = [
+        ("Environment", Environment(workload.environment).words),
+        ("Review date", wording.nice_date(workload.review_date)),
+        ("Owner", workload.owner),
+        ("Facilitator", workload.facilitator),
+        ("Industry", workload.industry),
+        ("Regions", ", ".join(workload.regions)),
+    ]
+    pillar_names = {p.id: p.name for lens in review.lenses.values() for p in lens.pillars}
+    contents = [("summary", "Executive summary")]
+    contents += [
+        (anchor("pillar", alias, pillar.id), facts.pillar_name(alias, pillar))
+        for alias, lens in review.lenses.items()
+        for pillar in lens.pillars
+    ]
+    contents += [("plan", "Improvement plan and roadmap"), ("parking-lot", "Parking lot")]
+    if facts.diff is not None:
+        contents.append(("changes", "Changes since the last milestone"))
+    contents.append(("sources", "Sources and attribution"))
+    return render(
+        "cover.html.j2",
+        name=workload.name.strip() or "Unnamed workload",
+        description=workload.description if workload.description.strip() else "",
+        details=[(label, value) for label, value in details if value],
+        participants=workload.participants,
+        lenses=[wording.lens_title(lens) for lens in review.lenses.values()],
+        context=[(wording.context_label(k), v) for k, v in workload.business_context.items() if str(v).strip()],
+        priorities=[pillar_names.get(pid, pid) for pid in review.pillar_priorities],
+        notes=workload.notes if workload.notes.strip() else "",
+        contents=contents,
+    )
+
+
+def summary_intro(facts: Facts) -> Markup:
+    counts = facts.result.counts
+    pillars = sum(len(lens.pillars) for lens in facts.review.lenses.values())
+    lede = wording.summary_lede(counts, pillars, [lens.name for lens in facts.review.lenses.values()])
+    return render("summary.html.j2", lede=lede, counts=counts)
+
+
+def chart_caption(facts: Facts, alias: str) -> Markup:
+    return render("chart_caption.html.j2", lens_name=facts.review.lenses[alias].name if facts.multi_lens else "")
+
+
+def chart_alt(facts: Facts, alias: str) -> str:
+    """The chart's text alternative: every pillar's counts in words."""
+    parts = []
+    for pillar_score in facts.result.lenses[alias].pillars.values():
+        counts = pillar_score.counts
+        words = ", ".join(f"{counts[r]} {r.words.lower()}" for r in WORST_FIRST if counts[r])
+        parts.append(f"{pillar_score.pillar.name}: {words}")
+    return "Risk by pillar. " + "; ".join(parts) + "."
+
+
+def counts_table(facts: Facts) -> Markup:
+    rows = [
+        {
+            "alias": alias,
+            "pillar_id": pid,
+            "anchor": anchor("pillar", alias, pid),
+            "name": facts.pillar_name(alias, pillar_score.pillar),
+            "counts": pillar_score.counts,
+        }
+        for alias, lens_score in facts.result.lenses.items()
+        for pid, pillar_score in lens_score.pillars.items()
+    ]
+    return render("counts.html.j2", rows=rows, total=facts.result.counts)
+
+
+def top_risks(facts: Facts) -> Markup:
+    chosen = facts.top_risks()
+    risks = []
+    for item in chosen:
+        missing = weightiest_first(item.missing)
+        first = next((c.improvement.text for c in missing if c.improvement and c.improvement.text), "")
+        risks.append(
+            {
+                "risk": item.risk,
+                "label": item.question.label,
+                "pillar": facts.pillar_name(item.lens, item.pillar),
+                "gap": wording.missing_summary(missing, len(item.question.practices)),
+                "first_step": first,
+            }
+        )
+    kind = "high-risk" if chosen and chosen[0].risk == HIGH else "medium-risk"
+    empty = (
+        "No question is high or medium risk."
+        if facts.result.counts.answered
+        else "No risks yet: nothing has been answered."
+    )
+    return render("top_risks.html.j2", risks=risks, chosen=wording.plural(len(chosen), kind + " question"), empty=empty)
+
+
+def question_block(facts: Facts, alias: str, question: Question) -> Markup:
+    """One question's block, as its pillar's section shows it."""
+    return macro("question.html.j2", "question")(QuestionFacts.of(facts, alias, question))
+
+
+def pillar_section(facts: Facts, alias: str, pillar: Pillar, position: int, total: int) -> Markup:
+    return render(
+        "pillar.html.j2",
+        anchor=anchor("pillar", alias, pillar.id),
+        alias=alias,
+        pillar=pillar,
+        lens_name=facts.review.lenses[alias].name,
+        position=position,
+        total=total,
+        counts=facts.result.lenses[alias].pillars[pillar.id].counts,
+        questions=[QuestionFacts.of(facts, alias, q) for q in pillar.questions],
+    )
+
+
+def plan_section(facts: Facts) -> Markup:
+    review = facts.review
+    if not facts.items:
+        empty = (
+            "No high or medium risks: there is nothing to improve yet."
+            if facts.result.counts.answered
+            else "Nothing has been answered yet."
+        )
+        return render("plan.html.j2", empty=empty)
+    names = {p.id: p.name for lens in review.lenses.values() for p in lens.pillars}
+    columns = []
+    for horizon in horizons(facts):
+        word, span = wording.horizon_heading(horizon.months)
+        columns.append(
+            {
+                "months": horizon.months,
+                "word": word,
+                "span": span,
+                "count": wording.horizon_count(len(horizon.items), horizon.highs),
+                "groups": [
+                    {
+                        "pillar": facts.pillar_name(group[0].lens, group[0].pillar),
+                        "questions": [
+                            {"anchor": anchor("item", i.lens, i.question.id), "question": i.question} for i in group
+                        ],
+                    }
+                    for group in horizon.by_pillar()
+                ],
+                "articles": [
+                    {
+                        "anchor": anchor("item", item.lens, item.question.id),
+                        "risk": item.risk,
+                        "question": item.question,
+                        "pillar": facts.pillar_name(item.lens, item.pillar),
+                        "moved_from": roadmaps.default_horizon(item.risk)
+                        if is_moved(facts, item, horizon.months)
+                        else None,
+                        "notes": item.notes if item.notes.strip() else "",
+                        "steps": weightiest_first(item.missing),
+                    }
+                    for item in horizon.items
+                ],
+            }
+        )
+    return render(
+        "plan.html.j2",
+        empty="",
+        lede=wording.plan_lede([names.get(p, p) for p in review.pillar_priorities]),
+        horizons=columns,
+        no_practice_missing=wording.NO_PRACTICE_MISSING,
+    )
+
+
+def parking_section(facts: Facts) -> Markup:
+    review = facts.review
+    rows = []
+    for item in review.parking_lot:
+        lens = review.lenses.get(item.lens or "")
+        if lens is not None and item.question_id and lens.has_question(item.question_id):
+            rows.append(
+                {
+                    "item": item,
+                    "anchor": anchor("q", lens.alias, item.question_id),
+                    "question": lens.question(item.question_id).label,
+                }
+            )
+        else:
+            rows.append({"item": item, "anchor": "", "question": ""})
+    return render("parking.html.j2", rows=rows)
+
+
+def changes_section(facts: Facts) -> Markup:
+    diff = facts.diff
+    assert diff is not None
+    counts = diff.counts()
+    summary = wording.listing([f"{counts[k]} {k}" for k in milestone_changes.KINDS if counts[k]]) or "no change in risk"
+    rows = [
+        {
+            "change": c,
+            "anchor": anchor("q", c.lens, c.question.id),
+            "pillar": facts.pillar_name(c.lens, c.pillar),
+            "words": wording.CHANGE_WORDS[c.kind],
+        }
+        for c in sorted(diff.changes, key=lambda c: milestone_changes.KINDS.index(c.kind))
+    ]
+    return render(
+        "changes.html.j2",
+        milestone=diff.milestone,
+        date=wording.nice_date(diff.milestone.date),
+        summary=summary,
+        rows=rows,
+    )
+
+
+def sources_section(facts: Facts, used_stats: bool) -> Markup:
+    from kit import __version__
+
+    lenses = []
+    for lens in facts.review.lenses.values():
+        origin = "bundled with pillarkit" if lens.bundled else "a custom lens carried in the review file"
+        lenses.append(
+            {
+                "title": wording.lens_title(lens),
+                "origin": origin.capitalize(),
+                "alias": lens.alias,
+                "attribution": wording.BUNDLED_ATTRIBUTION if lens.bundled else "Texts as supplied in the custom lens.",
+                "url": lens.extension.get("url") if isinstance(lens.extension, dict) else None,
+            }
+        )
+    stats = None
+    if used_stats:
+        source = fieldstats.provenance()
+        talk, blog = source.get("talk", {}), source.get("blog", {})
+        stats = {
+            "reviews": source.get("reviews", ""),
+            "period": source.get("period", ""),
+            "note": source.get("mapping_note", ""),
+            "talk": {key: talk.get(key, "") for key in ("url", "title", "speaker", "event")},
+            "blog": {key: blog.get(key, "") for key in ("url", "title", "author", "publisher")},
+        }
+    return render("sources.html.j2", lenses=lenses, stats=stats, version=__version__, date=facts.generated)

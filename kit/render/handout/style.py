@@ -1,0 +1,31 @@
+"""The handout's look: its stylesheet and the Content-Security-Policy that keeps it offline.
+
+The stylesheet (``templates/handout.css.j2``) uses the system font stack (no web fonts), the
+risk palette of :mod:`kit.render.charts` (Okabe-Ito, safe for colour-blind readers; every badge
+also says its risk in words) on the vocabulary's CSS classes (``pk-risk-high`` ...), tables
+that wrap rather than clip, a readable column on screen, and print rules: ``@page`` margins
+and page numbers, a page break before the summary, each pillar and the plan.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kit.render.handout.jinja import environment
+
+#: What the page may load: inline styles and data: images, nothing else (no scripts at all).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
+
+
+@cache
+def stylesheet() -> str:
+    """The handout's CSS, with the risk palette of :mod:`kit.render.charts` (imported here, so that the
+    tabular exports never load matplotlib)."""
+    from kit.render.charts import PALETTE, TEXT_COLOUR
+
+    return environment().get_template("handout.css.j2").render(palette=PALETTE, text_colour=TEXT_COLOUR)
+
+
+__all__ = ["CONTENT_SECURITY_POLICY", "stylesheet"]
