@@ -310,6 +310,9 @@ def cmd_score(args) -> int:
         _table(header, rows, right_from=1)
     if len(result.lenses) > 1:
         print("\nreview total: " + ", ".join(f"{k} {result.counts[k]}" for k in RISKS))
+    waiting = review.prefilled_count()
+    if waiting:
+        print(f"\n{_plural(waiting, 'answer')} pre-filled, not yet confirmed by the team (counted above)")
     return EXIT_OK
 
 

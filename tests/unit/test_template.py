@@ -97,3 +97,13 @@ def test_new_needs_a_lens_or_a_template(tmp_path, capsys):
     assert main(["new", "--workload", "x", "-o", str(tmp_path / "r.json")]) == 2
     assert "give at least one --lens, or a --template" in capsys.readouterr().err
     assert not (tmp_path / "r.json").exists()
+
+
+def test_score_says_how_many_answers_await_confirmation(template, tmp_path, capsys):
+    review, _ = from_template(template, "Checkout")
+    review.save(tmp_path / "r.json")
+    assert main(["score", str(tmp_path / "r.json")]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("2 answers pre-filled, not yet confirmed by the team (counted above)")
+    assert main(["score", str(tmp_path / "r.json"), "--json"]) == 0
+    assert "pre-filled" not in capsys.readouterr().out  # the JSON form is a contract and stays as it is
