@@ -668,7 +668,10 @@ def plan_item(facts: Facts, item: Improvement, months: int) -> Html:
             if improvement and improvement.text
             else (fmt("<p>{}</p>", guidance) if guidance else Html())
         )
-        steps.append(fmt("<li><strong>{}{}</strong>{}{}</li>", code, practice.title, level, text))
+        description = (
+            fmt('<p class="pk-practice-description">{}</p>', practice.description) if practice.description else Html()
+        )
+        steps.append(fmt("<li><strong>{}{}</strong>{}{}{}</li>", code, practice.title, level, description, text))
     if not steps:
         steps_html = fmt('<p class="pk-muted">{}</p>', NO_PRACTICE_MISSING)
     else:

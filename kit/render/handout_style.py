@@ -250,6 +250,7 @@ table caption { caption-side: top; text-align: left; font-weight: 650; padding-b
 .pk-steps { margin: .4rem 0 0; padding-left: 1.4rem; }
 .pk-steps li { margin: .5rem 0; break-inside: avoid; overflow-wrap: anywhere; }
 .pk-steps p { margin: .15rem 0; }
+.pk-steps .pk-practice-description { color: var(--pk-muted); }
 .pk-guidance { font-size: .84rem; white-space: nowrap; }
 .pk-guidance a::after { content: " \\2197"; }
 .pk-empty { color: var(--pk-muted); font-style: italic; }
