@@ -191,6 +191,28 @@ def test_every_high_and_medium_question_is_in_the_plan_with_its_steps_and_offici
     assert "Nobody is paged at night." in text(observe)
 
 
+def test_a_missing_practices_description_is_in_its_plan_step_as_text(tmp_path):
+    import json
+
+    from kit.core import lens as lenses
+    from kit.core.review import Review
+    from tests.handout.reviews import LENS_FILE
+
+    document = json.loads(LENS_FILE.read_text(encoding="utf-8"))
+    observe = next(q for p in document["pillars"] for q in p["questions"] if q["id"] == "observe")
+    observe["choices"][0]["description"] = "Page on <errors> & latency that users see, not on CPU."
+    path = tmp_path / "described.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    review = Review([lenses.load_file(path)])
+    review.set_choice("described", "observe", "observe_no")
+    soup = parse(handout.to_html(review, NOW))
+    steps = soup.select("article.pk-item[data-question=observe] .pk-steps li")
+    described = steps[0].select_one("p.pk-practice-description")
+    assert described.get_text() == "Page on <errors> & latency that users see, not on CPU."  # text, never markup
+    assert described.find_previous_sibling("strong").get_text(" ", strip=True).endswith("Alarm on user-facing symptoms")
+    assert not steps[1].select("p.pk-practice-description")  # no description, no empty paragraph
+
+
 def test_the_roadmap_groups_items_by_horizon_and_shows_a_facilitators_move(review):
     roadmap.set_horizon(review, ALIAS, "observe", 36)
     soup = parse(handout.to_html(review, NOW))
