@@ -86,7 +86,7 @@ def test_every_yes_no_and_reason_cell_has_a_drop_down(workbook):
         for ranges in str(check.sqref).split():
             lists[ranges] = check.formula1
     yes_no = '"yes,no"'
-    reasons = '"Out of scope,Business priorities,Architecture constraints,Other,None given"'
+    reasons = '"Out of scope,Business priorities,Architecture constraints,Other,None"'
     assert lists == {
         "G2:G18": yes_no,
         "O2:O18": yes_no,
@@ -222,7 +222,7 @@ REFUSALS = [
         {"P13": "yes", "Q13": "Because"},
         [
             "Answers!Q13: 'Because' is not a reason: use one of Out of scope, Business priorities, "
-            "Architecture constraints, Other, None given (or leave it empty)"
+            "Architecture constraints, Other, None (or leave it empty)"
         ],
     ),
     ({"D2": "deplyo"}, ["Answers!D2: 'deplyo' is not a question of this review's lenses (two-pillars)"]),
