@@ -3,7 +3,7 @@
 Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and saves the
 review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
 ``workload_panel``, ``files_panel`` (resume, upload, milestones), ``export_panel`` (the
-handout, spreadsheets and data as downloads, made by ``kit.render.handout``), ``toolbar``, ``storage``
+handout, spreadsheets and data as downloads, in every format of ``kit.render.formats``), ``toolbar``, ``storage``
 (file names, autosave, download and upload), ``messages`` (message line and log file),
 ``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
 (widget helpers, escaping) and ``style`` (the stylesheet).
