@@ -65,4 +65,4 @@ banks: $(BIN)/python
 	$(BIN)/python tools/build_fieldstats.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
