@@ -46,6 +46,7 @@ LINTED := kit tests benchmarks tools
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 # The shipped notebooks run under nbval too, autosaving into a throwaway folder.
 test: $(VENV)/.installed-test chromium lint

@@ -44,6 +44,7 @@ FONT_SIZE = 9
 
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: CSS for the app's risk badges, in the same colours as the chart.
@@ -102,7 +103,7 @@ class RiskChart:
         self._texts: dict[str, list] = {}
         self._strips: list = []
         self._sprites: dict[tuple[str, str], tuple] = {}
-        self._axes = None
+        self._axes: Axes | None = None
 
     # --- public ---------------------------------------------------------------------
 
@@ -116,7 +117,7 @@ class RiskChart:
         scale = max([sum(key[1:]) for key in keys] + [1])
         if labels != self._layout or scale != self._scale:
             self._build(labels, scale)
-            changed = range(len(rows))
+            changed: Sequence[int] = range(len(rows))
         else:
             changed = [i for i, key in enumerate(keys) if key != self._keys[i]]
         for i in changed:
@@ -214,6 +215,7 @@ class RiskChart:
         """Restore row ``i``'s background, move its rectangles, rewrite its numbers and draw them."""
         self.canvas.restore_region(self._strips[i])
         ax = self._axes
+        assert ax is not None  # drawn only after _build
         left = 0
         numbers = []
         for risk in WORST_FIRST:
@@ -241,7 +243,9 @@ class RiskChart:
         pixels a fresh draw would make. A number that does not fit inside its segment is
         drawn normally and not kept.
         """
-        to_display = self._axes.transData
+        ax = self._axes
+        assert ax is not None  # drawn only after _build
+        to_display = ax.transData
         cx, cy = to_display.transform((text.get_position()[0], text.get_position()[1]))
         px, py = round(cx), round(cy)
         height = self.canvas.get_width_height()[1]
@@ -253,7 +257,7 @@ class RiskChart:
                 self.canvas.restore_region(region, xy=(px + dx, height - py + dy))
                 return
         text.set_position(to_display.inverted().transform((px, py)))
-        self._axes.draw_artist(text)
+        ax.draw_artist(text)
         extent = text.get_window_extent(self.canvas.get_renderer())
         x0, y0 = math.floor(extent.x0) - 1, math.floor(extent.y0) - 1
         x1, y1 = math.ceil(extent.x1) + 1, math.ceil(extent.y1) + 1

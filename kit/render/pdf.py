@@ -25,7 +25,7 @@ from kit.core.errors import ExportError
 #: A Chromium executable to use instead of looking one up (a path or a command name); ``None`` looks it up.
 CHROMIUM: str | None = None
 #: The environment variable that names the Chromium executable.
-ENV_VAR = options.CHROMIUM.env
+ENV_VAR = options.CHROMIUM.variable
 #: Command names tried on the PATH, in order.
 CANDIDATES = ("chromium", "chromium-browser")
 #: Seconds to wait for Chromium to print.

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from kit.core import milestones as milestone_changes
 from kit.core import roadmap as roadmaps
 from kit.core.jsonio import dumps
+from kit.core.lens import Choice
 from kit.core.review import Review
 from kit.core.scoring import ReviewScore, improvement_list, score
 from kit.core.vocabulary import HIGH, MEDIUM, WORST_FIRST, ChoiceStatus, Environment, Reason, Risk
@@ -212,7 +213,8 @@ def plan_rows(review: Review, result: ReviewScore | None = None) -> list[dict]:
     for months, items in plan.items():
         for item in items:
             lens = review.lenses[item.lens]
-            for practice in item.missing or [None]:
+            practices: list[Choice | None] = list(item.missing) or [None]
+            for practice in practices:
                 rows.append(
                     {
                         "Roadmap (months)": months,
@@ -511,24 +513,24 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
     row += 1
     for lens_score in result.lenses.values():
         for pillar_score in lens_score.pillars.values():
-            values = (
+            values: list[str | int] = (
                 [lens_score.lens.name, pillar_score.pillar.name]
                 + [pillar_score.counts[k] for k in order]
                 + [pillar_score.counts.total]
             )
-            for c, value in enumerate(values, start=1):
-                put(sheet, row, c, value)
+            for c, entry in enumerate(values, start=1):
+                put(sheet, row, c, entry)
             row += 1
         values = (
             [lens_score.lens.name, "All pillars"] + [lens_score.counts[k] for k in order] + [lens_score.counts.total]
         )
-        for c, value in enumerate(values, start=1):
-            put(sheet, row, c, value, bold)
+        for c, entry in enumerate(values, start=1):
+            put(sheet, row, c, entry, bold)
         row += 1
     if len(result.lenses) > 1:
         values = ["All lenses", ""] + [result.counts[k] for k in order] + [result.counts.total]
-        for c, value in enumerate(values, start=1):
-            put(sheet, row, c, value, bold)
+        for c, entry in enumerate(values, start=1):
+            put(sheet, row, c, entry, bold)
         row += 1
 
     row += 1
@@ -543,8 +545,8 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
             sum(i.risk == HIGH for i in items),
             sum(i.risk == MEDIUM for i in items),
         ]
-        for c, value in enumerate(values, start=1):
-            put(sheet, row, c, value)
+        for c, entry in enumerate(values, start=1):
+            put(sheet, row, c, entry)
         row += 1
 
     diff = milestone_changes.compare(review, result=result)
