@@ -253,8 +253,9 @@ def cmd_lens_export(args) -> int:
                 ]
                 + blockers
             )
-        document = lenses.without_extensions(document)
-    write_atomic(args.output, dumps(document))
+        write_atomic(args.output, dumps(lenses.without_extensions(document)))
+    else:
+        write_atomic(args.output, dumps(document))
     print(f"wrote {args.output} ({lens.alias}{', for the WA Tool' if args.aws else ''})")
     return EXIT_OK
 

@@ -182,7 +182,7 @@ class Prefill:
     source: str
     date: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JsonObject:
         return {"source": self.source, "date": self.date}
 
 
@@ -217,7 +217,7 @@ class Review:
         #: Answers not yet confirmed in the session, by lens alias and question id.
         self.prefilled: dict[str, dict[str, Prefill]] = {}
         #: Snapshots of the last sync with outside tools (``kit.exchange``), kept as read.
-        self.sync: dict = {}
+        self.sync: JsonObject = {}
         #: Room for later features (risk register, improvement horizons); kept as read.
         self.extensions: JsonObject = {}
         #: Notices found when the file was read (changed bundled lenses); shown, never fatal.

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.core.errors import Diagnostic, IntakeError
-from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer, Review
-from kit.core.vocabulary import ChoiceStatus, Reason
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer, Review
+from kit.core.vocabulary import REASONS, ChoiceStatus, Reason
 from kit.render.tables import (
     ANSWER_COLUMNS,
     BASELINE_HEADERS,
@@ -363,7 +363,7 @@ def _say(value: object) -> str:
             ChoiceStatus.SELECTED: "selected",
             ChoiceStatus.NOT_APPLICABLE: "not applicable",
             ChoiceStatus.UNSELECTED: "neither",
-        }[str(value)]
+        }[ChoiceStatus(str(value))]
     if value in REASON_WORDS:
         return REASON_WORDS[str(value)]
     if value in (None, ""):

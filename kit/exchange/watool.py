@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 
 from kit.core import lens as lenses
 from kit.core.errors import Diagnostic, LensError, SyncError
-from kit.core.review import REASONS, Answer, ChoiceAnswer, Milestone, Review, Workload
+from kit.core.review import Answer, ChoiceAnswer, Milestone, Review, Workload
 from kit.core.scoring import score
-from kit.core.vocabulary import ChoiceStatus
+from kit.core.vocabulary import REASONS, ChoiceStatus
 
 SERVICE = "wellarchitected"
 #: ListAnswers, ListWorkloads and ListMilestones return at most this many items a page.
