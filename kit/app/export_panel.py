@@ -10,16 +10,17 @@ is picked or another review is shown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import ipywidgets as w
 
+from kit.app.events import Events
+from kit.app.messages import Messages
 from kit.app.storage import download_link, slug
+from kit.app.timing import Clock
 from kit.app.ui import button, classed, dropdown, esc, html
 from kit.core.errors import PillarkitError
-
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
+from kit.core.review import Review
 
 #: (label, file suffix) in the format picker; the suffix is what kit.render.handout.to_bytes takes.
 FORMATS = (
@@ -51,15 +52,18 @@ def size_text(size: int) -> str:
 class ExportPanel:
     """A format picker, "Prepare download", and the link (or "preparing…") underneath."""
 
-    def __init__(self, app: ReviewApp):
-        self.app = app
+    def __init__(self, events: Events, messages: Messages, clock: Clock, review: Callable[[], Review]):
+        """``review()`` is the review on screen when a download is prepared."""
+        self.messages = messages
+        self.clock = clock
+        self.review = review
         self.format = dropdown(list(FORMATS), "pk-export-format", value=".html")
         self.prepare = button(
             "Prepare download", "pk-export-prepare", icon="download", tooltip="Make the file for the review on screen"
         )
         self.status = html("", "pk-export-status")
-        app.events.click(self.prepare, self.prepare_download, "preparing the download")
-        app.events.observe(self.format, lambda _change: self.clear(), "choosing an export format")
+        events.click(self.prepare, self.prepare_download, "preparing the download")
+        events.observe(self.format, lambda _change: self.clear(), "choosing an export format")
         self.widget = classed(
             w.VBox(
                 [
@@ -85,16 +89,15 @@ class ExportPanel:
         from kit.core import roadmap
         from kit.render import handout
 
-        app = self.app
         suffix = self.format.value
-        review = app.review
+        review = self.review()
         self.status.value = PREPARING  # sent to the browser now, before the work starts
         self.prepare.disabled = True
         try:
             content = handout.to_bytes(review, suffix)
         except PillarkitError as exc:
             self.status.value = ""
-            app.messages.problem(exc, "The download could not be prepared: ")
+            self.messages.problem(exc, "The download could not be prepared: ")
             return
         except BaseException:
             self.status.value = ""
@@ -106,13 +109,13 @@ class ExportPanel:
         link = download_link(
             content, filename, f"Download {filename}", handout.MEDIA_TYPES[suffix], css="pk-export-link"
         )
-        when = app.clock.now().strftime("%H:%M:%S")
+        when = self.clock.now().strftime("%H:%M:%S")
         self.status.value = (
             f"{link}<div class='pk-hint'>{esc(WHAT[suffix])} of “{esc(name)}”, {esc(size_text(len(content)))}, "
             f"answers as of {esc(when)}: prepare it again after more changes.</div>"
         )
         ignored = roadmap.problems(review)
         if ignored:
-            app.messages.warning(
+            self.messages.warning(
                 "The download is ready; some roadmap entries in the review file are ignored:", [str(p) for p in ignored]
             )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import ipywidgets as w
 
+from kit.app.events import Events
 from kit.app.ui import button, classed, dropdown, esc, held, html, show
+from kit.core.review import Review
 from kit.core.scoring import ReviewScore
 from kit.core.vocabulary import UNANSWERED
-
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
 
 TITLE_LENGTH = 90
 
@@ -21,9 +20,11 @@ def _short(text: str, length: int = TITLE_LENGTH) -> str:
 
 
 class Navigator:
-    def __init__(self, app: ReviewApp):
-        self.app = app
-        events = app.events
+    """``go_to(alias, question_id)`` and ``step(delta)`` move; the navigator only shows where things are."""
+
+    def __init__(self, events: Events, go_to: Callable[[str, str], None], step: Callable[[int], None]):
+        self.go_to = go_to
+        self.review: Review | None = None
         self.prev = button("Previous", "pk-prev", icon="arrow-left", tooltip="Previous question")
         self.next = button("Next", "pk-next", icon="arrow-right", tooltip="Next question", style="primary")
         self.lens_picker = dropdown([], "pk-lens-picker", width="auto")
@@ -31,8 +32,8 @@ class Navigator:
         self.question_picker = dropdown([], "pk-question-picker", width="auto")
         self.position = html("", "pk-position")
         self.progress = html("", "pk-progress")
-        events.click(self.prev, lambda: app.step(-1), "going to the previous question")
-        events.click(self.next, lambda: app.step(+1), "going to the next question")
+        events.click(self.prev, lambda: step(-1), "going to the previous question")
+        events.click(self.next, lambda: step(+1), "going to the next question")
         events.observe(self.lens_picker, self._on_lens, "choosing a lens")
         events.observe(self.pillar_picker, self._on_pillar, "choosing a pillar")
         events.observe(self.question_picker, self._on_question, "choosing a question")
@@ -41,16 +42,17 @@ class Navigator:
         self.widget = classed(w.VBox([self.bar, self.progress]), "pk-navigator")
         self._shown: tuple[str, str] | None = None
 
-    def rebuild(self) -> None:
+    def rebuild(self, review: Review) -> None:
         """New lenses (a review loaded or a lens added): new lens options. Call inside ``events.quiet()``."""
-        review = self.app.review
+        self.review = review
         self.lens_picker.options = [(lens.name, alias) for alias, lens in review.lenses.items()]
         show(self.lens_picker, len(review.lenses) > 1)
         self._shown = None
 
-    def show(self, alias: str, question_id: str) -> None:
-        """Point the pickers at a question. Call inside ``events.quiet()``."""
-        review = self.app.review
+    def show(self, alias: str, question_id: str, index: int, total: int) -> None:
+        """Point the pickers at question ``index`` of ``total``. Call inside ``events.quiet()``."""
+        assert self.review is not None
+        review = self.review
         lens = review.lenses[alias]
         question = lens.question(question_id)
         shown_alias, shown_qid = self._shown or (None, None)
@@ -66,7 +68,6 @@ class Navigator:
                 self.pillar_picker.value = pillar.id
                 self.question_picker.options = [(_short(q.label), q.id) for q in pillar.questions]
             self.question_picker.value = question_id
-        index, total = self.app.index_of(alias, question_id), len(self.app.sequence)
         self.prev.disabled = index == 0
         self.next.disabled = index == total - 1
         self.position.value = f"Question {index + 1} of {total}"
@@ -74,11 +75,11 @@ class Navigator:
 
     def refresh_progress(self, score: ReviewScore) -> None:
         """Answered out of total, per pillar of the lens on screen."""
-        if self._shown is None:
+        if self._shown is None or self.review is None:
             return
         alias, question_id = self._shown
         lens_score = score.lenses[alias]
-        current = self.app.review.lenses[alias].question(question_id).pillar_id
+        current = self.review.lenses[alias].question(question_id).pillar_id
         parts = []
         for pillar_id, pillar_score in lens_score.pillars.items():
             counts = pillar_score.counts
@@ -95,15 +96,17 @@ class Navigator:
 
     # --- callbacks ----------------------------------------------------------------
 
-    def _on_lens(self, change: dict) -> None:
+    def _on_lens(self, change: dict[str, str]) -> None:
+        assert self.review is not None
         alias = change["new"]
-        first = next(self.app.review.lenses[alias].questions())
-        self.app.go_to(alias, first.id)
+        first = next(self.review.lenses[alias].questions())
+        self.go_to(alias, first.id)
 
-    def _on_pillar(self, change: dict) -> None:
+    def _on_pillar(self, change: dict[str, str]) -> None:
+        assert self.review is not None
         alias = self.lens_picker.value
-        pillar = self.app.review.lenses[alias].pillar(change["new"])
-        self.app.go_to(alias, pillar.questions[0].id)
+        pillar = self.review.lenses[alias].pillar(change["new"])
+        self.go_to(alias, pillar.questions[0].id)
 
-    def _on_question(self, change: dict) -> None:
-        self.app.go_to(self.lens_picker.value, change["new"])
+    def _on_question(self, change: dict[str, str]) -> None:
+        self.go_to(self.lens_picker.value, change["new"])

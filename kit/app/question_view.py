@@ -4,27 +4,36 @@ Rows for choices are pooled: a question with seven practices shows the first sev
 and a later question with ten adds three more to the pool. "None of these" has its own row,
 always last, so its CSS class (``pk-choice-none``) never moves. A choice's details (help
 text, official link, "does not apply" with a reason, a note) are built the first time they
-are opened. Every change goes through the app, which changes the review only with
-``Review``'s setters and then calls :meth:`QuestionView.refresh_answer`.
+are opened. Every change goes through ``change`` (the app hands it to the session, which
+changes the review only with ``Review``'s setters and keeps it for undo), and the app then
+calls :meth:`QuestionView.refresh_answer`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 import ipywidgets as w
 
+from kit.app.events import Events
 from kit.app.ui import checkbox, classed, dropdown, esc, esc_lines, held, html, link, set_class, show, textarea, toggle
 from kit.core import fieldstats, roadmap
 from kit.core.errors import NoteTooLongError
 from kit.core.lens import Choice, Lens, Question
-from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer, Review
 from kit.core.rules import NOT_APPLICABLE as CHOICE_NOT_APPLICABLE
 from kit.core.rules import SELECTED, UNSELECTED
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
+Mutate = Callable[[Review, str, str], None]
+
+
+class Change(Protocol):
+    """Apply ``mutate(review, alias, question_id)`` to the question on screen; ``label`` names it for Undo."""
+
+    def __call__(self, mutate: Mutate, label: str, key: str = "", rescore: bool = True) -> None: ...
+
 
 REASON_LABELS = {
     "OUT_OF_SCOPE": "Out of scope",
@@ -88,7 +97,7 @@ class ChoiceRow:
         self.notes: w.Textarea | None = None
         self.notes_count: w.HTML | None = None
         self.na_row: w.HBox | None = None
-        events = view.app.events
+        events = view.events
         events.observe(self.checkbox, self._on_tick, "ticking a choice")
         events.observe(self.more, self._on_more, "opening a choice's details")
 
@@ -126,7 +135,7 @@ class ChoiceRow:
     # --- details ------------------------------------------------------------------
 
     def _build_details(self) -> None:
-        events = self.view.app.events
+        events = self.view.events
         self.help = html("", "pk-choice-help")
         self.na = checkbox("This practice does not apply", "pk-choice-na")
         self.reason = dropdown(REASON_OPTIONS, "pk-choice-na-reason", value="")
@@ -177,7 +186,7 @@ class ChoiceRow:
         self.help.value = "".join(parts) or "<p class='pk-help-text'>No help text for this choice.</p>"
         entry = answer.choices.get(choice.id)
         notes = entry.notes if entry else ""
-        with self.view.app.events.quiet():
+        with self.view.events.quiet():
             self.notes.value = notes
             self.notes_count.value = notes_count_html(len(notes), CHOICE_NOTES_LIMIT)
             set_class(self.notes, "pk-invalid", False)
@@ -187,27 +196,37 @@ class ChoiceRow:
     # --- callbacks ----------------------------------------------------------------
 
     def _on_tick(self, change: dict) -> None:
+        assert self.choice is not None
         status = SELECTED if change["new"] else UNSELECTED
-        cid = self.choice.id
-        self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
+        cid, title = self.choice.id, self.choice.title
+        verb = "ticking" if change["new"] else "unticking"
+        self.view.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status), f"{verb} “{title}”")
 
     def _on_more(self, change: dict) -> None:
         if change["new"] and self.details is None:
             self._build_details()
         if change["new"]:
-            with self.view.app.events.quiet():
+            with self.view.events.quiet():
                 self._fill_details(self.view.answer())
                 self.refresh(self.view.answer())
         self.view.lay_out_choices()
 
     def _on_na(self, change: dict) -> None:
-        cid = self.choice.id
+        assert self.choice is not None
+        cid, title = self.choice.id, self.choice.title
         status = CHOICE_NOT_APPLICABLE if change["new"] else UNSELECTED
-        self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
+        what = "marking" if change["new"] else "unmarking"
+        self.view.change(
+            lambda review, alias, qid: review.set_choice(alias, qid, cid, status), f"{what} “{title}” as not applicable"
+        )
 
     def _on_reason(self, change: dict) -> None:
+        assert self.choice is not None
         cid, reason = self.choice.id, change["new"] or None
-        self.view.app.change(lambda review, alias, qid: review.set_choice_reason(alias, qid, cid, reason))
+        self.view.change(
+            lambda review, alias, qid: review.set_choice_reason(alias, qid, cid, reason),
+            f"the reason “{self.choice.title}” does not apply",
+        )
 
     def _on_notes(self, change: dict) -> None:
         cid, notes = self.choice.id, change["new"]
@@ -219,13 +238,16 @@ class ChoiceRow:
 class QuestionView:
     """One question at a time: header, description, field statistics, choices, not applicable, notes."""
 
-    def __init__(self, app: ReviewApp):
-        self.app = app
+    def __init__(self, events: Events, change: Change, report: Callable[[str], None]):
+        """``change`` changes the answer on screen; ``report(text)`` shows an error in the message line."""
+        self.events = events
+        self.change = change
+        self.report = report
         self.lens: Lens | None = None
         self.question: Question | None = None
+        self._answer = Answer()
         self.risk = UNANSWERED
         self.revealed = True
-        events = app.events
 
         self.pillar = html("", "pk-question-pillar")
         self.badge = html(badge_html(UNANSWERED), "pk-risk-badge")
@@ -286,7 +308,8 @@ class QuestionView:
     # --- reading the model ----------------------------------------------------------
 
     def answer(self) -> Answer:
-        return self.app.review.answer(self.lens.alias, self.question.id)
+        """The answer on screen, as last shown."""
+        return self._answer
 
     @property
     def visible_rows(self) -> list[ChoiceRow]:
@@ -295,12 +318,21 @@ class QuestionView:
 
     # --- filling in -----------------------------------------------------------------
 
-    def show(self, lens: Lens, question: Question, answer: Answer, risk: str, hide_choices: bool = False) -> None:
+    def show(
+        self,
+        lens: Lens,
+        question: Question,
+        answer: Answer,
+        risk: str,
+        horizon: int,
+        hide_choices: bool = False,
+        many_lenses: bool = False,
+    ) -> None:
         """Fill the view with a question; call inside ``events.quiet()``."""
-        self.lens, self.question = lens, question
+        self.lens, self.question, self._answer = lens, question, answer
         pillar = lens.pillar(question.pillar_id)
         number = [q.id for q in pillar.questions].index(question.id) + 1
-        lens_name = f"{esc(lens.name)} · " if len(self.app.review.lenses) > 1 else ""
+        lens_name = f"{esc(lens.name)} · " if many_lenses else ""
         self.pillar.value = f"{lens_name}{esc(pillar.name)} · question {number} of {len(pillar.questions)}"
         code = f"<span class='pk-code'>{esc(question.code)}</span> " if question.code else ""
         self.title.value = f"<h2>{code}{esc(question.title)}</h2>"
@@ -329,7 +361,7 @@ class QuestionView:
         set_class(self.notes, "pk-invalid", False)
         self.revealed = not hide_choices or bool(answer.statuses()) or not answer.is_applicable
         self._show_reveal()
-        self.refresh_answer(answer, risk)
+        self.refresh_answer(answer, risk, horizon)
 
     def lay_out_choices(self) -> None:
         """The choices box holds each visible row, followed by its details when they are open."""
@@ -342,13 +374,14 @@ class QuestionView:
         if self.choices.children != children:
             self.choices.children = children
 
-    def refresh_answer(self, answer: Answer, risk: str) -> None:
+    def refresh_answer(self, answer: Answer, risk: str, horizon: int) -> None:
         """After a change: checkboxes, tags, not applicable, the badge and the roadmap horizon follow the model."""
+        self._answer = answer
         self.risk = risk
         badge = badge_html(risk)
         if self.badge.value != badge:
             self.badge.value = badge
-        with self.app.events.quiet():
+        with self.events.quiet():
             for row in self._visible:
                 row.refresh(answer)
             with held([self.na, self.na_reason]):
@@ -356,21 +389,19 @@ class QuestionView:
                 self.na_reason.value = (answer.reason or "") if not answer.is_applicable else ""
             show(self.na_reason, not answer.is_applicable)
             set_class(self.choices, "pk-dimmed", not answer.is_applicable)
-        self._show_horizon(risk)
+        self._show_horizon(risk, horizon)
 
-    def _show_horizon(self, risk: str) -> None:
+    def _show_horizon(self, risk: str, months: int) -> None:
         """The roadmap selector: shown for a HIGH or MEDIUM question, on its horizon (moved, or the risk's default)."""
         on_roadmap = risk in ON_ROADMAP
-        if on_roadmap:
-            months = roadmap.horizon(self.app.review, self.lens.alias, self.question.id, risk)
-            if self.horizon.value != months:
-                with self.app.events.quiet():  # showing it is not moving it
-                    self.horizon.value = months
+        if on_roadmap and self.horizon.value != months:
+            with self.events.quiet():  # showing it is not moving it
+                self.horizon.value = months
         show(self.horizon, on_roadmap)
 
     def set_hide_choices(self, hide: bool) -> None:
         """Presenter option: hide the choices of a question nobody has answered yet."""
-        answer = self.answer() if self.question else None
+        answer = self._answer if self.question else None
         self.revealed = not hide or (answer is not None and (bool(answer.statuses()) or not answer.is_applicable))
         self._show_reveal()
 
@@ -386,15 +417,21 @@ class QuestionView:
 
     def save_notes(self, notes: str, choice_id: str | None = None) -> bool:
         """Save a note through the review; a note past the limit is refused and said so, never cut."""
+        assert self.question is not None
+        where = (
+            f"the practice “{self.question.choice(choice_id).title}”"
+            if choice_id
+            else f"{self.question.code or 'this question'}"
+        )
         try:
-            self.app.change(lambda review, alias, qid: review.set_notes(alias, qid, notes, choice_id), rescore=False)
-        except NoteTooLongError as exc:
-            where = (
-                f"the practice “{self.question.choice(choice_id).title}”"
-                if choice_id
-                else f"{self.question.code or 'this question'}"
+            self.change(
+                lambda review, alias, qid: review.set_notes(alias, qid, notes, choice_id),
+                f"the notes on {where}",
+                key=f"notes:{self.lens.alias if self.lens else ''}/{self.question.id}/{choice_id or ''}",
+                rescore=False,
             )
-            self.app.messages.error(f"Notes for {where}: {exc.diagnostics[0].message}. Shorten them to keep them.")
+        except NoteTooLongError as exc:
+            self.report(f"Notes for {where}: {exc.diagnostics[0].message}. Shorten them to keep them.")
             return False
         return True
 
@@ -402,16 +439,26 @@ class QuestionView:
 
     def _on_horizon(self, change: dict) -> None:
         months = change["new"]
-        self.app.change(lambda review, alias, qid: roadmap.set_horizon(review, alias, qid, months), rescore=False)
+        self.change(
+            lambda review, alias, qid: roadmap.set_horizon(review, alias, qid, months),
+            f"moving the question to {months} months",
+            rescore=False,
+        )
 
     def _on_na(self, change: dict) -> None:
         applicable = not change["new"]
         reason = (self.na_reason.value or None) if not applicable else None
-        self.app.change(lambda review, alias, qid: review.set_applicable(alias, qid, applicable, reason))
+        self.change(
+            lambda review, alias, qid: review.set_applicable(alias, qid, applicable, reason),
+            "marking the question as not applicable" if not applicable else "marking the question as applicable",
+        )
 
     def _on_na_reason(self, change: dict) -> None:
         reason = change["new"] or None
-        self.app.change(lambda review, alias, qid: review.set_applicable(alias, qid, False, reason))
+        self.change(
+            lambda review, alias, qid: review.set_applicable(alias, qid, False, reason),
+            "the reason the question does not apply",
+        )
 
     def _on_notes(self, change: dict) -> None:
         notes = change["new"]
