@@ -166,6 +166,21 @@ Side column
   pk-milestones           list of milestones
 """
 
-from kit.app.app import ReviewApp
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.app.app import ReviewApp
 
 __all__ = ["ReviewApp"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that the widget-free modules (kit.app.session and the modules it
+    # uses) can be imported, and tested, without ipywidgets.
+    if name == "ReviewApp":
+        from kit.app.app import ReviewApp
+
+        return ReviewApp
+    raise AttributeError(f"module 'kit.app' has no attribute {name!r}")

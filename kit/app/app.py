@@ -199,7 +199,7 @@ class ReviewApp(SessionView):
         else:
             self._offer()
         if waiting:
-            page.when_page_opens(self.events.run(self._page_request, "opening the page"))
+            page.when_page_opens(self.events.guard("opening the page", suspend=False)(self._page_request))
         else:
             self._watch_page()
         # The chart's first draw (and matplotlib's import) waits until the question is on screen.

@@ -115,7 +115,8 @@ class OwnerBanner:
         show(self.widget, False)
 
     def show(self, ownership: Ownership) -> None:
-        visible = ownership.role in (Role.READER, Role.DETACHED)
+        # For a moment after a reload the page it replaces still holds the review: nothing to alarm anyone with.
+        visible = ownership.role in (Role.READER, Role.DETACHED) and ownership.reason != "waiting"
         if visible:
             text = OWNER_TEXT.get(ownership.reason, OWNER_TEXT["other-window"])
             if ownership.unsaved and ownership.role is Role.READER:

@@ -42,6 +42,7 @@ class FilesPanel:
         self.storage = storage
         self.actions = actions
         self.path: Path | None = None
+        self._milestones: list[Milestone] = []
         self.note = html(f"<p>{BINDER_NOTE}</p>", "pk-binder-note")
         self.current = html("", "pk-current-file")
         self.recent = html("", "pk-resume-recent-text")
@@ -67,7 +68,7 @@ class FilesPanel:
 
         events.click(self.resume_recent, self._on_resume_recent, "resuming the most recent review")
         events.click(self.open, self._on_open, "opening a saved review")
-        events.click(self.refresh_list, self.refresh, "reading the reviews folder")
+        events.click(self.refresh_list, lambda: self.refresh(self.path, self._milestones), "reading the reviews folder")
         events.observe(self.upload, self._on_upload, "opening an uploaded review")
         events.click(self.new, actions.new_review, "starting a new review")
         events.click(self.milestone_save, self._on_milestone, "saving a milestone")
@@ -118,6 +119,7 @@ class FilesPanel:
         self.show_milestones(milestones)
 
     def show_milestones(self, milestones: list[Milestone]) -> None:
+        self._milestones = milestones
         if not milestones:
             self.milestones.value = "<p class='pk-hint'>No milestone yet.</p>"
             return

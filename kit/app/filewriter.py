@@ -127,7 +127,10 @@ class ThreadWriter:
             if item is None:
                 return
             job, done, loop = item
-            written = run(job)
+            try:
+                written = run(job)
+            except Exception as exc:  # a bad path (a NUL in it): reported like a disk error, the thread lives on
+                written = Written(job, error=OSError(str(exc)))
             try:
                 loop.call_soon_threadsafe(done, written)
             except RuntimeError:

@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - not on Windows; the lease still works,
     fcntl = None  # type: ignore[assignment]
 
 #: A holder that has not refreshed its lease for this long is taken to be gone.
-LEASE_TTL = 10.0
+LEASE_TTL = 15.0
 LOCK_NAME = ".pillarkit.lock"
 HOST = socket.gethostname()
 

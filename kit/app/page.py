@@ -208,7 +208,7 @@ def shut_down(server: Server, timeout: float = 5.0) -> bool:
     """Ask the server to shut this kernel down (as a page's beacon does); True if it agreed."""
     try:
         with urllib.request.urlopen(server.request("DELETE"), timeout=timeout) as response:
-            return response.status < 300
+            return bool(response.status < 300)
     except (OSError, ValueError):
         return False
 

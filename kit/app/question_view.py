@@ -238,7 +238,7 @@ class ChoiceRow:
 class QuestionView:
     """One question at a time: header, description, field statistics, choices, not applicable, notes."""
 
-    def __init__(self, events: Events, change: Change, report: Callable[[str], None]):
+    def __init__(self, events: Events, change: Change, report: Callable[[str], object]):
         """``change`` changes the answer on screen; ``report(text)`` shows an error in the message line."""
         self.events = events
         self.change = change

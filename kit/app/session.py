@@ -101,7 +101,9 @@ class Ownership:
     """Who writes the review on screen, for the banner."""
 
     role: Role
-    #: Why this window does not write: "other-window", "taken-over", "handed-over", "asking", "page-gone", or "".
+    #: Why this window does not write: "waiting" (for a moment after opening: the page this one
+    #: replaces, a reload, is letting go), "other-window", "taken-over", "handed-over", "asking",
+    #: "page-gone", or "".
     reason: str = ""
     #: Changes made in this window that are not in the file (this window lost the lease with them).
     unsaved: int = 0
@@ -405,6 +407,10 @@ class Session:
         self.autosaver.changed()
 
     def _require_writer(self) -> None:
+        if self.role is Role.READER and self._reason == "waiting":
+            raise ReadOnlyError.at(
+                self._source(), "", "the page this review was open in is still letting go of it; try again in a moment"
+            )
         if self.role is Role.READER:
             raise ReadOnlyError.at(
                 self._source(), "", "another window is saving this review, so this one is read-only: take over to edit"
@@ -548,7 +554,7 @@ class Session:
         self._opened_at = self.clock.monotonic()
         if self.role is not Role.WAITING:
             self.role = Role.READER if holder is not None else Role.WRITER
-            self._reason = "other-window" if holder is not None else ""
+            self._reason = "waiting" if holder is not None else ""
         try:
             self.view.shown(reason)
         except BaseException:
@@ -625,13 +631,15 @@ class Session:
             return
         self._was_running = self.timer.running
         self.timer.pause(remember=False)
-        if self.role is Role.WRITER:
-            self._save_now()
-        self._stop_ownership()
-        if self.lease is not None:
-            self.lease.release()
-        self.role = Role.DETACHED
-        self._reason = "page-gone"
+        try:
+            if self.role is Role.WRITER:
+                self._save_now()
+        finally:
+            self._stop_ownership()
+            if self.lease is not None:
+                self.lease.release()
+            self.role = Role.DETACHED
+            self._reason = "page-gone"
         self.view.ownership(self.ownership())
 
     def page_back(self) -> None:
@@ -644,7 +652,7 @@ class Session:
             if self.lease.acquire() is not None:
                 self._become_reader("other-window")
                 return
-            self._sync_with_disk()
+            self._sync_with_disk(unsaved=self.autosaver.dirty)
         if self._was_running:
             self.timer.resume()
             self.view.timer()
@@ -657,15 +665,17 @@ class Session:
         if self.role is Role.CLOSED:
             return
         self.timer.pause(remember=False)
-        if self.role is Role.WRITER:
-            self._save_now()
-        self._stop_ownership()
-        self.autosaver.cancel()
-        if self.lease is not None:
-            self.lease.release()
-        self.timer.close()
-        self.role = Role.CLOSED
-        _live.discard(self)
+        try:
+            if self.role is Role.WRITER:
+                self._save_now()
+        finally:
+            self._stop_ownership()
+            self.autosaver.cancel()
+            if self.lease is not None:
+                self.lease.release()
+            self.timer.close()
+            self.role = Role.CLOSED
+            _live.discard(self)
 
     # --- ownership ----------------------------------------------------------------------------
 
@@ -723,6 +733,10 @@ class Session:
             self.lease.force()
             self._become_writer()
             return
+        if self._reason == "waiting" and self.clock.monotonic() - self._opened_at > QUIET_SECONDS:
+            self._reason = "other-window"  # not a reload letting go: another window really holds it
+            self._show_status()
+            self.view.ownership(self.ownership())
         self._follow_file()
         self._start_following(soon=asking)
 
@@ -745,14 +759,14 @@ class Session:
         self._show_status()
 
     def _become_writer(self) -> None:
-        quiet = self._reason == "other-window" and self.clock.monotonic() - self._opened_at <= QUIET_SECONDS
+        quiet = self._reason == "waiting"
         was = self._reason
         self._cancel(self._follow)
         self._follow = None
         self._asked_at = None
         self.role = Role.WRITER
         self._reason = ""
-        self._sync_with_disk()
+        self._sync_with_disk(unsaved=self.autosaver.dirty)
         self.timer.resume()
         self.view.timer()
         self._start_heartbeat()
@@ -761,7 +775,7 @@ class Session:
         if not quiet:
             text = (
                 "This window now saves the review."
-                if was != "other-window"
+                if was not in ("other-window", "waiting")
                 else "The other window has closed: this window now saves the review."
             )
             self.view.notice("success", text)
@@ -914,8 +928,12 @@ class Session:
                 return found[0]
         return None
 
-    def _sync_with_disk(self) -> None:
-        """If another writer changed the file since this session last read or wrote it, merge its changes in."""
+    def _sync_with_disk(self, unsaved: bool = True) -> None:
+        """If another writer changed the file since this session last read or wrote it, merge its changes in.
+
+        ``unsaved``: this session has changes the file lacks (it is about to save them); without
+        any, the file's version is simply shown.
+        """
         if self.path is None:
             return
         current = self._locate()
@@ -952,6 +970,9 @@ class Session:
             )
             self._stamp = None
             return
+        if not unsaved:
+            self._take(theirs, current, stamp)  # nothing of this window's to keep: show the latest as it is
+            return
         merged = merge(self._base, theirs.to_dict(), self.review.to_dict())
         self._adopt(merged, current, stamp, theirs)
 
@@ -987,13 +1008,16 @@ class Session:
         )
 
     def _take(self, theirs: Review, current: Path, stamp: Stamp | None) -> None:
-        """A reader shows the writer's latest save, keeping its own place."""
+        """Show the file's latest version as it is (a reader following the writer, or a writer with nothing unsaved)."""
         self.review = theirs
         self.path = current
         self._base = theirs.to_dict()
         self._stamp = stamp
         self.timer.bind(theirs)
-        self.timer.pause(remember=False)
+        if self.role is not Role.WRITER:
+            self.timer.pause(remember=False)
+        self.undo.clear()  # the changes it remembers were made to another version
+        self._show_undo()
         self.view.shown("followed")
 
     def _names(self, parts: list[str]) -> list[str]:
@@ -1010,7 +1034,9 @@ class Session:
         return names
 
     def _show_status(self) -> None:
-        if self.role is Role.READER:
+        if self.role is Role.READER and self._reason == "waiting" and self.saved_at is not None:
+            self.view.status(SaveStatus("saved", self.saved_at))
+        elif self.role is Role.READER:
             self.view.status(SaveStatus("read-only", self.saved_at))
         elif self.autosaver.dirty:
             self.view.status(SaveStatus("pending"))
@@ -1034,12 +1060,13 @@ class Session:
         if self.path is None:
             self.view.download(None, "")
             return
-        if self._text is None:
+        text = self._text  # what this session last wrote
+        if text is None:
             try:
-                self._text = self.path.read_text(encoding="utf-8")
+                text = self.path.read_text(encoding="utf-8")
             except OSError:
-                self._text = self.review.to_json()
-        self.view.download(self._text, self.path.name)
+                text = self.review.to_json()
+        self.view.download(text, self.path.name)
 
     def _problem(self, error: PillarkitError, prefix: str) -> None:
         lines = error.lines() or [str(error)]

@@ -91,7 +91,7 @@ def last_answer_change(state: Mapping[str, Any]) -> dt.datetime | None:
 
 def revision(data: Mapping[str, Any]) -> int:
     value = app_state(data).get(REVISION)
-    return value if _is_int(value) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 # --- the check ------------------------------------------------------------------------

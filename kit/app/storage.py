@@ -24,13 +24,14 @@ import json
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kit.app import settings
 from kit.app.timing import Handle, Scheduler
-from kit.core.errors import ReviewError
+from kit.core.errors import PillarkitError, ReviewError
 from kit.core.jsonio import parse_json
 
 SUFFIX = ".json"
@@ -315,7 +316,7 @@ class Upload:
         name = self.name.replace("\\", "/").rsplit("/", 1)[-1]
         return name[: -len(SUFFIX)] if name.lower().endswith(SUFFIX) else name
 
-    def json(self, error: type = ReviewError) -> object:
+    def json(self, error: type[PillarkitError] = ReviewError) -> object:
         """The file parsed as JSON; a one-line ``error`` naming the file otherwise."""
         try:
             text = self.content.decode("utf-8-sig")
@@ -324,6 +325,6 @@ class Upload:
         return parse_json(text, self.name, error)
 
 
-def uploads(value) -> list[Upload]:
+def uploads(value: Iterable[Mapping[str, Any]] | None) -> list[Upload]:
     """The files in a ``FileUpload`` value (ipywidgets 8: a tuple of dicts with ``name`` and ``content``)."""
     return [Upload(str(entry["name"]), bytes(entry["content"])) for entry in value or ()]

@@ -465,7 +465,9 @@ def test_a_file_another_writer_changed_is_merged_never_forked(app, folder):
     assert app.review.answer(ALIAS, "monitor").statuses() == {"monitor_alarms": SELECTED}  # and on screen
     message = app.messages.history[-1]
     assert message.level == "warning" and "merged" in message.text
-    assert any("taken from the other window: How do you know the workload is healthy?" in line for line in message.details)
+    assert any(
+        "taken from the other window: How do you know the workload is healthy?" in line for line in message.details
+    )
 
 
 def _preheated(monkeypatch):
