@@ -570,6 +570,10 @@ class ReviewApp(SessionView):
             self._announce("")
 
     def _page_request(self, request: dict[str, str]) -> None:
+        # A word on the kernel's channel at once: the server counts this kernel as active from
+        # the request on (not from when it was preheated), so its idle culler leaves it to the
+        # page that is loading.
+        self.page_script.widget.send({"event": "page-requested"})
         self.page_opened(request)
         self._watch_page()
 

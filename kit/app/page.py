@@ -37,6 +37,8 @@ REVIEW_PARAMETER = "review"
 #: before it counts as gone (a reconnecting page is back within that).
 POLL_SECONDS = 1.0
 GONE_AFTER_SECONDS = 2.0
+#: A page that has not connected this long after it was requested never will (its browser died while loading).
+CONNECT_WITHIN_SECONDS = 60.0
 
 
 def preheated(environ: Mapping[str, str] | None = None) -> bool:
@@ -217,7 +219,9 @@ class PageWatch:
     """Tells, on the kernel's loop, when this kernel's page goes (``on_gone``) and comes back (``on_back``).
 
     A page counts as there once the server has seen a websocket from it; it is gone once the
-    server has had none for ``gone_after`` seconds. The questions go out on a daemon thread.
+    server has had none for ``gone_after`` seconds, or when it never connected within
+    ``connect_within`` seconds of the watch starting (when the page was requested). The questions
+    go out on a daemon thread.
     """
 
     def __init__(
@@ -227,12 +231,14 @@ class PageWatch:
         on_back: Callable[[], None],
         poll: float = POLL_SECONDS,
         gone_after: float = GONE_AFTER_SECONDS,
+        connect_within: float = CONNECT_WITHIN_SECONDS,
     ):
         self.server = server
         self.on_gone = on_gone
         self.on_back = on_back
         self.poll = poll
         self.gone_after = gone_after
+        self.connect_within = connect_within
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -253,6 +259,7 @@ class PageWatch:
         seen = False  # the page has connected at least once
         present = False
         empty_since: float | None = None
+        started = time.monotonic()
         while not self._stop.wait(self.poll):
             count = connections(self.server)
             if count is None:
@@ -264,6 +271,10 @@ class PageWatch:
                     if seen:
                         self._post(loop, self.on_back)
                     seen = True
+                continue
+            if not seen and time.monotonic() - started >= self.connect_within:
+                seen = True  # reported once: it may still connect, and is then "back"
+                self._post(loop, self.on_gone)
                 continue
             if not present:
                 continue

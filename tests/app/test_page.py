@@ -133,6 +133,28 @@ def test_a_blip_shorter_than_the_grace_is_not_a_page_gone(fake_server):
     assert events == []
 
 
+def test_a_page_that_never_connects_counts_as_gone(fake_server):
+    events: list[str] = []
+
+    async def main() -> None:
+        watch = page.PageWatch(
+            page.Server(fake_server.url, "k1"),
+            lambda: events.append("gone"),
+            lambda: events.append("back"),
+            poll=0.05,
+            connect_within=0.3,
+        )
+        watch.start()
+        await _until(lambda: events == ["gone"])
+        await asyncio.sleep(0.3)
+        assert events == ["gone"]  # said once
+        fake_server.connections = 1  # it did load after all
+        await _until(lambda: events == ["gone", "back"])
+        watch.stop()
+
+    asyncio.run(main())
+
+
 def test_a_kernel_asks_its_server_to_shut_it_down(fake_server):
     assert page.shut_down(page.Server(fake_server.url, "k1"))
     assert fake_server.deleted == ["/api/kernels/k1"]
