@@ -4,7 +4,7 @@
 nbconvert's templates and matplotlib; "cold" is that first export. The goal is under 2 s warm
 for the HTML handout. PDF is printed once when Chromium is installed, since it starts a browser.
 
-Run with `python benchmarks/bench_handout.py`; `export_seconds()` is there for `bench_core.py`.
+Run with `python -m benchmarks.bench_handout`; `export_seconds()` is there for `bench_core.py`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_core import fully_answered as fully_answered_core  # run from benchmarks/, as make bench does
-
+from benchmarks.bench_core import fully_answered as fully_answered_core
 from kit.render import handout
 
 GOAL_SECONDS = 2.0
