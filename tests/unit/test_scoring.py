@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kit.core import lens as lenses
@@ -170,3 +172,48 @@ def test_rescoring_one_question_equals_scoring_the_whole_review():
         assert result.to_json() == before  # the old score is left as it was
         result = updated
         assert result.to_json() == score(review).to_json()
+
+
+def _published_and_bundled_questions():
+    from kit.core import lens as lenses
+
+    data = Path(__file__).resolve().parents[1] / "data" / "lenses" / "published"
+    found = [lenses.bundled(alias) for alias in lenses.bundled_aliases()]
+    found += [lenses.load_file(path) for path in sorted(data.glob("*.json"))]
+    return [(lens.alias, question) for lens in found for question in lens.questions()]
+
+
+def test_bulk_scoring_agrees_with_question_risk_on_random_answers():
+    """question_risk_bits scores many answers at once; each must get exactly question_risk's answer."""
+    import random
+
+    from kit.core.review import Answer, ChoiceAnswer
+    from kit.core.rules import NOT_APPLICABLE as CHOICE_NA
+    from kit.core.rules import SELECTED
+    from kit.core.scoring import question_risk, question_risk_bits
+
+    rng = random.Random(13)
+    for _alias, question in _published_and_bundled_questions():
+        answers = []
+        for _ in range(48):
+            answer = Answer(is_applicable=rng.random() > 0.08)
+            for choice in question.choices:
+                roll = rng.random()
+                if roll < 0.45:
+                    answer.choices[choice.id] = ChoiceAnswer(SELECTED)
+                elif roll < 0.6:
+                    answer.choices[choice.id] = ChoiceAnswer(CHOICE_NA)
+            answers.append(None if rng.random() < 0.05 else answer)
+        selected, not_applicable, marked = {}, {}, 0
+        for bit, answer in enumerate(answers):
+            if answer is None:
+                continue
+            if not answer.is_applicable:
+                marked |= 1 << bit
+            for cid, status in answer.statuses().items():
+                target = selected if status == SELECTED else not_applicable
+                target[cid] = target.get(cid, 0) | 1 << bit
+        bits = question_risk_bits(question, selected, not_applicable, marked, (1 << len(answers)) - 1)
+        for bit, answer in enumerate(answers):
+            holders = [risk for risk, members in bits.items() if members >> bit & 1]
+            assert holders == [question_risk(question, answer)], (question.id, bit)
