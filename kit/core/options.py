@@ -70,6 +70,13 @@ TIMER_TICK_SECONDS: Option[int] = Option(
     "timer_tick_seconds", 15, "how often the agenda's running timer updates the screen"
 )
 
+# --- the risk register ---------------------------------------------------------------------
+ACCEPT_DAYS: Option[int] = Option(
+    "accept_days",
+    90,
+    "how long a risk accepted without a date stays accepted, in days; then it reopens",
+)
+
 # --- exports -----------------------------------------------------------------------------
 CHROMIUM: Option[str] = Option(
     "chromium", "", "the Chromium that prints PDF handouts (default: `chromium` on the PATH)", "PILLARKIT_CHROMIUM"
@@ -85,6 +92,7 @@ ALL: tuple[Option, ...] = (
     AUTOSAVE_SECONDS,
     PLAN_MINUTES,
     TIMER_TICK_SECONDS,
+    ACCEPT_DAYS,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
 )

@@ -3,24 +3,32 @@
 Answers are stored in the WA Tool API's own shape (``SelectedChoices``, ``ChoiceAnswers``,
 ``IsApplicable``, ``Reason``, ``Notes``), so one answer maps onto one ``UpdateAnswer`` call.
 A lens that is not bundled travels inside the file. Writes are atomic.
+
+Format versions: 1 (the first), 2 (adds the review's ``id``, the ``risk_register`` and, on each
+parked topic, its ``id`` and the register entry it came from, ``risk``). Every file written in an
+earlier format opens unchanged: what it lacks reads as empty (an id is derived from the file's
+content, so it is the same every time the file is read) and is written on the next save.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import os
+import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 from kit.core import lens as lenses
-from kit.core import schemas
+from kit.core import register, schemas
 from kit.core.errors import Diagnostic, FormatVersionError, LensError, NoteTooLongError, ReviewError
 from kit.core.jsonio import dumps, json_path, read_json, write_atomic
 from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
 
 FORMAT = "pillarkit-review"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: The WA Tool API's limits on notes; longer notes are refused, never cut.
 QUESTION_NOTES_LIMIT = 2084
@@ -148,7 +156,11 @@ class Workload:
 
 @dataclass
 class ParkedItem:
-    """An out-of-scope topic or follow-up, optionally linked to the question it came up in."""
+    """An out-of-scope topic or follow-up, optionally linked to the question it came up in.
+
+    ``id`` (``P1``, ``P2``, ...) stays with the topic for good; ``risk`` is the id of the risk
+    register entry whose open question it is, if any.
+    """
 
     text: str
     owner: str = ""
@@ -156,6 +168,8 @@ class ParkedItem:
     question_id: str | None = None
     created: str = ""
     done: bool = False
+    id: str = ""
+    risk: str | None = None
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -189,8 +203,12 @@ class Review:
         self.pillar_priorities: list[str] = []
         self.milestones: list[Milestone] = []
         self.parking_lot: list[ParkedItem] = []
-        #: Room for later features (risk register, improvement horizons); kept as read.
+        #: The failure-mode risk register (see :mod:`kit.core.register`).
+        self.risk_register: list[register.Entry] = []
+        #: Room for later features (improvement horizons, the app's state); kept as read.
         self.extensions: dict = {}
+        #: Stays with the review for good (new reviews get a random one), so exports can key on it.
+        self.id: str = secrets.token_hex(6)
         #: Notices found when the file was read (changed bundled lenses); shown, never fatal.
         self.notices: list[Diagnostic] = []
         self.source = "review"
@@ -320,9 +338,13 @@ class Review:
             raise ReviewError.at(self.source, "parking_lot", "a parked topic needs some text")
         if question_id is not None:
             self.question(alias or "", question_id)
-        item = ParkedItem(text, owner, alias, question_id, _now())
+        item = ParkedItem(text, owner, alias, question_id, _now(), id=self._next_parked_id())
         self.parking_lot.append(item)
         return item
+
+    def _next_parked_id(self) -> str:
+        numbers = [int(item.id[1:]) for item in self.parking_lot if re.fullmatch(r"P\d{1,9}", item.id)]
+        return f"P{max(numbers, default=0) + 1}"
 
     def set_parked_done(self, index: int, done: bool = True) -> None:
         try:
@@ -362,7 +384,7 @@ class Review:
                                 "orphan",
                             )
                         )
-        return found
+        return found + register.orphans(self)
 
     # --- the file ---------------------------------------------------------------
 
@@ -373,6 +395,7 @@ class Review:
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
+            "id": self.id,
             "workload": self.workload.to_dict(),
             "lenses": [
                 {"alias": lens.alias, "hash": lens.content_hash, **({} if lens.bundled else {"lens": lens.document})}
@@ -382,6 +405,7 @@ class Review:
             "pillar_priorities": list(self.pillar_priorities),
             "milestones": [m.to_dict() for m in self.milestones],
             "parking_lot": [item.to_dict() for item in self.parking_lot],
+            register.KEY: [entry.to_dict() for entry in self.risk_register],
             "extensions": copy.deepcopy(self.extensions),
         }
 
@@ -429,7 +453,13 @@ class Review:
             Milestone(m["name"], m["date"], copy.deepcopy(m["answers"])) for m in data.get("milestones", [])
         ]
         review.parking_lot = [ParkedItem(**item) for item in data.get("parking_lot", [])]
+        # Topics written before ids get them by position, the same ones every time the file is read.
+        for item in review.parking_lot:
+            if not item.id:
+                item.id = review._next_parked_id()
+        review.risk_register = register.from_file(data.get(register.KEY, []), source)
         review.extensions = copy.deepcopy(data.get("extensions", {}))
+        review.id = data.get("id") or _derived_id(data)
         return review
 
 
@@ -439,6 +469,16 @@ def new(lens_names: Iterable[str], workload_name: str) -> Review:
         [lenses.load(name) for name in lens_names],
         Workload(name=workload_name, review_date=dt.date.today().isoformat()),
     )
+
+
+def _derived_id(data: dict) -> str:
+    """An id for a file written before reviews had one: the same for the same workload and lenses."""
+    workload = data.get("workload", {})
+    basis = "\n".join(
+        [str(workload.get("name", "")), str(workload.get("review_date", ""))]
+        + [str(entry.get("alias", "")) for entry in data.get("lenses", [])]
+    )
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
 
 
 def _now() -> str:
@@ -467,6 +507,10 @@ def _review_message(error) -> str:
     path = list(error.absolute_path)
     if error.validator == "maxLength" and path and path[-1] == "Notes":
         return f"notes have {len(error.instance)} characters; the WA Tool's limit is {error.validator_value}, so the file is refused rather than cut"
+    if error.validator == "maxLength":
+        return f"{len(error.instance)} characters; the limit is {error.validator_value}, so the file is refused rather than cut"
+    if error.validator == "pattern" and path and path[-1] == "accepted_until":
+        return f"{error.instance!r} is not a date written as YYYY-MM-DD"
     if error.validator == "required":
         return error.message.replace("is a required property", "is missing")
     if error.validator == "additionalProperties":
