@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from kit.core import lens as lenses
-from kit.core import options, scoring
+from kit.core import options, register, scoring
 from kit.core import review as reviews
 from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError
 from kit.core.jsonio import dumps, write_atomic
-from kit.core.vocabulary import RISKS
+from kit.core.vocabulary import LEVELS, RISKS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -70,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("review", metavar="FILE")
     plan.set_defaults(run=cmd_plan)
 
+    listed = commands.add_parser(
+        "register", help="the risk register of a review, ranked by likelihood x impact, then status, with its heat map"
+    )
+    listed.add_argument("review", metavar="REVIEW")
+    listed.add_argument("--json", action="store_true", help='print {"entries": [...], "heatmap": {...}}')
+    listed.set_defaults(run=cmd_register)
+
     export = commands.add_parser(
         "export", help="the handout (.html, .pdf) or the answers (.csv, .xlsx, .json) of a review"
     )
@@ -81,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the format is taken from the suffix: .html, .pdf, .csv, .xlsx or .json",
     )
+    table = export.add_mutually_exclusive_group()
+    table.add_argument(
+        "--backlog",
+        action="store_true",
+        help="a .csv backlog for Jira's or GitHub's importer: the improvement plan, open risks and open parked topics",
+    )
+    table.add_argument("--register", action="store_true", help="a .csv of the risk register alone, ranked")
     export.set_defaults(run=cmd_export)
 
     serve = commands.add_parser(
@@ -200,9 +215,12 @@ def cmd_new(args) -> int:
 
 
 def _load_review(path: str) -> reviews.Review:
+    """The review, its notices on stderr; an acceptance that has lapsed reads as open (the file is not written)."""
     review = reviews.Review.load(path)
     for notice in review.notices + review.orphans():
         print(f"warning: {notice}", file=sys.stderr)
+    for notice in register.reopen_expired(review):
+        print(f"note: {notice}", file=sys.stderr)
     return review
 
 
@@ -242,6 +260,61 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
+def cmd_register(args) -> int:
+    review = _load_review(args.review)
+    entries = review.risk_register
+    if args.json:
+        print(json.dumps(register.to_json(entries), indent=2))
+        return EXIT_OK
+    ranked = register.ranked(entries)
+    print(f"{_terminal(review.workload.name) or '(unnamed workload)'}: {args.review}")
+    if not ranked:
+        print("The risk register is empty: add entries on the app's Risk register page.")
+        return EXIT_OK
+    still = sum(not e.is_closed for e in ranked)
+    print(
+        f"Risk register: {_plural(len(ranked), 'entry', 'entries')}, {still} not closed; ranked by likelihood x impact, then status\n"
+    )
+    rows = []
+    for rank, entry in enumerate(ranked, start=1):
+        status = entry.status
+        if entry.status == "ACCEPTED" and entry.accepted_until:
+            status += f" until {entry.accepted_until}"
+        elif entry.lapsed():
+            status += f" (acceptance lapsed {entry.accepted_until})"
+        rows.append(
+            (
+                str(rank),
+                _terminal(entry.id),
+                str(entry.rating),
+                entry.likelihood,
+                entry.impact,
+                status,
+                _terminal(entry.component, 30),
+                _terminal(entry.failure_mode, 60),
+                _terminal(entry.owner, 20),
+            )
+        )
+    header = ("#", "id", "rating", "likelihood", "impact", "status", "component", "failure mode", "owner")
+    _table(header, rows, len(header), right=(0, 2))
+    grid = register.heatmap(entries)
+    across = tuple(reversed(LEVELS))
+    print("\nHeat map: entries not closed, by likelihood (down) and impact (across)")
+    _table(("likelihood", *across), [(level, *(str(grid[level][i]) for i in across)) for level in LEVELS], 1)
+    return EXIT_OK
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _terminal(text: str, width: int | None = None) -> str:
+    """User text fit for one table cell on a terminal: control characters (escapes, line ends) shown as spaces."""
+    flat = " ".join(_CONTROL.sub(" ", text).split())
+    if width is not None and len(flat) > width:
+        return flat[: width - 1] + "\u2026"
+    return flat
+
+
 EXPORT_KINDS = {
     ".html": "handout",
     ".pdf": "handout",
@@ -251,16 +324,42 @@ EXPORT_KINDS = {
 }
 
 
+#: The CSV tables ``pillarkit export`` writes instead of the answers when a flag asks: flag -> what it is.
+TABLES = {"backlog": "CSV backlog", "register": "CSV risk register"}
+
+
 def cmd_export(args) -> int:
     from kit.core import roadmap
     from kit.render import handout
 
+    chosen = next((name for name in TABLES if getattr(args, name, False)), None)
+    if chosen is not None:
+        return _export_table(args, chosen)
     suffix = handout.format_of(args.output)  # a wrong suffix fails before the review is read
     review = _load_review(args.review)
     for problem in roadmap.problems(review):
         print(f"warning: {problem}", file=sys.stderr)
     handout.export(review, args.output)
     print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
+    return EXIT_OK
+
+
+def _export_table(args, name: str) -> int:
+    import csv
+    import io
+
+    from kit.core import roadmap
+    from kit.render import backlog, tables
+
+    if Path(args.output).suffix.lower() != ".csv":
+        raise ExportError.at(args.output, "", f"--{name} writes a CSV file: name it with .csv")
+    review = _load_review(args.review)
+    for problem in roadmap.problems(review):
+        print(f"warning: {problem}", file=sys.stderr)
+    data = backlog.csv_bytes(review) if name == "backlog" else tables.register_csv_bytes(review)
+    write_atomic(args.output, data)
+    rows = len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))) - 1
+    print(f"wrote {args.output} ({TABLES[name]}, {_plural(rows, 'row')})")
     return EXIT_OK
 
 
@@ -278,15 +377,19 @@ def cmd_options(args) -> int:
 # --- output helpers -------------------------------------------------------------------
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def _table(header: tuple, rows: list[tuple], right_from: int) -> None:
+def _table(header: tuple, rows: list[tuple], right_from: int, right: tuple[int, ...] = ()) -> None:
+    """Columns from ``right_from`` on, and those listed in ``right``, are aligned right (numbers)."""
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row):
-        cells = [str(v).rjust(w) if i >= right_from else str(v).ljust(w) for i, (v, w) in enumerate(zip(row, widths))]
+        cells = [
+            str(v).rjust(w) if i >= right_from or i in right else str(v).ljust(w)
+            for i, (v, w) in enumerate(zip(row, widths))
+        ]
         return "  ".join(cells).rstrip()
 
     print(line(header))
