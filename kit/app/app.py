@@ -23,6 +23,7 @@ from kit.app.navigator import Navigator
 from kit.app.page import when_page_opens
 from kit.app.parking_lot import ParkingLot
 from kit.app.question_view import QuestionView
+from kit.app.register_page import RegisterPage
 from kit.app.risk_panel import RiskPanel
 from kit.app.storage import Autosaver, Storage, Upload, download_link, new_id
 from kit.app.style import style_widget
@@ -30,7 +31,7 @@ from kit.app.timing import Clock, LoopScheduler, Scheduler
 from kit.app.toolbar import Toolbar
 from kit.app.ui import classed
 from kit.app.workload_panel import WorkloadPanel
-from kit.core import options, scoring
+from kit.core import options, register, scoring
 from kit.core.errors import PillarkitError, ReviewError
 from kit.core.lens import load as load_lens
 from kit.core.review import Review, Workload
@@ -44,6 +45,9 @@ LOOK_AHEAD_DELAY = 0.05
 
 SIDE_PAGES = ("Agenda", "Parking lot", "Workload", "Review file")
 AGENDA, PARKING, WORKLOAD, FILES = range(len(SIDE_PAGES))
+#: The main pages: one question at a time, and the risk register (built the first time it is shown).
+MAIN_PAGES = ("Questions", "Risk register")
+QUESTIONS, REGISTER = range(len(MAIN_PAGES))
 
 
 class ReviewApp:
@@ -124,6 +128,7 @@ class ReviewApp:
         self.banner = ResumeBanner(self)
         self._workload_panel: WorkloadPanel | None = None
         self._files_panel: FilesPanel | None = None
+        self._register_page: RegisterPage | None = None
         self.events.click(self.messages.dismiss, self.messages.clear, "dismissing a message")
 
         # The layout: one question page in the main Stack; side pages in another Stack,
@@ -140,7 +145,20 @@ class ReviewApp:
             ),
             "pk-question-page",
         )
-        self.main = classed(w.Stack([page], selected_index=0), "pk-main")
+        self.main_stack = classed(
+            w.Stack([page, classed(w.VBox([]), "pk-main-page")], selected_index=QUESTIONS), "pk-main-stack"
+        )
+        self.main_picker = classed(
+            w.ToggleButtons(
+                options=[(name, i) for i, name in enumerate(MAIN_PAGES)],
+                value=QUESTIONS,
+                style={"button_width": "auto"},
+                tooltips=["One question at a time", "Components, failure modes, likelihood \u00d7 impact"],
+            ),
+            "pk-main-picker",
+        )
+        self.events.observe(self.main_picker, lambda change: self.show_main_page(change["new"]), "opening a page")
+        self.main = classed(w.VBox([self.main_picker, self.main_stack]), "pk-main")
         self.side_picker = classed(
             w.ToggleButtons(
                 options=[(name, i) for i, name in enumerate(SIDE_PAGES)], value=AGENDA, style={"button_width": "auto"}
@@ -212,6 +230,23 @@ class ReviewApp:
             self.side_stack.children[FILES].children = [self._files_panel.widget]
         return self._files_panel
 
+    @property
+    def register_page(self) -> RegisterPage:
+        if self._register_page is None:
+            self._register_page = RegisterPage(self)
+            self.main_stack.children[REGISTER].children = [self._register_page.widget]
+        return self._register_page
+
+    def show_main_page(self, index: int) -> None:
+        """Show the questions or the risk register (built, and brought up to date, when it is shown)."""
+        if index == REGISTER:
+            page = self.register_page
+            page.refresh()
+        self.main_stack.selected_index = index
+        if self.main_picker.value != index:
+            with self.events.quiet():
+                self.main_picker.value = index
+
     def show_side_page(self, index: int) -> None:
         if index == WORKLOAD:
             _ = self.workload_panel  # built on first show
@@ -249,8 +284,13 @@ class ReviewApp:
         self.changed()
 
     def _populate(self) -> None:
-        """Fill every part in from ``self.review``, with observers suspended and no redraw per field."""
+        """Fill every part in from ``self.review``, with observers suspended and no redraw per field.
+
+        An accepted risk whose date has passed is open again from now on; the notice says so, and
+        the next change saves it (opening a file never writes it by itself).
+        """
         review = self.review
+        review.notices.extend(register.reopen_expired(review))
         with self.events.quiet():
             self.sequence = [(alias, q.id) for alias, lens in review.lenses.items() for q in lens.questions()]
             self._index = {key: i for i, key in enumerate(self.sequence)}
@@ -263,6 +303,9 @@ class ReviewApp:
             self.position = ("", "")
             self._show(*self._start_position())
             self._rescore(draw=self.risk_panel.chart is not None)
+            if self._register_page is not None:
+                self._register_page.editor.entry_id = None
+                self._register_page.refresh()
         if self._files_panel is not None:
             self._files_panel.export.clear()  # a link prepared for the review shown before
             self._files_panel.refresh()
@@ -502,6 +545,8 @@ class ReviewApp:
             _close_tree(row.line)
         if self._workload_panel is not None:
             self._workload_panel.close()
+        if self._register_page is not None:
+            self._register_page.close()
         _close_tree(self.widget)
 
 

@@ -21,23 +21,55 @@ from kit.core.errors import PillarkitError
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
 
-#: (label, file suffix) in the format picker; the suffix is what kit.render.handout.to_bytes takes.
+#: (label, key) in the format picker; a suffix is what kit.render.handout.to_bytes takes, and the
+#: two tables are the CSV files ``pillarkit export --backlog`` and ``--register`` write.
 FORMATS = (
     ("Handout (HTML)", ".html"),
     ("Handout (PDF)", ".pdf"),
     ("Spreadsheet (XLSX)", ".xlsx"),
     ("Spreadsheet (CSV)", ".csv"),
     ("Data (JSON)", ".json"),
+    ("Backlog for Jira or GitHub (CSV)", "backlog"),
+    ("Risk register (CSV)", "register"),
 )
 #: The word after the workload's slug in the file name: ``payments-api-handout.pdf``.
-KINDS = {".html": "handout", ".pdf": "handout", ".xlsx": "answers", ".csv": "answers", ".json": "review"}
-WHAT = {".html": "Handout", ".pdf": "Handout", ".xlsx": "Answers", ".csv": "Answers", ".json": "Review data"}
+KINDS = {
+    ".html": "handout",
+    ".pdf": "handout",
+    ".xlsx": "answers",
+    ".csv": "answers",
+    ".json": "review",
+    "backlog": "backlog",
+    "register": "risk-register",
+}
+WHAT = {
+    ".html": "Handout",
+    ".pdf": "Handout",
+    ".xlsx": "Answers",
+    ".csv": "Answers",
+    ".json": "Review data",
+    "backlog": "Backlog",
+    "register": "Risk register",
+}
+#: The file suffix of each key (the tables are CSV).
+SUFFIXES = {"backlog": ".csv", "register": ".csv"}
 PREPARING = "<span class='pk-hint'>Preparing the file…</span>"
 
 
 def export_filename(workload_name: str, suffix: str) -> str:
     """``"Payments API (EU)"``, ``".pdf"`` -> ``"payments-api-eu-handout.pdf"``: the same slug as the review files."""
-    return f"{slug(workload_name)}-{KINDS[suffix]}{suffix}"
+    return f"{slug(workload_name)}-{KINDS[suffix]}{SUFFIXES.get(suffix, suffix)}"
+
+
+def content_of(review, key: str) -> bytes:
+    """The file for a picker key, made by the same functions as ``pillarkit export``."""
+    from kit.render import backlog, handout, tables
+
+    if key == "backlog":
+        return backlog.csv_bytes(review)
+    if key == "register":
+        return tables.register_csv_bytes(review)
+    return handout.to_bytes(review, key)
 
 
 def size_text(size: int) -> str:
@@ -66,7 +98,7 @@ class ExportPanel:
                     html("<h4>Export</h4>", "pk-side-heading"),
                     html(
                         "<div class='pk-hint'>The handout for the team and its managers, the answers for a spreadsheet, "
-                        "or the review with its risks for other tools.</div>"
+                        "the review with its risks for other tools, or the work it found as a backlog to import.</div>"
                     ),
                     classed(w.HBox([self.format, self.prepare]), "pk-export-row"),
                     self.status,
@@ -91,7 +123,7 @@ class ExportPanel:
         self.status.value = PREPARING  # sent to the browser now, before the work starts
         self.prepare.disabled = True
         try:
-            content = handout.to_bytes(review, suffix)
+            content = content_of(review, suffix)
         except PillarkitError as exc:
             self.status.value = ""
             app.messages.problem(exc, "The download could not be prepared: ")
@@ -104,7 +136,11 @@ class ExportPanel:
         filename = export_filename(review.workload.name, suffix)
         name = review.workload.name or "Untitled workload"
         link = download_link(
-            content, filename, f"Download {filename}", handout.MEDIA_TYPES[suffix], css="pk-export-link"
+            content,
+            filename,
+            f"Download {filename}",
+            handout.MEDIA_TYPES[SUFFIXES.get(suffix, suffix)],
+            css="pk-export-link",
         )
         when = app.clock.now().strftime("%H:%M:%S")
         self.status.value = (
