@@ -13,8 +13,9 @@ same functions: :func:`to_html`, :mod:`kit.render.pdf` and :mod:`kit.render.tabl
 The handout holds, in order: a cover; an executive summary (HIGH and MEDIUM counts in total
 and per pillar, the risk chart, the top risks); a section per pillar (each question's risk,
 practices followed, missing and not applicable with reasons, notes, field statistics); the
-improvement plan grouped into the 3, 12 and 36-month roadmap; the parking lot; the changes
-since the last milestone (when there is one); sources and attribution.
+improvement plan grouped into the 3, 12 and 36-month roadmap; the risk register (when it has
+entries: its heat map and ranked table, :mod:`kit.render.handout_register`); the parking lot; the
+changes since the last milestone (when there is one); sources and attribution.
 
 Safety: every string that comes from the review or from a lens (user text, and a custom
 lens's text) goes through :func:`html.escape` via :func:`fmt`, and only into HTML outputs;
@@ -263,6 +264,8 @@ def cover(facts: Facts) -> Html:
                 )
             )
     toc.append(fmt('<li><a href="#plan">Improvement plan and roadmap</a></li>'))
+    if review.risk_register:
+        toc.append(fmt('<li><a href="#register">Risk register</a></li>'))
     toc.append(fmt('<li><a href="#parking-lot">Parking lot</a></li>'))
     if facts.diff is not None:
         toc.append(fmt('<li><a href="#changes">Changes since the last milestone</a></li>'))
@@ -839,11 +842,11 @@ def _html_output(markup: Html, plain: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": str(markup), "text/plain": plain})
 
 
-def _png_output(png: bytes, alt: str) -> nbformat.NotebookNode:
+def _png_output(png: bytes, alt: str, width: int = CHART_CSS_WIDTH) -> nbformat.NotebookNode:
     return nbformat.v4.new_output(
         "display_data",
         data={"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
-        metadata={"image/png": {"width": CHART_CSS_WIDTH, "alt": alt}},
+        metadata={"image/png": {"width": width, "alt": alt}},
     )
 
 
@@ -886,9 +889,10 @@ CHARTS = _Charts()
 def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.NotebookNode:
     """The handout as a fresh notebook of static outputs (HTML and PNG only), one cell per part.
 
-    Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-parking``,
-    ``pk-changes``, ``pk-sources``) so the print styles can break pages before them. ``now``
-    fixes the date in the colophon (for reproducible output).
+    Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-register``,
+    ``pk-parking``, ``pk-changes``, ``pk-sources``) so the print styles can break pages before
+    them. ``now`` fixes the date in the colophon and the day the risk register is read on (an
+    acceptance that has run out by then reads as open), for reproducible output.
     """
     from kit.render.charts import rows_from_lens_score
 
@@ -922,6 +926,16 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
             )
 
     cells.append(_cell("plan", "pk-plan", [_html_output(plan_section(facts), "Improvement plan")]))
+    if review.risk_register:
+        from kit.render import handout_register as registers
+
+        found = registers.RegisterFacts.of(review, (now or dt.datetime.now(dt.UTC)).date())
+        outputs = [_html_output(registers.lede(found), "Risk register")]
+        outputs.append(
+            _png_output(registers.heatmap_png(found), registers.heatmap_alt(found), registers.HEATMAP_CSS_WIDTH)
+        )
+        outputs.append(_html_output(registers.section(found), "Risk register, ranked"))
+        cells.append(_cell("register", "pk-register", outputs))
     cells.append(_cell("parking-lot", "pk-parking", [_html_output(parking_section(facts), "Parking lot")]))
     if facts.diff is not None:
         cells.append(

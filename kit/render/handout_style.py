@@ -59,13 +59,16 @@ TEMPLATE = """\
 def stylesheet() -> str:
     """The handout's CSS, with the risk palette of :mod:`kit.render.charts` (imported here, so that the
     tabular exports never load matplotlib)."""
-    from kit.render.charts import PALETTE, TEXT_COLOUR
+    from kit.render.charts import BAND_COLOURS, PALETTE, TEXT_COLOUR
 
-    return (
+    css = (
         _STYLESHEET.replace("@TEXT_COLOUR@", TEXT_COLOUR)
         .replace("@BADGES@", _badge_rules(PALETTE))
         .replace("@BAND@", f"{PALETTE[NONE]} 60% 75%, {PALETTE[MEDIUM]} 75% 88%, {PALETTE[HIGH]} 88% 100%")
     )
+    for level, colour in BAND_COLOURS.items():
+        css = css.replace(f"@RATING_{level}@", colour)
+    return css
 
 
 def _badge_rules(palette: dict) -> str:
@@ -254,6 +257,24 @@ table caption { caption-side: top; text-align: left; font-weight: 650; padding-b
 .pk-guidance a::after { content: " \\2197"; }
 .pk-empty { color: var(--pk-muted); font-style: italic; }
 
+/* Risk register */
+.pk-register td { vertical-align: top; }
+.pk-register-entry td { border-bottom: none; padding-bottom: .15rem; }
+.pk-register-details td { padding-top: 0; }
+.pk-register-id { font-family: var(--pk-mono); font-size: .8rem; color: var(--pk-muted); }
+.pk-register-mode { display: block; margin-top: .15rem; }
+.pk-rating { display: inline-block; min-width: 1.5rem; text-align: center; border-radius: 1rem; font-weight: 700; font-size: .8rem; color: #000; }
+.pk-rating--high { background: @RATING_HIGH@; }
+.pk-rating--medium { background: @RATING_MEDIUM@; }
+.pk-rating--low { background: @RATING_LOW@; }
+.pk-register-status { font-weight: 650; }
+.pk-register-status--open { color: #b34700; }
+.pk-register-status--mitigated, .pk-register-status--closed { color: #00785a; }
+.pk-register-until { display: block; font-size: .78rem; color: var(--pk-muted); }
+.pk-register-what { display: grid; grid-template-columns: minmax(0, 1fr); gap: .3rem; margin: 0; font-size: .86rem; }
+.pk-register-what dt { font-size: .7rem; text-transform: uppercase; letter-spacing: .06em; color: var(--pk-muted); font-weight: 650; }
+.pk-register-what dd { margin: .05rem 0 0; overflow-wrap: anywhere; }
+
 /* Changes since the last milestone */
 .pk-change { font-weight: 650; white-space: nowrap; }
 .pk-change--improved { color: #00785a; }
@@ -292,7 +313,9 @@ table caption { caption-side: top; text-align: left; font-weight: 650; padding-b
   body { background: #fff; }
   main { max-width: none; margin: 0; padding: 0; border-radius: 0; box-shadow: none; }
   .jp-Cell + .jp-Cell { margin-top: 2rem; }
-  .celltag_pk-summary, .celltag_pk-pillar, .celltag_pk-plan { break-before: page; page-break-before: always; }
+  .celltag_pk-summary, .celltag_pk-pillar, .celltag_pk-plan, .celltag_pk-register { break-before: page; page-break-before: always; }
+  .pk-register-entry, .pk-register-details { break-inside: avoid; page-break-inside: avoid; }
+  .pk-register-entry { break-after: avoid; page-break-after: avoid; }
   .pk-cover { padding-top: 12mm; }
   .pk-cover h1 { font-size: 30pt; }
   h2, h3, h4, .pk-horizon-title { break-after: avoid; page-break-after: avoid; }
