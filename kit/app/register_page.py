@@ -225,8 +225,8 @@ class Editor:
 
     # --- saving -------------------------------------------------------------------
 
-    def _saver(self, name: str) -> Callable[[dict], None]:
-        def save(change: dict) -> None:
+    def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def save(change: dict[str, Any]) -> None:
             self._save(name, change["new"])
 
         return save
@@ -252,13 +252,13 @@ class Editor:
                 self._show_until(entry)
         self.page.entry_changed(entry, structural=name in ("likelihood", "impact", "status", "component"))
 
-    def _on_until(self, change: dict) -> None:
+    def _on_until(self, change: dict[str, Any]) -> None:
         value = change["new"]
         if value is None:
             return  # cleared in the picker: the acceptance keeps its date until another is picked
         self._save("accepted_until", value.isoformat())
 
-    def _on_questions(self, change: dict) -> None:
+    def _on_questions(self, change: dict[str, Any]) -> None:
         self._save("questions", list(change["new"]))
 
     def _on_park(self) -> None:

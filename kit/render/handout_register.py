@@ -89,7 +89,9 @@ def _status(entry: Entry, today: dt.date) -> Html:
     if entry.status == ACCEPTED and entry.accepted_until:
         detail = fmt('<span class="pk-register-until">until {}</span>', nice_date(entry.accepted_until))
     elif entry.lapsed(today):
-        detail = fmt('<span class="pk-register-until">acceptance lapsed {}</span>', nice_date(entry.accepted_until))
+        detail = fmt(
+            '<span class="pk-register-until">acceptance lapsed {}</span>', nice_date(entry.accepted_until or "")
+        )
     return fmt(
         '<span class="pk-register-status pk-register-status--{}">{}</span>{}', entry.status.lower(), words, detail
     )
