@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import base64
 import datetime as dt
-import json
 import re
 import secrets
 import unicodedata
@@ -26,8 +25,8 @@ from pathlib import Path
 
 from kit.app.timing import Handle, Scheduler
 from kit.app.ui import esc
-from kit.core.errors import ReviewError
-from kit.core.jsonio import parse_json
+from kit.core.errors import PillarkitError, ReviewError
+from kit.core.jsonio import decode, parse_json, read_json, size_limit
 
 SUFFIX = ".json"
 ID_LENGTH = 8  # hex digits
@@ -100,15 +99,20 @@ class Storage:
 
 
 def _peek(path: Path) -> tuple[str, bool]:
-    """(workload name, readable) from a file, without validating it or loading lenses."""
+    """(workload name, readable) from a file, without validating it or loading lenses.
+
+    It is read as every review is (:func:`kit.core.jsonio.read_json`): no file too large, no
+    named pipe, nothing a review could not hold is offered as a review.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-        if not isinstance(data, dict) or data.get("format") != "pillarkit-review":
-            return "", False
-        name = data.get("workload", {}).get("name", "")
-        return (name if isinstance(name, str) else ""), True
-    except (OSError, ValueError, AttributeError):
+        data = read_json(path, ReviewError)
+    except PillarkitError:
         return "", False
+    if not isinstance(data, dict) or data.get("format") != "pillarkit-review":
+        return "", False
+    workload = data.get("workload")
+    name = workload.get("name", "") if isinstance(workload, dict) else ""
+    return (name if isinstance(name, str) else ""), True
 
 
 # --- autosave -------------------------------------------------------------------------
@@ -224,12 +228,13 @@ class Upload:
         return name[: -len(SUFFIX)] if name.lower().endswith(SUFFIX) else name
 
     def json(self, error: type = ReviewError) -> object:
-        """The file parsed as JSON; a one-line ``error`` naming the file otherwise."""
-        try:
-            text = self.content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise error.at(self.name, f"byte {exc.start}", "not UTF-8 text") from None
-        return parse_json(text, self.name, error)
+        """The file parsed as JSON, as strictly as a file on disk; a one-line ``error`` naming the file otherwise."""
+        limit = size_limit()
+        if len(self.content) > limit:
+            raise error.at(
+                self.name, "", f"is {len(self.content) / 2**20:.1f} MB; files over {limit / 2**20:.1f} MB are refused"
+            )
+        return parse_json(decode(self.content, self.name, error), self.name, error)
 
 
 def uploads(value) -> list[Upload]:

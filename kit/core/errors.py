@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -52,12 +53,20 @@ class FormatVersionError(ReviewError):
     """A review written by a newer pillarkit."""
 
 
-class NoteTooLongError(ReviewError):
+class TextTooLongError(ReviewError):
+    """Text longer than its field's limit (or too many items); it is refused, never cut."""
+
+
+class NoteTooLongError(TextTooLongError):
     """A note longer than the Well-Architected Tool accepts; it is refused, never cut."""
 
 
 class ExportError(PillarkitError):
     """An export that cannot be made as asked (for example a lens that breaks WA Tool limits)."""
+
+
+class WriteError(PillarkitError):
+    """Data the kit refuses to write, because reading it back would fail (a number JSON cannot hold, broken text)."""
 
 
 class OptionError(PillarkitError):
@@ -66,3 +75,32 @@ class OptionError(PillarkitError):
 
 class ServeError(PillarkitError):
     """The app cannot be served as asked (port taken, no checkout)."""
+
+
+#: How many diagnostics of one kind are listed before the rest are counted.
+SHOWN_PER_GROUP = 3
+
+
+def grouped(
+    diagnostics: Iterable[Diagnostic], shown: int = SHOWN_PER_GROUP, more: Callable[[int, str], str] | None = None
+) -> list[Diagnostic]:
+    """Diagnostics with many of one kind (one ``code``) cut down to the first ``shown`` and a count.
+
+    100,000 answers to questions a lens does not have are three lines and a fourth that says
+    "and 99,997 more like these". ``more(count, code)`` words that last line. The order of
+    the first appearance of each kind is kept.
+    """
+    kinds: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        kinds.setdefault(diagnostic.code, []).append(diagnostic)
+    result: list[Diagnostic] = []
+    for code, items in kinds.items():
+        if len(items) <= shown + 1:
+            result.extend(items)
+            continue
+        result.extend(items[:shown])
+        rest = len(items) - shown
+        first = items[0]
+        text = more(rest, code) if more else f"and {rest:,} more like these"
+        result.append(Diagnostic(first.source, "", text, code, first.wa_import))
+    return result

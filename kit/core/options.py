@@ -70,6 +70,14 @@ TIMER_TICK_SECONDS: Option[int] = Option(
     "timer_tick_seconds", 15, "how often the agenda's running timer updates the screen"
 )
 
+# --- files -------------------------------------------------------------------------------
+MAX_FILE_MB: Option[int] = Option(
+    "max_file_mb",
+    20,
+    "the largest review or lens file the kit reads, in megabytes (a larger one is refused, not read)",
+    "PILLARKIT_MAX_FILE_MB",
+)
+
 # --- exports -----------------------------------------------------------------------------
 CHROMIUM: Option[str] = Option(
     "chromium", "", "the Chromium that prints PDF handouts (default: `chromium` on the PATH)", "PILLARKIT_CHROMIUM"
@@ -85,6 +93,7 @@ ALL: tuple[Option, ...] = (
     AUTOSAVE_SECONDS,
     PLAN_MINUTES,
     TIMER_TICK_SECONDS,
+    MAX_FILE_MB,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
 )
