@@ -182,7 +182,8 @@ class Lens:
 
 def content_hash(document: dict) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # Half a surrogate pair cannot be in a file the kit read; one made in code still hashes.
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --- finding lenses -------------------------------------------------------------------
@@ -369,12 +370,19 @@ def _schema_message(error) -> str:
         return "must not be empty"
     if kind == "minLength":
         return "must not be empty"
+    if kind == "maxLength":
+        return f"has {len(error.instance):,} characters; at most {error.validator_value:,} are allowed"
     if kind == "enum":
         allowed = ", ".join(map(str, error.validator_value))
         return f"{error.instance!r} is not one of {allowed}"
     if kind == "type":
         return f"must be {'an' if error.validator_value in ('object', 'array', 'integer') else 'a'} {error.validator_value}"
-    return error.message
+    return error.message if len(error.message) <= 200 else error.message[:160] + "…"
+
+
+def _quoted(text: str, most: int = 80) -> str:
+    """``repr`` of text, cut with an ellipsis past ``most`` characters (a message is one readable line)."""
+    return repr(text) if len(text) <= most else repr(text[:most]) + f"… ({len(text):,} characters)"
 
 
 def _check_id(value: str, where: list, what: str, found: _Findings) -> bool:
@@ -497,7 +505,7 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
         try:
             node = rules.parse(rule["condition"])
         except rules.ConditionError as exc:
-            found.error(at, f"{exc} in {rule['condition']!r}")
+            found.error(at, f"{exc} in {_quoted(rule['condition'])}")
             continue
         unknown = sorted(rules.choice_ids(node) - set(seen))
         if unknown:
