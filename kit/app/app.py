@@ -102,6 +102,8 @@ class ReviewApp:
         resumed = review is not None
         self.review: Review = review if review is not None else self._blank_review()
         self.path: Path | None = Path(path).resolve() if path is not None else None
+        if self.path is not None:
+            self.messages.keep_private(self.path.parent)
         self.review_id = (self.storage.id_of(self.path) if self.path else None) or new_id()
         #: The file as this window last read or wrote it; another writer changes it (see _save).
         self._stamp = disk_stamp(self.path)
@@ -183,6 +185,7 @@ class ReviewApp:
 
     def _read_or_report(self, path: Path) -> Review | None:
         """The review in ``path``, or None after saying in the app why it cannot be opened."""
+        self.messages.keep_private(path.resolve().parent)
         try:
             return Review.load(path)
         except PillarkitError as exc:
@@ -275,7 +278,7 @@ class ReviewApp:
 
     def _announce(self, text: str) -> None:
         """Say what happened to the review on screen, with any notices about its file (orphans, changed lenses)."""
-        notices = [str(n) for n in self.review.notices] + [str(o) for o in self.review.orphans()]
+        notices = [str(n) for n in self.review.notices_grouped()]
         if notices:
             self.messages.warning(f"{text} It was opened with notices; every answer is kept:".strip(), notices)
         elif text:
@@ -418,6 +421,9 @@ class ReviewApp:
             text = self.review.save(target)
         except OSError as exc:
             self.toolbar.show_not_saved(exc.strerror or str(exc))
+            raise
+        except PillarkitError as exc:  # data that could not be read back is never written
+            self.toolbar.show_not_saved(exc.diagnostics[0].message)
             raise
         self.path, self._stamp = target, disk_stamp(target)
         if changed_elsewhere:

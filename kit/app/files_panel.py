@@ -119,9 +119,9 @@ class FilesPanel:
         app = self.app
         path = app.path
         if path is None:
-            where = f"Not saved yet: the first change creates a file in <code>{esc(app.storage.folder)}</code>."
+            where = f"Not saved yet: the first change creates a file in <code>{esc(app.storage.folder.name)}/</code>."
         else:
-            where = f"Saving to <code>{esc(path)}</code>."
+            where = f"Saving to <code>{esc(app.messages.redact(str(path)))}</code>."
         self.current.value = f"<p>{where}</p>"
         saved = [s for s in app.storage.saved() if s.readable and s.path != path]
         most_recent = saved[0] if saved else None

@@ -13,10 +13,15 @@ from contextlib import ExitStack, contextmanager
 
 import ipywidgets as w
 
+from kit.core.text import for_document
+
 
 def esc(text: object) -> str:
-    """``text`` escaped for HTML, quotes included (safe in element content and attribute values)."""
-    return _html.escape("" if text is None else str(text), quote=True)
+    """``text`` escaped for HTML, quotes included (safe in element content and attribute values).
+
+    Control characters, which HTML cannot hold, become U+FFFD (:func:`kit.core.text.for_document`).
+    """
+    return _html.escape(for_document("" if text is None else str(text)), quote=True)
 
 
 def esc_lines(text: str) -> str:

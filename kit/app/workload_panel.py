@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from kit.app.storage import uploads
-from kit.app.ui import checkbox, classed, html, text, textarea
+from kit.app.ui import checkbox, classed, html, set_class, text, textarea
 from kit.core import lens as lenses
 from kit.core.errors import LensError, ReviewError
 
@@ -181,21 +181,27 @@ class WorkloadPanel:
                 value = split_list(value)
             elif attr == "review_date":
                 value = value.isoformat() if value else ""
-            setattr(self.app.review.workload, attr, value)
-            self.app.workload_changed()
+            self._refused(self.fields[attr], lambda: self.app.review.set_workload(attr, value))
 
         return changed
 
     def _context(self, key: str):
         def changed(change: dict) -> None:
-            context = self.app.review.workload.business_context
-            if change["new"].strip():
-                context[key] = change["new"]
-            else:
-                context.pop(key, None)
-            self.app.workload_changed()
+            self._refused(self.context[key], lambda: self.app.review.set_context(key, change["new"]))
 
         return changed
+
+    def _refused(self, widget: w.Widget, store) -> None:
+        """Store a field through the review; text past its limit is refused and said so, and stays on screen, never cut."""
+        try:
+            store()
+        except ReviewError as exc:
+            set_class(widget, "pk-invalid", True)
+            message = exc.diagnostics[0].message
+            self.app.messages.error(f"{message[:1].upper()}{message[1:]}. Shorten it to keep it.")
+            return
+        set_class(widget, "pk-invalid", False)
+        self.app.workload_changed()
 
     def _on_priorities(self, change: dict) -> None:
         review = self.app.review
