@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from kit.core import lens as lenses
 from kit.core import options, scoring
 from kit.core import review as reviews
-from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError
-from kit.core.jsonio import dumps, write_atomic
+from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError, grouped
+from kit.core.jsonio import dumps, same_file, write_atomic
+from kit.core.text import for_terminal
 from kit.core.vocabulary import RISKS
 
 EXIT_OK = 0
@@ -25,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line, like every other error."""
 
     def error(self, message: str) -> None:
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_BAD_INPUT, for_terminal(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,13 +117,23 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except PillarkitError as exc:
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            say(f"error: {line}", sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``pillarkit plan r.json | head``): nothing more to say to it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        named = f"{exc.filename}: " if exc.filename else ""
+        say(f"error: {named}{exc.strerror or exc}", sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+def say(line: str, stream=None) -> None:
+    """Print one line; every control character in it is shown as an escape (``\\x1b``), never sent to the terminal."""
+    print(for_terminal(line), file=stream or sys.stdout)
 
 
 # --- lens -----------------------------------------------------------------------------
@@ -133,17 +145,17 @@ def cmd_lens_validate(args) -> int:
         try:
             lens = lenses.load_file(name)
         except PillarkitError as exc:
-            print(f"{name}: unusable, {len(exc.diagnostics)} error{'s' if len(exc.diagnostics) != 1 else ''}")
+            say(f"{name}: unusable, {len(exc.diagnostics)} error{'s' if len(exc.diagnostics) != 1 else ''}")
             for line in exc.lines():
-                print(f"  error: {line}")
+                say(f"  error: {line}")
             status = EXIT_BAD_INPUT
             continue
         pillars, questions, choices = lens.counts()
-        print(
+        say(
             f"{name}: {pillars} pillars, {questions} questions, {choices} choices; {_plural(len(lens.warnings), 'warning')}"
         )
         for warning in lens.warnings:
-            print(f"  warning: {warning}")
+            say(f"  warning: {warning}")
     return status
 
 
@@ -158,6 +170,7 @@ def cmd_lens_list(args) -> int:
 
 
 def cmd_lens_export(args) -> int:
+    _refuse_overwriting(args.lens, args.output, "lens")
     lens = lenses.load(args.lens)
     document = lens.document
     if args.aws:
@@ -172,8 +185,8 @@ def cmd_lens_export(args) -> int:
                 + blockers
             )
         document = strip_extensions(document)
-    write_atomic(args.output, dumps(document))
-    print(f"wrote {args.output} ({lens.alias}{', for the WA Tool' if args.aws else ''})")
+    write_atomic(args.output, dumps(document, args.output))
+    say(f"wrote {args.output} ({lens.alias}{', for the WA Tool' if args.aws else ''})")
     return EXIT_OK
 
 
@@ -195,32 +208,42 @@ def cmd_new(args) -> int:
         raise ReviewError.at(str(output), "", "already exists; pass --force to overwrite it")
     review = reviews.new(args.lens, args.workload)
     review.save(output)
-    print(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
+    say(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
     return EXIT_OK
 
 
 def _load_review(path: str) -> reviews.Review:
     review = reviews.Review.load(path)
-    for notice in review.notices + review.orphans():
-        print(f"warning: {notice}", file=sys.stderr)
+    for notice in review.notices_grouped():
+        say(f"warning: {notice}", sys.stderr)
     return review
+
+
+def _refuse_overwriting(source: str, output: str, what: str) -> None:
+    """An export never replaces the file it is made from (the same path, a link to it, or the same inode)."""
+    if same_file(source, output):
+        raise ExportError.at(
+            output, "", f"is the {what} being exported; write the export to another file (nothing was written)"
+        )
 
 
 def cmd_score(args) -> int:
     review = _load_review(args.review)
     result = scoring.score(review)
     if args.json:
-        print(json.dumps(result.to_json(), indent=2))
+        print(json.dumps(result.to_json(), indent=2))  # ASCII only: every other character is escaped
         return EXIT_OK
-    print(f"{review.workload.name or '(unnamed workload)'}: {args.review}")
+    say(f"{review.workload.name or '(unnamed workload)'}: {args.review}")
     header = ("pillar",) + RISKS
     for alias, lens_score in result.lenses.items():
-        print(f"\n{lens_score.lens.name} ({alias})")
+        print()
+        say(f"{lens_score.lens.name} ({alias})")
         rows = [(p.pillar.name,) + tuple(str(p.counts[k]) for k in RISKS) for p in lens_score.pillars.values()]
         rows.append(("total",) + tuple(str(lens_score.counts[k]) for k in RISKS))
         _table(header, rows, right_from=1)
     if len(result.lenses) > 1:
-        print("\nreview total: " + ", ".join(f"{k} {result.counts[k]}" for k in RISKS))
+        print()
+        say("review total: " + ", ".join(f"{k} {result.counts[k]}" for k in RISKS))
     return EXIT_OK
 
 
@@ -228,17 +251,17 @@ def cmd_plan(args) -> int:
     review = _load_review(args.review)
     items = scoring.improvement_list(review)
     if not items:
-        print("No HIGH or MEDIUM risks: nothing to improve yet.")
+        say("No HIGH or MEDIUM risks: nothing to improve yet.")
         return EXIT_OK
     for item in items:
         code = f"{item.question.code} " if item.question.code else ""
-        print(f"{item.risk:<6} {item.pillar.name}: {code}{item.question.title}")
+        say(f"{item.risk:<6} {item.pillar.name}: {code}{item.question.title}")
         for practice in item.missing:
-            print(f"         - {practice.title}")
+            say(f"         - {practice.title}")
             if practice.improvement:
-                print(f"           {practice.improvement.text}")
+                say(f"           {practice.improvement.text}")
                 if practice.improvement.url:
-                    print(f"           {practice.improvement.url}")
+                    say(f"           {practice.improvement.url}")
     return EXIT_OK
 
 
@@ -256,11 +279,12 @@ def cmd_export(args) -> int:
     from kit.render import handout
 
     suffix = handout.format_of(args.output)  # a wrong suffix fails before the review is read
+    _refuse_overwriting(args.review, args.output, "review")
     review = _load_review(args.review)
-    for problem in roadmap.problems(review):
-        print(f"warning: {problem}", file=sys.stderr)
+    for problem in grouped(roadmap.problems(review)):
+        say(f"warning: {problem}", sys.stderr)
     handout.export(review, args.output)
-    print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
+    say(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
     return EXIT_OK
 
 
@@ -283,6 +307,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def _table(header: tuple, rows: list[tuple], right_from: int) -> None:
+    header = tuple(for_terminal(str(cell)) for cell in header)
+    rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row):

@@ -31,7 +31,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,6 +48,7 @@ from kit.core.review import Answer, Review
 from kit.core.rules import NOT_APPLICABLE as CHOICE_NA
 from kit.core.rules import SELECTED
 from kit.core.scoring import Improvement, ReviewScore, improvement_list, score
+from kit.core.text import for_document
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 from kit.render import tables as exports
 from kit.render.handout_style import CONTENT_SECURITY_POLICY, RISK_CLASS, TEMPLATE, TEMPLATE_NAME, stylesheet
@@ -88,10 +89,13 @@ class Html(str):
 
 
 def esc(value: object) -> Html:
-    """``value`` as safe markup: escaped with :func:`html.escape` unless it is already :class:`Html`."""
+    """``value`` as safe markup: escaped with :func:`html.escape` unless it is already :class:`Html`.
+
+    Control characters, which HTML cannot hold, become U+FFFD (:func:`kit.core.text.for_document`).
+    """
     if isinstance(value, Html):
         return value
-    return Html(html.escape("" if value is None else str(value), quote=True))
+    return Html(html.escape(for_document("" if value is None else str(value)), quote=True))
 
 
 def fmt(template: str, *args: object, **kwargs: object) -> Html:
@@ -894,7 +898,7 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
 
     facts = Facts.of(review, now)
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["title"] = (
+    notebook.metadata["title"] = for_document(
         f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
     )
     notebook.metadata["pillarkit"] = {"kind": "handout", "generated": facts.generated}
@@ -1113,8 +1117,20 @@ def export(review: Review, path: str | os.PathLike) -> Path:
     The file is written atomically. Raises :class:`ExportError` for an unknown suffix, or for a
     PDF without Chromium (with how to install it). Returns the path written.
     """
-    write_atomic(path, RENDERERS[format_of(path)](review))
+    suffix = format_of(path)
+    try:
+        data = RENDERERS[suffix](review)
+    except ExportError as exc:
+        # Name the file being written, not the renderer ("pdf") that failed.
+        raise ExportError(
+            [replace(d, source=str(path)) if d.source in _RENDERER_SOURCES else d for d in exc.diagnostics]
+        ) from None
+    write_atomic(path, data)
     return Path(path)
+
+
+#: The names renderers give their errors when they do not know the file being written.
+_RENDERER_SOURCES = {"pdf", "handout", "export"}
 
 
 __all__ = [
