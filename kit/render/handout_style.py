@@ -102,6 +102,8 @@ body {
   font-size: 1rem;
   line-height: 1.55;
   text-rendering: optimizeLegibility;
+  /* Inherited everywhere: a long word (a name at its limit, a pasted URL) wraps instead of widening the page. */
+  overflow-wrap: anywhere;
 }
 main {
   max-width: 52rem;
