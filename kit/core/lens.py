@@ -353,7 +353,7 @@ def _check_schema(document: object, found: _Findings) -> None:
         if error.validator == "additionalProperties":
             known = set(error.schema.get("properties", {}))
             for key in sorted(set(error.instance) - known):
-                found.warn(where + [key], f"unknown key {key!r} is kept but not used", "extra-key")
+                found.warn(where + [key], f"unknown key {_quoted(key)} is kept but not used", "extra-key")
         else:
             found.error(where, _schema_message(error))
 
@@ -363,7 +363,7 @@ def _schema_message(error) -> str:
     if kind == "required":
         return error.message.replace("is a required property", "is missing")
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "schemaVersion":
-        return f"schemaVersion must be {SCHEMA_VERSION!r}, not {error.instance!r}"
+        return f"schemaVersion must be {SCHEMA_VERSION!r}, not {_quoted(error.instance)}"
     if kind == "maxItems":
         return f"has {len(error.instance)} items; at most {error.validator_value} are allowed"
     if kind == "minItems":
@@ -374,23 +374,26 @@ def _schema_message(error) -> str:
         return f"has {len(error.instance):,} characters; at most {error.validator_value:,} are allowed"
     if kind == "enum":
         allowed = ", ".join(map(str, error.validator_value))
-        return f"{error.instance!r} is not one of {allowed}"
+        return f"{_quoted(error.instance)} is not one of {allowed}"
     if kind == "type":
         return f"must be {'an' if error.validator_value in ('object', 'array', 'integer') else 'a'} {error.validator_value}"
     return error.message if len(error.message) <= 200 else error.message[:160] + "…"
 
 
-def _quoted(text: str, most: int = 80) -> str:
-    """``repr`` of text, cut with an ellipsis past ``most`` characters (a message is one readable line)."""
-    return repr(text) if len(text) <= most else repr(text[:most]) + f"… ({len(text):,} characters)"
+def _quoted(value: object, most: int = 80) -> str:
+    """``repr`` of a value from the file, cut with an ellipsis past ``most`` characters (a message is one readable line)."""
+    text = repr(value)
+    return text if len(text) <= most else f"{text[:most]}… ({len(text):,} characters)"
 
 
 def _check_id(value: str, where: list, what: str, found: _Findings) -> bool:
     if not rules.ID_PATTERN.match(value):
-        found.error(where, f"{what} {value!r} may hold only letters, digits, '_' and '-'")
+        found.error(where, f"{what} {_quoted(value)} may hold only letters, digits, '_' and '-'")
         return False
     if "-" in value:
-        found.warn(where, f"{what} {value!r} has '-', which the WA Tool's import refuses", "wa-import-limit", True)
+        found.warn(
+            where, f"{what} {_quoted(value)} has '-', which the WA Tool's import refuses", "wa-import-limit", True
+        )
     return True
 
 
@@ -435,10 +438,10 @@ def _check_url(url: str | None, where: list, found: _Findings) -> None:
         found.warn(where, "link is empty", "empty-link")
         return
     if url != url.strip():
-        found.warn(where, f"link {url!r} has spaces around it; they are ignored", "link-spaces")
+        found.warn(where, f"link {_quoted(url)} has spaces around it; they are ignored", "link-spaces")
         url = url.strip()
     if not (url.startswith("https://") or url.startswith("http://")) or len(url) <= len("https://"):
-        found.error(where, f"link {url!r} must start with http:// or https://")
+        found.error(where, f"link {_quoted(url)} must start with http:// or https://")
 
 
 def _check_lens(document: dict, found: _Findings) -> None:
@@ -452,7 +455,8 @@ def _check_lens(document: dict, found: _Findings) -> None:
         if _check_id(pillar["id"], at + ["id"], "pillar id", found):
             if pillar["id"] in pillar_ids:
                 found.error(
-                    at + ["id"], f"pillar id {pillar['id']!r} is already used by pillars[{pillar_ids[pillar['id']]}]"
+                    at + ["id"],
+                    f"pillar id {_quoted(pillar['id'])} is already used by pillars[{pillar_ids[pillar['id']]}]",
                 )
             pillar_ids.setdefault(pillar["id"], p)
         _check_text(pillar, "id", "pillar", at, found)
@@ -463,16 +467,18 @@ def _check_lens(document: dict, found: _Findings) -> None:
                 if question["id"] in question_ids:
                     found.error(
                         where + ["id"],
-                        f"question id {question['id']!r} is already used at {json_path(question_ids[question['id']])}",
+                        f"question id {_quoted(question['id'])} is already used at {json_path(question_ids[question['id']])}",
                     )
                 question_ids.setdefault(question["id"], where)
             _check_question(question, where, found, choice_homes)
     for cid, homes in choice_homes.items():
         if len(homes) > 1:
-            names = ", ".join(repr(qid) for qid, _ in homes)
+            names = ", ".join(_quoted(qid, 40) for qid, _ in homes[:3]) + (
+                f" and {len(homes) - 3} more" if len(homes) > 3 else ""
+            )
             found.warn(
                 homes[1][1],
-                f"choice id {cid!r} is used in {len(homes)} questions ({names}); rules stay within their question",
+                f"choice id {_quoted(cid)} is used in {len(homes)} questions ({names}); rules stay within their question",
                 "reused-choice-id",
             )
 
@@ -489,7 +495,9 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
         if not _check_id(cid, at + ["id"], "choice id", found):
             continue
         if cid in seen:
-            found.error(at + ["id"], f"choice id {cid!r} is already used by choices[{seen[cid]}] of this question")
+            found.error(
+                at + ["id"], f"choice id {_quoted(cid)} is already used by choices[{seen[cid]}] of this question"
+            )
             continue
         seen[cid] = c
         choice_homes.setdefault(cid, []).append((question["id"], at + ["id"]))
@@ -497,7 +505,7 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
         _check_text(choice, "title", "choice", at, found, required=True)
         _check_links(choice, at, found)
         if "improvementPlan" not in choice and not cid.endswith(NONE_OF_THESE_SUFFIX):
-            found.warn(at, f"choice {cid!r} has no improvementPlan", "no-improvement-plan")
+            found.warn(at, f"choice {_quoted(cid)} has no improvementPlan", "no-improvement-plan")
 
     nodes = []
     for r, rule in enumerate(question["riskRules"]):
@@ -533,6 +541,6 @@ def _check_question(question: dict, where: list, found: _Findings, choice_homes:
         note = "" if three_valued else " (checked without not-applicable choices)"
         found.warn(
             where + ["riskRules", r],
-            f"rule {question['riskRules'][r]['condition']!r} can never fire: earlier rules cover every answer it matches{note}",
+            f"rule {_quoted(question['riskRules'][r]['condition'])} can never fire: earlier rules cover every answer it matches{note}",
             "rule-never-fires",
         )
