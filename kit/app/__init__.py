@@ -3,10 +3,11 @@
 Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and saves the
 review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
 ``workload_panel``, ``files_panel`` (resume, upload, milestones), ``export_panel`` (the
-handout, spreadsheets and data as downloads, made by ``kit.render.handout``), ``toolbar``, ``storage``
+handout, spreadsheets and data as downloads, made by ``kit.render.handout``), ``overview`` (every
+question with its risk mark), ``keyboard`` (keys and their help), ``tab_title``, ``toolbar``, ``storage``
 (file names, autosave, download and upload), ``messages`` (message line and log file),
 ``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
-(widget helpers, escaping) and ``style`` (the stylesheet).
+(widget helpers, escaping) and ``style`` (the stylesheet). The anywidgets' page code is in ``js/``.
 
 Stable CSS classes for browser tests, added with ``add_class`` (user text never becomes a
 class). ``tests/app/test_app_classes.py`` checks that this list and the widgets agree.
@@ -16,6 +17,8 @@ App, modes and messages
   pk-presenter            on pk-app while presenter mode is on
   pk-compact              on pk-app while compact mode is on
   pk-style                the HTML widget holding the stylesheet
+  pk-tab-title            the (hidden) widget that names the browser tab "pillarkit · <workload>" in Voila
+  pk-sr-label             on a widget whose description is read by screen readers but not shown
   pk-toolbar              top bar
   pk-title                "pillarkit <workload name>"
   pk-file-status          box of pk-saved-status and pk-download
@@ -25,6 +28,8 @@ App, modes and messages
   pk-presenter-toggle     ToggleButton: presenter mode
   pk-hide-choices         Checkbox: hide choices until revealed
   pk-compact-toggle       ToggleButton: compact mode
+  pk-keys                 the keyboard: its button (button.pk-keys-button) opens the help, a div.pk-keys-help
+                          (role dialog) on the page's body listing every key
   pk-message              the message line (hidden when there is none)
   pk-message-is-info      on pk-message, by level of the message shown (also -success, -warning, -error)
   pk-message-is-success
@@ -92,10 +97,13 @@ Side column
   pk-risk-panel           totals and chart
   pk-risk-totals          counts by risk (span.pk-total-high, …)
   pk-risk-chart           Image: the risk chart (PNG)
-  pk-side-picker          ToggleButtons: Agenda, Parking lot, Workload, Review file
+  pk-side-picker          ToggleButtons: Questions, Agenda, Parking lot, Workload, Review file
   pk-side-stack           the Stack of side pages
   pk-side-page            each side page
   pk-side-heading         headings inside side pages
+  pk-overview             the question overview: per pillar (h4.pk-overview-pillar) one button.pk-overview-item
+                          per question in review order, with one of pk-risk-high, pk-risk-medium,
+                          pk-risk-none, pk-risk-na, pk-risk-unanswered, aria-current on the one shown
   pk-agenda               the agenda page
   pk-agenda-head          box of the two agenda buttons
   pk-timer-toggle         ToggleButton: start or pause the timer

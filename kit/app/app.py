@@ -18,14 +18,17 @@ import ipywidgets as w
 from kit.app.agenda import Agenda
 from kit.app.events import Events
 from kit.app.files_panel import FilesPanel, ResumeBanner
+from kit.app.keyboard import Keyboard
 from kit.app.messages import Messages
 from kit.app.navigator import Navigator
+from kit.app.overview import Overview
 from kit.app.page import when_page_opens
 from kit.app.parking_lot import ParkingLot
 from kit.app.question_view import QuestionView
 from kit.app.risk_panel import RiskPanel
 from kit.app.storage import Autosaver, Storage, Upload, download_link, new_id
 from kit.app.style import style_widget
+from kit.app.tab_title import TabTitle
 from kit.app.timing import Clock, LoopScheduler, Scheduler
 from kit.app.toolbar import Toolbar
 from kit.app.ui import classed
@@ -42,8 +45,13 @@ APP_KEY = "app"
 #: Seconds after a change before the charts one tick away are drawn (a pause, not a deadline).
 LOOK_AHEAD_DELAY = 0.05
 
-SIDE_PAGES = ("Agenda", "Parking lot", "Workload", "Review file")
-AGENDA, PARKING, WORKLOAD, FILES = range(len(SIDE_PAGES))
+SIDE_PAGES = ("Agenda", "Parking lot", "Workload", "Review file", "Questions")
+AGENDA, PARKING, WORKLOAD, FILES, QUESTIONS = range(len(SIDE_PAGES))
+#: The order of the side pages' buttons (their indices stay fixed, so code and tests name them alike).
+SIDE_ORDER = (QUESTIONS, AGENDA, PARKING, WORKLOAD, FILES)
+#: The chart by mode (width in inches, dots per inch, font size in points): in presenter mode it is
+#: narrower in inches and sharper, so that its labels grow with the room's type when it is shown larger.
+CHART_SIZE = {False: (5.0, 96, 9.0), True: (4.0, 144, 10.5)}
 
 
 class ReviewApp:
@@ -122,6 +130,10 @@ class ReviewApp:
         self.agenda = Agenda(self, self.clock, self.scheduler)
         self.parking_lot = ParkingLot(self)
         self.banner = ResumeBanner(self)
+        self.overview = Overview(self.events, lambda index: self.go_to(*self.sequence[index]))
+        self.keyboard = Keyboard(self.events, self._key_actions())
+        self.tab_title = TabTitle()
+        self.toolbar.add_keys(self.keyboard.widget)
         self._workload_panel: WorkloadPanel | None = None
         self._files_panel: FilesPanel | None = None
         self.events.click(self.messages.dismiss, self.messages.clear, "dismissing a message")
@@ -143,18 +155,25 @@ class ReviewApp:
         self.main = classed(w.Stack([page], selected_index=0), "pk-main")
         self.side_picker = classed(
             w.ToggleButtons(
-                options=[(name, i) for i, name in enumerate(SIDE_PAGES)], value=AGENDA, style={"button_width": "auto"}
+                options=[(SIDE_PAGES[i], i) for i in SIDE_ORDER],
+                value=AGENDA,
+                description="Side page",
+                style={"button_width": "auto"},
             ),
             "pk-side-picker",
+            "pk-sr-label",
         )
         placeholders = [classed(w.VBox([]), "pk-side-page") for _ in SIDE_PAGES]
         placeholders[AGENDA].children = [self.agenda.widget]
         placeholders[PARKING].children = [self.parking_lot.widget]
+        placeholders[QUESTIONS].children = [self.overview.widget]
         self.side_stack = classed(w.Stack(placeholders, selected_index=AGENDA), "pk-side-stack")
         self.events.observe(self.side_picker, self._on_side_page, "opening a side page")
         side = classed(w.VBox([self.risk_panel.widget, self.side_picker, self.side_stack]), "pk-side")
         body = classed(w.HBox([self.main, side]), "pk-body")
-        self.widget = classed(w.VBox([style_widget(), self.toolbar.widget, self.messages.widget, body]), "pk-app")
+        self.widget = classed(
+            w.VBox([style_widget(), self.tab_title.widget, self.toolbar.widget, self.messages.widget, body]), "pk-app"
+        )
         self.toolbar.apply_modes()
 
         self._populate()
@@ -255,11 +274,13 @@ class ReviewApp:
             self.sequence = [(alias, q.id) for alias, lens in review.lenses.items() for q in lens.questions()]
             self._index = {key: i for i, key in enumerate(self.sequence)}
             self.navigator.rebuild()
+            self.overview.rebuild(review.lenses, self.sequence)
             self.agenda.rebuild()
             self.parking_lot.rebuild()
             if self._workload_panel is not None:
                 self._workload_panel.populate()
             self.toolbar.show_title(review.workload.name)
+            self.tab_title.show(review.workload.name)
             self.position = ("", "")
             self._show(*self._start_position())
             self._rescore(draw=self.risk_panel.chart is not None)
@@ -315,6 +336,7 @@ class ReviewApp:
             lens, question, answer, scoring.question_risk(question, answer), self.toolbar.hide_choices.value
         )
         self.navigator.show(alias, question_id)
+        self.overview.show_current(self._index[(alias, question_id)])
         if self.score is not None:
             self.navigator.refresh_progress(self.score)
         self.agenda.enter(alias, question.pillar_id)
@@ -344,6 +366,7 @@ class ReviewApp:
         if rescore:
             self.risk_panel.show_totals(self.review, self.score)
             self.navigator.refresh_progress(self.score)
+            self.overview.show_score(self.score)
             self._draw_ahead()
         self.changed()
 
@@ -377,6 +400,7 @@ class ReviewApp:
         self.score = scoring.score(self.review)
         self.risk_panel.refresh(self.review, self.score, draw=draw)
         self.navigator.refresh_progress(self.score)
+        self.overview.show_score(self.score)
 
     def changed(self) -> None:
         """Something in the review changed: save within ``autosave_delay`` seconds."""
@@ -386,7 +410,27 @@ class ReviewApp:
 
     def workload_changed(self) -> None:
         self.toolbar.show_title(self.review.workload.name)
+        self.tab_title.show(self.review.workload.name)
         self.changed()
+
+    def presenter_changed(self, on: bool) -> None:
+        """Presenter mode draws the chart for a larger picture (sharper, with larger labels)."""
+        self.risk_panel.set_size(*CHART_SIZE[on])
+
+    # --- the keyboard -----------------------------------------------------------------
+
+    def _key_actions(self) -> dict[str, Callable[[str], None]]:
+        """What each key does (kit.app.keyboard binds the keys and lists them in its help)."""
+        view = self.question_view
+        return {
+            "next": lambda _key: self.step(+1),
+            "previous": lambda _key: self.step(-1),
+            "tick": lambda key: view.toggle_practice(int(key)),
+            "none": lambda _key: view.toggle_none_of_these(),
+            "reveal": lambda _key: view.show_choices(),
+            "presenter": lambda _key: self.toolbar.toggle_presenter(),
+            "overview": lambda _key: self.show_side_page(QUESTIONS),
+        }
 
     def save_milestone(self, name: str) -> None:
         milestone = self.review.save_milestone(name)

@@ -37,9 +37,13 @@ class Toolbar:
         events.observe(self.presenter, self._on_presenter, "switching presenter mode")
         events.observe(self.compact, self._on_compact, "switching compact mode")
         events.observe(self.hide_choices, self._on_hide, "hiding the choices")
-        modes = classed(w.HBox([self.presenter, self.hide_choices, self.compact]), "pk-modes")
+        self.modes = classed(w.HBox([self.presenter, self.hide_choices, self.compact]), "pk-modes")
         status = classed(w.HBox([self.saved, self.download]), "pk-file-status")
-        self.widget = classed(w.HBox([self.title, status, modes]), "pk-toolbar")
+        self.widget = classed(w.HBox([self.title, status, self.modes]), "pk-toolbar")
+
+    def add_keys(self, keys: w.Widget) -> None:
+        """The keyboard's "Keys" button, last among the modes."""
+        self.modes.children = (*self.modes.children, keys)
 
     def show_title(self, workload_name: str) -> None:
         name = workload_name.strip() or "Untitled workload"
@@ -62,6 +66,11 @@ class Toolbar:
         root = self.app.widget
         set_class(root, "pk-presenter", self.presenter.value)
         set_class(root, "pk-compact", self.compact.value)
+        self.app.presenter_changed(self.presenter.value)
+
+    def toggle_presenter(self) -> None:
+        """Presenter mode on or off, as a click on its button does."""
+        self.presenter.value = not self.presenter.value
 
     def _on_presenter(self, change: dict) -> None:
         if change["new"] and self.compact.value:
