@@ -34,6 +34,7 @@ from kit.app.toolbar import Toolbar
 from kit.app.ui import classed
 from kit.app.workload_panel import WorkloadPanel
 from kit.core import options, scoring
+from kit.core.dates import readable_moment
 from kit.core.errors import PillarkitError, ReviewError
 from kit.core.lens import load as load_lens
 from kit.core.review import Review, Workload
@@ -435,7 +436,7 @@ class ReviewApp:
     def save_milestone(self, name: str) -> None:
         milestone = self.review.save_milestone(name)
         self.changed()
-        self.messages.success(f"Milestone “{milestone.name}” saved ({milestone.date}).")
+        self.messages.success(f"Milestone “{milestone.name}” saved ({readable_moment(milestone.date)}).")
 
     # --- files ----------------------------------------------------------------------
 

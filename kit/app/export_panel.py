@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from kit.app.storage import download_link, slug
-from kit.app.ui import button, classed, dropdown, esc, html
+from kit.app.ui import button, classed, dropdown, esc, html, spoken
 from kit.core.errors import PillarkitError
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class ExportPanel:
 
     def __init__(self, app: ReviewApp):
         self.app = app
-        self.format = dropdown(list(FORMATS), "pk-export-format", value=".html")
+        self.format = spoken(dropdown(list(FORMATS), "pk-export-format", value=".html"), "Export format")
         self.prepare = button(
             "Prepare download", "pk-export-prepare", icon="download", tooltip="Make the file for the review on screen"
         )

@@ -12,7 +12,8 @@ import ipywidgets as w
 
 from kit.app.export_panel import ExportPanel
 from kit.app.storage import SavedReview, uploads
-from kit.app.ui import button, classed, esc, html, show
+from kit.app.ui import button, classed, esc, html, show, spoken
+from kit.core.dates import readable_moment
 
 if TYPE_CHECKING:
     from kit.app.app import ReviewApp
@@ -44,7 +45,7 @@ class ResumeBanner:
             self.hide()
             return
         name = esc(saved.workload or "Untitled workload")
-        self.text.value = f"Continue the review of <b>{name}</b>, saved {saved.modified:%H:%M on %d %b %Y}?"
+        self.text.value = f"Continue the review of <b>{name}</b>, saved {esc(readable_moment(saved.modified))}?"
         show(self.widget, True)
 
     def hide(self) -> None:
@@ -66,20 +67,32 @@ class FilesPanel:
         self.current = html("", "pk-current-file")
         self.recent = html("", "pk-resume-recent-text")
         self.resume_recent = button("Resume the most recent", "pk-resume-recent", icon="history")
-        self.picker = classed(w.Dropdown(options=[], layout=w.Layout(width="100%")), "pk-resume-picker")
+        self.picker = spoken(
+            classed(w.Dropdown(options=[], layout=w.Layout(width="100%")), "pk-resume-picker"), "Saved reviews"
+        )
         self.open = button("Open", "pk-resume-open", icon="folder-open")
         self.refresh_list = button(
             "Refresh", "pk-resume-refresh", icon="refresh", tooltip="Read the reviews folder again"
         )
         self.upload = classed(
-            w.FileUpload(accept=".json,application/json", multiple=False, description="Upload a review"), "pk-upload"
+            w.FileUpload(
+                accept=".json,application/json",
+                multiple=False,
+                description="Upload a review",
+                layout=w.Layout(width="auto"),
+            ),
+            "pk-upload",
         )
         self.new = button("New review", "pk-new-review", icon="file", tooltip="Save this review and start an empty one")
-        self.milestone_name = classed(
-            w.Text(
-                placeholder="Milestone name, e.g. “before migration”", layout=w.Layout(width="auto", flex="1 1 auto")
+        self.milestone_name = spoken(
+            classed(
+                w.Text(
+                    placeholder="Milestone name, e.g. “before migration”",
+                    layout=w.Layout(width="auto", flex="1 1 auto"),
+                ),
+                "pk-milestone-name",
             ),
-            "pk-milestone-name",
+            "Milestone name",
         )
         self.milestone_save = button("Save milestone", "pk-milestone-save", icon="flag")
         self.milestones = html("", "pk-milestones")
@@ -128,7 +141,7 @@ class FilesPanel:
         if most_recent is None:
             self.recent.value = "<p>No other saved review in the folder.</p>"
         else:
-            self.recent.value = f"<p>Most recent: <b>{esc(most_recent.workload or 'Untitled workload')}</b>, saved {most_recent.modified:%Y-%m-%d %H:%M}.</p>"
+            self.recent.value = f"<p>Most recent: <b>{esc(most_recent.workload or 'Untitled workload')}</b>, saved {esc(readable_moment(most_recent.modified))}.</p>"
         self.resume_recent.disabled = most_recent is None
         with app.events.quiet():
             self.picker.options = [(s.label, str(s.path)) for s in saved]
@@ -140,7 +153,9 @@ class FilesPanel:
         if not milestones:
             self.milestones.value = "<p class='pk-hint'>No milestone yet.</p>"
             return
-        items = "".join(f"<li>{esc(m.name)} <span class='pk-hint'>{esc(m.date)}</span></li>" for m in milestones)
+        items = "".join(
+            f"<li>{esc(m.name)} <span class='pk-hint'>{esc(readable_moment(m.date))}</span></li>" for m in milestones
+        )
         self.milestones.value = f"<ul>{items}</ul>"
 
     # --- callbacks ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from kit.app.ui import button, checkbox, classed, esc, html
+from kit.app.ui import button, checkbox, classed, esc, html, spoken
 from kit.core.review import ParkedItem
 
 if TYPE_CHECKING:
@@ -21,12 +21,18 @@ class ParkingLot:
     def __init__(self, app: ReviewApp):
         self.app = app
         events = app.events
-        self.text = classed(
-            w.Text(placeholder="Park a topic or follow-up for later…", layout=w.Layout(flex="1 1 60%", width="auto")),
-            "pk-park-text",
+        self.text = spoken(
+            classed(
+                w.Text(
+                    placeholder="Park a topic or follow-up for later…", layout=w.Layout(flex="1 1 60%", width="auto")
+                ),
+                "pk-park-text",
+            ),
+            "Topic to park",
         )
-        self.owner = classed(
-            w.Text(placeholder="owner", layout=w.Layout(flex="0 1 25%", width="auto")), "pk-park-owner"
+        self.owner = spoken(
+            classed(w.Text(placeholder="owner", layout=w.Layout(flex="0 1 25%", width="auto")), "pk-park-owner"),
+            "Owner of the parked topic",
         )
         self.add = button(
             "Park", "pk-park-add", icon="thumb-tack", tooltip="Park this topic, linked to the question on screen"
@@ -92,6 +98,7 @@ class ParkingLot:
         lenses = self.app.review.lenses
         if item.question_id and item.lens in lenses and lenses[item.lens].has_question(item.question_id):
             go = button("Go to", "pk-park-goto", tooltip="Show the question this topic came up in")
+            go.layout.flex = "0 0 auto"
             events.click(go, lambda: self.app.go_to(item.lens, item.question_id), "going to a parked topic's question")
             children.append(go)
 

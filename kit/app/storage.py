@@ -26,6 +26,7 @@ from pathlib import Path
 
 from kit.app.timing import Handle, Scheduler
 from kit.app.ui import esc
+from kit.core.dates import readable_moment
 from kit.core.errors import ReviewError
 from kit.core.jsonio import parse_json
 
@@ -60,7 +61,7 @@ class SavedReview:
         name = self.workload or "Untitled workload"
         if not self.readable:
             name = "(unreadable file)"
-        return f"{name} · saved {self.modified:%Y-%m-%d %H:%M} · {self.path.name}"
+        return f"{name} · saved {readable_moment(self.modified)} · {self.path.name}"
 
 
 class Storage:
