@@ -4,7 +4,7 @@ Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and 
 review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
 ``workload_panel``, ``files_panel`` (resume, upload, milestones), ``export_panel`` (the
 handout, spreadsheets and data as downloads, made by ``kit.render.handout``), ``overview`` (every
-question with its risk mark), ``keyboard`` (keys and their help), ``tab_title``, ``toolbar``, ``storage``
+question with its risk mark), ``keyboard`` (keys and their help), ``tab_title``, ``icons``, ``toolbar``, ``storage``
 (file names, autosave, download and upload), ``messages`` (message line and log file),
 ``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
 (widget helpers, escaping) and ``style`` (the stylesheet). The anywidgets' page code is in ``js/``.
@@ -18,6 +18,7 @@ App, modes and messages
   pk-compact              on pk-app while compact mode is on
   pk-style                the HTML widget holding the stylesheet
   pk-tab-title            the (hidden) widget that names the browser tab "pillarkit · <workload>" in Voila
+  pk-icons                the (hidden) widget that hides every i.fa icon from screen readers (they are decoration)
   pk-sr-label             on a widget whose description is read by screen readers but not shown
   pk-toolbar              top bar
   pk-title                "pillarkit <workload name>"

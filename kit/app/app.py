@@ -18,6 +18,7 @@ import ipywidgets as w
 from kit.app.agenda import Agenda
 from kit.app.events import Events
 from kit.app.files_panel import FilesPanel, ResumeBanner
+from kit.app.icons import decorative_icons
 from kit.app.keyboard import Keyboard
 from kit.app.messages import Messages
 from kit.app.navigator import Navigator
@@ -173,7 +174,17 @@ class ReviewApp:
         side = classed(w.VBox([self.risk_panel.widget, self.side_picker, self.side_stack]), "pk-side")
         body = classed(w.HBox([self.main, side]), "pk-body")
         self.widget = classed(
-            w.VBox([style_widget(), self.tab_title.widget, self.toolbar.widget, self.messages.widget, body]), "pk-app"
+            w.VBox(
+                [
+                    style_widget(),
+                    self.tab_title.widget,
+                    decorative_icons(),
+                    self.toolbar.widget,
+                    self.messages.widget,
+                    body,
+                ]
+            ),
+            "pk-app",
         )
         self.toolbar.apply_modes()
 

@@ -45,6 +45,8 @@ CSS = """
 /* The side column (chart, overview, agenda) stays in view while the question scrolls. */
 .pk-app .pk-side { flex: 0 1 500px; min-width: 320px; gap: .4em; overflow-x: hidden; overflow-y: auto;
   position: sticky; top: 0; align-self: flex-start; max-height: 100vh; box-sizing: border-box; padding-bottom: .5em; }
+/* The side column scrolls on its own, so nothing in it may shrink to fit its height. */
+.pk-app .pk-side > *, .pk-app .pk-side .widget-vbox > * { flex-shrink: 0; }
 .jp-OutputArea:has(.pk-app), .jp-OutputArea-child:has(.pk-app), .jp-OutputArea-output:has(> .pk-app) { overflow: visible; }
 .pk-app.widget-box { overflow: visible; }
 .pk-app .pk-side .widget-inline-hbox, .pk-app .pk-side .widget-tagsinput { max-width: calc(100% - 6px); box-sizing: border-box; }
