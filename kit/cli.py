@@ -81,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the format is taken from the suffix: .html, .pdf, .csv, .xlsx or .json",
     )
+    export.add_argument(
+        "--edition",
+        choices=("full", "summary"),
+        default="full",
+        help="the handout's edition: full (default), or summary: cover, summary and top risks, "
+        "roadmap and parking lot in at most four A4 pages",
+    )
+    export.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="the handout's paper size when printed (default: a4)"
+    )
     export.set_defaults(run=cmd_export)
 
     serve = commands.add_parser(
@@ -257,11 +267,16 @@ def cmd_export(args) -> int:
     from kit.render import handout
 
     suffix = handout.format_of(args.output)  # a wrong suffix fails before the review is read
+    handout.check_handout_options(suffix, args.edition, args.paper, args.output)
     review = _load_review(args.review)
     for problem in roadmap.problems(review):
         print(f"warning: {problem}", file=sys.stderr)
-    handout.export(review, args.output)
-    print(f"wrote {args.output} ({suffix[1:].upper()} {EXPORT_KINDS.get(suffix, 'export')})")
+    handout.export(review, args.output, args.edition, args.paper)
+    kind = EXPORT_KINDS.get(suffix, "export")
+    if suffix in handout.HANDOUT_SUFFIXES and args.edition == handout.SUMMARY:
+        kind = "executive summary"
+    paper = f", {args.paper.upper() if args.paper == 'a4' else 'US letter'} pages" if suffix == ".pdf" else ""
+    print(f"wrote {args.output} ({suffix[1:].upper()} {kind}{paper})")
     return EXIT_OK
 
 

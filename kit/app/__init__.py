@@ -4,7 +4,7 @@ Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and 
 review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
 ``workload_panel``, ``files_panel`` (resume, upload, milestones), ``export_panel`` (the
 handout, spreadsheets and data as downloads, made by ``kit.render.handout``), ``overview`` (every
-question with its risk mark), ``keyboard`` (keys and their help), ``tab_title``, ``icons``, ``toolbar``, ``storage``
+question with its risk mark), ``keyboard`` (keys and their help), ``tab_title``, ``icons``, ``printer`` (the browser's print-to-PDF), ``toolbar``, ``storage``
 (file names, autosave, download and upload), ``messages`` (message line and log file),
 ``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
 (widget helpers, escaping) and ``style`` (the stylesheet). The anywidgets' page code is in ``js/``.
@@ -152,7 +152,10 @@ Side column
   pk-current-file         the file being saved to
   pk-export               the export section
   pk-export-row           box of the format picker and the button
-  pk-export-format        Dropdown: Handout (HTML), Handout (PDF), Spreadsheet (XLSX), Spreadsheet (CSV), Data (JSON)
+  pk-export-format        Dropdown: Handout (HTML), Handout (PDF), Spreadsheet (XLSX), Spreadsheet (CSV), Data (JSON);
+                          without Chromium on the server, "Handout (PDF, from your browser)" instead of Handout (PDF)
+  pk-export-edition       Dropdown: Full handout or Executive summary (shown for the handout's formats)
+  pk-printer              the (hidden) widget that opens the browser's print dialog on the handout (iframe.pk-print-frame)
   pk-export-prepare       Button: prepare the download
   pk-export-status        "Preparing the file…", then the download anchor (a.pk-export-link, data URI) and what it holds
   pk-resume-recent-text   the most recent other review

@@ -41,6 +41,7 @@ import nbformat
 from kit.core import fieldstats
 from kit.core import milestones as milestone_changes
 from kit.core import roadmap as roadmaps
+from kit.core import top_risks as ranking
 from kit.core.errors import ExportError
 from kit.core.jsonio import write_atomic
 from kit.core.lens import Choice, Lens, Pillar, Question
@@ -50,16 +51,37 @@ from kit.core.rules import SELECTED
 from kit.core.scoring import Improvement, ReviewScore, improvement_list, score
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 from kit.render import tables as exports
-from kit.render.handout_style import CONTENT_SECURITY_POLICY, RISK_CLASS, TEMPLATE, TEMPLATE_NAME, stylesheet
+from kit.render.handout_style import (
+    A4,
+    CONTENT_SECURITY_POLICY,
+    PAPERS,
+    RISK_CLASS,
+    TEMPLATE,
+    TEMPLATE_NAME,
+    stylesheet,
+)
 from kit.render.tables import REASON_WORDS, RISK_WORDS, level_words
 
 #: How many top risks the executive summary describes.
-TOP_RISKS = 5
+TOP_RISKS = ranking.COUNT
+#: The handout's editions: the whole review (the default), or the executive edition a CTO reads
+#: in five minutes: cover, summary with the top risks, the roadmap's three columns and the parking
+#: lot, in at most four A4 pages.
+FULL = "full"
+SUMMARY = "summary"
+EDITIONS = (FULL, SUMMARY)
+#: The formats that are the handout, and so take an edition and a paper size.
+HANDOUT_SUFFIXES = (".html", ".pdf")
+#: The narrow chart, for screens about a phone's width (390 CSS pixels): fewer inches at the same
+#: resolution, so its labels stay readable when the picture is scaled to the screen.
+NARROW_CHART_INCHES = 3.4
 #: The chart's size: drawn at 7 inches and 192 dpi, shown 672 CSS pixels wide (sharp on screen and paper).
 CHART_WIDTH_INCHES = 7.0
 CHART_DPI = 192
 CHART_CSS_WIDTH = 672
 KPI_ORDER = (HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED)
+#: Column heads on a phone, where "Medium risk" would not fit a fifth of the width.
+SHORT_RISK_WORDS = {HIGH: "High", MEDIUM: "Med.", NONE: "None", NOT_APPLICABLE: "N/A", UNANSWERED: "Open"}
 HORIZON_TITLES = {3: ("Now", "within 3 months"), 12: ("Next", "within 12 months"), 36: ("Later", "within 36 months")}
 #: Said of a HIGH or MEDIUM question with no missing practice ("None of these" ticked, every practice set aside).
 NO_PRACTICE_MISSING = "No practice is missing, yet the lens\u2019s rules rate this question at risk (\u201cNone of these\u201d may be ticked): check the answer."
@@ -173,6 +195,7 @@ class Facts:
     plan: dict[int, list[Improvement]]
     diff: milestone_changes.MilestoneDiff | None
     generated: str
+    top: list[ranking.TopRisk]
 
     @classmethod
     def of(cls, review: Review, now: dt.datetime | None = None) -> Facts:
@@ -186,6 +209,7 @@ class Facts:
             roadmaps.roadmap(review, items),
             milestone_changes.compare(review, result=result),
             nice_date(moment.date().isoformat()),
+            ranking.top_risks(review, result),
         )
 
     @property
@@ -204,7 +228,7 @@ def _context_label(key: str) -> str:
     return CONTEXT_LABELS.get(key.lower(), key.replace("_", " ").strip().capitalize() or key)
 
 
-def cover(facts: Facts) -> Html:
+def cover(facts: Facts, edition: str = FULL) -> Html:
     review, workload = facts.review, facts.review.workload
     rows = [
         (
@@ -253,25 +277,27 @@ def cover(facts: Facts) -> Html:
     )
 
     toc = [fmt('<li><a href="#summary">Executive summary</a></li>')]
-    for alias, lens in review.lenses.items():
-        for pillar in lens.pillars:
-            toc.append(
-                fmt(
-                    '<li><a href="#{}">{}</a></li>',
-                    anchor("pillar", alias, pillar.id),
-                    facts.pillar_name(alias, pillar),
+    if edition == FULL:
+        for alias, lens in review.lenses.items():
+            for pillar in lens.pillars:
+                toc.append(
+                    fmt(
+                        '<li><a href="#{}">{}</a></li>',
+                        anchor("pillar", alias, pillar.id),
+                        facts.pillar_name(alias, pillar),
+                    )
                 )
-            )
     toc.append(fmt('<li><a href="#plan">Improvement plan and roadmap</a></li>'))
     toc.append(fmt('<li><a href="#parking-lot">Parking lot</a></li>'))
-    if facts.diff is not None:
+    if facts.diff is not None and edition == FULL:
         toc.append(fmt('<li><a href="#changes">Changes since the last milestone</a></li>'))
-    toc.append(fmt('<li><a href="#sources">Sources and attribution</a></li>'))
+    if edition == FULL:
+        toc.append(fmt('<li><a href="#sources">Sources and attribution</a></li>'))
 
     return fmt(
         '<section class="pk-cover" id="cover" aria-label="Cover">'
         '<div class="pk-cover-band"></div>'
-        '<p class="pk-eyebrow">Well-Architected review \u00b7 Handout</p>'
+        '<p class="pk-eyebrow">Well-Architected review \u00b7 {edition}</p>'
         "<h1>{name}</h1>"
         "{description}"
         '<dl class="pk-facts">{facts}</dl>'
@@ -284,6 +310,7 @@ def cover(facts: Facts) -> Html:
         context=context_html,
         notes=notes_html,
         toc=join(toc),
+        edition="Handout" if edition == FULL else "Executive summary",
     )
 
 
@@ -347,7 +374,15 @@ def counts_table(facts: Facts) -> Html:
     def cells(counts) -> Html:
         return join(fmt('<td class="pk-num{}">{}</td>', "" if counts[r] else " pk-zero", counts[r]) for r in KPI_ORDER)
 
-    head = join(fmt('<th class="pk-num" scope="col">{}</th>', RISK_WORDS[r]) for r in KPI_ORDER)
+    head = join(
+        fmt(
+            '<th class="pk-num" scope="col" aria-label="{words}"><span class="pk-long">{words}</span>'
+            '<span class="pk-short" aria-hidden="true">{short}</span></th>',
+            words=RISK_WORDS[r],
+            short=SHORT_RISK_WORDS[r],
+        )
+        for r in KPI_ORDER
+    )
     body = []
     for alias, lens_score in facts.result.lenses.items():
         for pid, pillar_score in lens_score.pillars.items():
@@ -389,9 +424,7 @@ def _top_missing(item: Improvement) -> list[Choice]:
 
 
 def top_risks(facts: Facts) -> Html:
-    chosen = [i for i in facts.items if i.risk == HIGH][:TOP_RISKS] or [i for i in facts.items if i.risk == MEDIUM][
-        :TOP_RISKS
-    ]
+    chosen = facts.top
     if not chosen:
         body = fmt(
             '<p class="pk-empty">{}</p>',
@@ -401,7 +434,8 @@ def top_risks(facts: Facts) -> Html:
         )
         return fmt('<section class="pk-top-risks"><h3>Top risks</h3>{}</section>', body)
     paragraphs = []
-    for item in chosen:
+    for top in chosen:
+        item = top.item
         practices = len(item.question.practices)
         missing = _top_missing(item)
         if missing:
@@ -416,18 +450,23 @@ def top_risks(facts: Facts) -> Html:
         first = next((c.improvement.text for c in missing if c.improvement and c.improvement.text), "")
         paragraphs.append(
             fmt(
-                '<p class="pk-top-risk">{badge} <strong>{label}</strong> <span class="pk-muted">({pillar})</span> {gap}{first}</p>',
+                '<div class="pk-top-risk" data-question="{qid}"><p>{badge} <strong>{label}</strong> '
+                '<span class="pk-muted">({pillar})</span> {gap}{first}</p>'
+                '<p class="pk-why"><span class="pk-why-label">Why it is here:</span> {why}.</p></div>',
+                qid=item.question.id,
                 badge=badge(item.risk),
                 label=item.question.label,
                 pillar=facts.pillar_name(item.lens, item.pillar),
                 gap=gap,
                 first=fmt(" First step: {}", first) if first else Html(),
+                why="; ".join(top.reasons),
             )
         )
-    kind = "high-risk" if chosen[0].risk == HIGH else "medium-risk"
     intro = fmt(
-        '<p class="pk-muted pk-small">The first {} of the improvement plan, which follows the pillar priorities.</p>',
-        _plural(len(chosen), kind + " question"),
+        '<p class="pk-muted pk-small">{} of {}, ranked by risk, then by the high-risk practices missing, '
+        "the review\u2019s pillar priorities and how common the gap was in the 2020 reviews.</p>",
+        _plural(len(chosen), "question").capitalize(),
+        _plural(len(facts.items), "high or medium risk"),
     )
     return fmt('<section class="pk-top-risks"><h3>Top risks</h3>{}{}</section>', intro, join(paragraphs))
 
@@ -570,7 +609,8 @@ def _horizon_heading(months: int) -> tuple[str, str]:
     return HORIZON_TITLES.get(months, (f"{months} months", f"within {months} months"))
 
 
-def plan_section(facts: Facts) -> Html:
+def plan_section(facts: Facts, details: bool = True) -> Html:
+    """The roadmap's three columns, then (unless ``details`` is False, as in the executive edition) every item's steps."""
     review = facts.review
     names = {p.id: p.name for lens in review.lenses.values() for p in lens.pillars}
     if review.pillar_priorities:
@@ -613,6 +653,13 @@ def plan_section(facts: Facts) -> Html:
                             i.question.title,
                             i.question.code or i.question.title,
                         )
+                        if details
+                        else fmt(
+                            '<span class="{}" title="{}">{}</span>',
+                            "pk-ref-code" if i.question.code else "pk-ref-title",
+                            i.question.title,
+                            i.question.code or i.question.title,
+                        )
                         for i in group
                     ),
                     ", ",
@@ -635,20 +682,20 @@ def plan_section(facts: Facts) -> Html:
             )
         )
 
-    details = []
+    steps = []
     for months, items in facts.plan.items():
-        if not items:
+        if not items or not details:
             continue
         word, span = _horizon_heading(months)
-        details.append(fmt('<h3 class="pk-horizon-title">{}: {}</h3>', word, span))
+        steps.append(fmt('<h3 class="pk-horizon-title">{}: {}</h3>', word, span))
         for item in items:
-            details.append(plan_item(facts, item, months))
+            steps.append(plan_item(facts, item, months))
     return fmt(
         '<section class="pk-plan" id="plan"><div class="pk-section-head"><p class="pk-eyebrow">Improvement plan</p><h2>Roadmap</h2></div>'
         '<p class="pk-lede">{lede}</p><div class="pk-roadmap">{overview}</div>{details}</section>',
         lede=lede,
         overview=join(overview),
-        details=join(details),
+        details=join(steps),
     )
 
 
@@ -748,8 +795,9 @@ def changes_section(facts: Facts) -> Html:
     if diff.changes:
         rows = join(
             fmt(
-                '<tr data-kind="{kind}"><th scope="row"><a href="#{qa}">{label}</a></th><td>{pillar}</td><td>{before}</td><td>{after}</td>'
-                '<td><span class="pk-change pk-change--{kind}">{word}</span></td></tr>',
+                '<tr data-kind="{kind}"><th scope="row"><a href="#{qa}">{label}</a></th><td data-label="Pillar">{pillar}</td>'
+                '<td data-label="Then">{before}</td><td data-label="Now">{after}</td>'
+                '<td data-label="Change"><span class="pk-change pk-change--{kind}">{word}</span></td></tr>',
                 kind=c.kind,
                 qa=anchor("q", c.lens, c.question.id),
                 label=c.question.label,
@@ -777,11 +825,60 @@ def changes_section(facts: Facts) -> Html:
         '<section class="pk-changes" id="changes"><div class="pk-section-head"><p class="pk-eyebrow">Progress</p>'
         "<h2>Changes since \u201c{name}\u201d</h2></div>"
         "<p>Milestone saved {date}: {summary}. Improved and regressed compare risk (not applicable counts as no risk); "
-        "new questions were unanswered then; cleared ones are unanswered now.</p>{table}</section>",
+        "new questions were unanswered then; cleared ones are unanswered now.</p>{table}{edits}</section>",
         name=diff.milestone.name,
         date=nice_date(diff.milestone.date),
         summary=summary,
         table=table,
+        edits=answer_edits_html(facts),
+    )
+
+
+def _edit_words(edit: milestone_changes.Edit) -> Html:
+    """One edit as a line: what was done, to which practice (or the question), with the new text for notes."""
+    subject = fmt("\u201c{}\u201d", edit.choice.title) if edit.choice is not None else Html("the question")
+    if edit.kind == milestone_changes.TICKED:
+        return fmt("Ticked {}", subject)
+    if edit.kind == milestone_changes.UNTICKED:
+        return fmt("Unticked {}", subject)
+    if edit.kind == milestone_changes.SET_ASIDE:
+        reason = fmt(" ({})", REASON_WORDS.get(edit.after, edit.after).lower()) if edit.after else Html()
+        return fmt("Marked {} not applicable{}", subject, reason)
+    if edit.kind == milestone_changes.RESTORED:
+        return fmt("Marked {} applicable again", subject)
+    where = fmt(" on {}", subject) if edit.choice is not None else Html()
+    if not edit.after.strip():
+        return fmt("Removed the note{}", where)
+    verb = "Changed the note" if edit.before.strip() else "Added a note"
+    return fmt('{}{}: <span class="pk-pre">{}</span>', verb, where, edit.after)
+
+
+def answer_edits_html(facts: Facts) -> Html:
+    """The answers' own edits since the milestone (ticks, not-applicable marks, notes), question by question."""
+    diff = facts.diff
+    assert diff is not None
+    if not diff.edits:
+        return fmt(
+            '<h3 class="pk-edits-title">Edits to the answers</h3><p class="pk-empty">No answer was edited since then.</p>'
+        )
+    items = join(
+        fmt(
+            '<li class="pk-edit" data-question="{qid}"><a href="#{qa}">{label}</a> <span class="pk-muted">({pillar})</span>'
+            "<ul>{edits}</ul></li>",
+            qid=q.question.id,
+            qa=anchor("q", q.lens, q.question.id),
+            label=q.question.label,
+            pillar=facts.pillar_name(q.lens, q.pillar),
+            edits=join(fmt("<li>{}</li>", _edit_words(e)) for e in q.edits),
+        )
+        for q in diff.edits
+    )
+    return fmt(
+        '<h3 class="pk-edits-title">Edits to the answers</h3>'
+        '<p class="pk-muted pk-small">Every practice ticked or unticked, marked not applicable, and every note '
+        "added or changed, whether or not the risk moved.</p>"
+        '<ul class="pk-edits">{}</ul>',
+        items,
     )
 
 
@@ -839,11 +936,12 @@ def _html_output(markup: Html, plain: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": str(markup), "text/plain": plain})
 
 
-def _png_output(png: bytes, alt: str) -> nbformat.NotebookNode:
+def _png_output(png: bytes, alt: str, variant: str = "wide") -> nbformat.NotebookNode:
+    """A chart as a PNG output; ``variant`` ("wide" or "narrow") says which screens show it (see the stylesheet)."""
     return nbformat.v4.new_output(
         "display_data",
         data={"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
-        metadata={"image/png": {"width": CHART_CSS_WIDTH, "alt": alt}},
+        metadata={"image/png": {"width": CHART_CSS_WIDTH, "alt": alt, "variant": variant}},
     )
 
 
@@ -857,7 +955,8 @@ def _cell(cell_id: str, tag: str, outputs: list) -> nbformat.NotebookNode:
 class _Charts:
     """One reused chart Figure, and the PNGs it made, so identical charts are never drawn twice."""
 
-    def __init__(self, keep: int = 16):
+    def __init__(self, keep: int = 16, width: float = CHART_WIDTH_INCHES):
+        self._width = width
         self._lock = threading.Lock()
         self._chart = None
         self._pngs: OrderedDict[tuple, bytes] = OrderedDict()
@@ -872,7 +971,7 @@ class _Charts:
                 self._pngs.move_to_end(key)
                 return self._pngs[key]
             if self._chart is None:
-                self._chart = RiskChart(width=CHART_WIDTH_INCHES, dpi=CHART_DPI)
+                self._chart = RiskChart(width=self._width, dpi=CHART_DPI)
             png = self._chart.render(rows)
             self._pngs[key] = png
             while len(self._pngs) > self._keep:
@@ -881,34 +980,40 @@ class _Charts:
 
 
 CHARTS = _Charts()
+CHARTS_NARROW = _Charts(width=NARROW_CHART_INCHES)
 
 
-def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.NotebookNode:
+def build_notebook(review: Review, now: dt.datetime | None = None, edition: str = FULL) -> nbformat.NotebookNode:
     """The handout as a fresh notebook of static outputs (HTML and PNG only), one cell per part.
 
     Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-parking``,
     ``pk-changes``, ``pk-sources``) so the print styles can break pages before them. ``now``
-    fixes the date in the colophon (for reproducible output).
+    fixes the date in the colophon (for reproducible output). ``edition`` is :data:`FULL` (every
+    part) or :data:`SUMMARY` (the executive edition: cover, summary with the top risks, the
+    roadmap's three columns and the parking lot).
     """
     from kit.render.charts import rows_from_lens_score
 
+    if edition not in EDITIONS:
+        raise ExportError.at("handout", "", f"no edition {edition!r}; use one of {', '.join(EDITIONS)}")
     facts = Facts.of(review, now)
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["title"] = (
-        f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
-    )
-    notebook.metadata["pillarkit"] = {"kind": "handout", "generated": facts.generated}
-    cells = [_cell("cover", "pk-cover", [_html_output(cover(facts), f"Cover: {review.workload.name}")])]
+    kind = "handout" if edition == FULL else "executive summary"
+    notebook.metadata["title"] = f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review {kind}"
+    notebook.metadata["pillarkit"] = {"kind": "handout", "edition": edition, "generated": facts.generated}
+    cells = [_cell("cover", "pk-cover", [_html_output(cover(facts, edition), f"Cover: {review.workload.name}")])]
 
     summary = [_html_output(summary_intro(facts), "Executive summary")]
     for alias, lens_score in facts.result.lenses.items():
+        rows = rows_from_lens_score(lens_score)
         summary.append(_html_output(chart_caption(facts, alias), "Risk by pillar"))
-        summary.append(_png_output(CHARTS.png(rows_from_lens_score(lens_score)), chart_alt(facts, alias)))
+        summary.append(_png_output(CHARTS.png(rows), chart_alt(facts, alias)))
+        summary.append(_png_output(CHARTS_NARROW.png(rows), chart_alt(facts, alias), "narrow"))
     summary.append(_html_output(Html(counts_table(facts) + top_risks(facts)), "Counts and top risks"))
     cells.append(_cell("summary", "pk-summary", summary))
 
     used_stats = False
-    for alias, lens in review.lenses.items():
+    for alias, lens in review.lenses.items() if edition == FULL else ():
         used_stats = used_stats or any(
             fieldstats.for_question(lens, q.id) or any(fieldstats.for_choice(lens, q.id, c.id) for c in q.choices)
             for q in lens.questions()
@@ -921,15 +1026,15 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
                 )
             )
 
-    cells.append(_cell("plan", "pk-plan", [_html_output(plan_section(facts), "Improvement plan")]))
+    plan = plan_section(facts, details=edition == FULL)
+    cells.append(_cell("plan", "pk-plan", [_html_output(plan, "Improvement plan")]))
     cells.append(_cell("parking-lot", "pk-parking", [_html_output(parking_section(facts), "Parking lot")]))
-    if facts.diff is not None:
-        cells.append(
-            _cell("changes", "pk-changes", [_html_output(changes_section(facts), "Changes since the last milestone")])
-        )
-    cells.append(
-        _cell("sources", "pk-sources", [_html_output(sources_section(facts, used_stats), "Sources and attribution")])
-    )
+    if edition == FULL:
+        if facts.diff is not None:
+            changes = changes_section(facts)
+            cells.append(_cell("changes", "pk-changes", [_html_output(changes, "Changes since the last milestone")]))
+        sources = sources_section(facts, used_stats)
+        cells.append(_cell("sources", "pk-sources", [_html_output(sources, "Sources and attribution")]))
     notebook.cells = cells
     return notebook
 
@@ -960,12 +1065,12 @@ def _exporter():
         return _EXPORTER
 
 
-def notebook_to_html(notebook: nbformat.NotebookNode) -> str:
-    """Convert a handout notebook to one self-contained HTML document."""
+def notebook_to_html(notebook: nbformat.NotebookNode, paper: str = A4) -> str:
+    """Convert a handout notebook to one self-contained HTML document, printing on ``paper`` ("a4" or "letter")."""
     from kit import __version__
 
     exporter = _exporter()
-    resources = {"pillarkit": {"css": stylesheet(), "csp": CONTENT_SECURITY_POLICY, "version": __version__}}
+    resources = {"pillarkit": {"css": stylesheet(paper), "csp": CONTENT_SECURITY_POLICY, "version": __version__}}
     with _EXPORTER_LOCK:
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
     remote = remote_references(body)
@@ -977,9 +1082,12 @@ def notebook_to_html(notebook: nbformat.NotebookNode) -> str:
     return body
 
 
-def to_html(review: Review, now: dt.datetime | None = None) -> str:
-    """The handout as one self-contained HTML document: no script, and nothing fetched from the network."""
-    return notebook_to_html(build_notebook(review, now))
+def to_html(review: Review, now: dt.datetime | None = None, edition: str = FULL, paper: str = A4) -> str:
+    """The handout as one self-contained HTML document: no script, and nothing fetched from the network.
+
+    ``edition``: :data:`FULL` or :data:`SUMMARY`; ``paper``: "a4" (the default) or "letter", for printing.
+    """
+    return notebook_to_html(build_notebook(review, now, edition), paper)
 
 
 _LOADING_ATTRIBUTES = {
@@ -1052,16 +1160,28 @@ def remote_references(document: str) -> list[str]:
 # --- export: one function for the command line and the app -----------------------------------
 
 
-def html_bytes(review: Review) -> bytes:
+def html_bytes(review: Review, edition: str = FULL, paper: str = A4) -> bytes:
     """The handout's HTML file, as bytes."""
-    return to_html(review).encode("utf-8")
+    return to_html(review, edition=edition, paper=paper).encode("utf-8")
 
 
-def pdf_bytes(review: Review) -> bytes:
-    """The handout printed to PDF by Chromium, as bytes; :class:`ExportError` without Chromium."""
+def pdf_bytes(review: Review, edition: str = FULL, paper: str = A4) -> bytes:
+    """The handout printed to PDF by Chromium on A4 (or US letter) pages, as bytes; :class:`ExportError` without Chromium."""
     from kit.render.pdf import print_pdf
 
-    return print_pdf(to_html(review))
+    return print_pdf(to_html(review, edition=edition, paper=paper))
+
+
+def check_handout_options(suffix: str, edition: str, paper: str, source: str = "export") -> None:
+    """Refuse an edition or a paper size that is unknown, or given for a file that is not the handout."""
+    if edition not in EDITIONS:
+        raise ExportError.at(source, "", f"no edition {edition!r}; use one of {', '.join(EDITIONS)}")
+    if paper not in PAPERS:
+        raise ExportError.at(source, "", f"no paper size {paper!r}; use one of {', '.join(PAPERS)}")
+    if suffix not in HANDOUT_SUFFIXES and (edition, paper) != (FULL, A4):
+        raise ExportError.at(
+            source, "", f"an edition and a paper size are for the handout ({', '.join(HANDOUT_SUFFIXES)}), not {suffix}"
+        )
 
 
 #: The files by suffix, made in memory: what :func:`export` writes and the app offers for download.
@@ -1074,6 +1194,9 @@ RENDERERS: dict[str, Callable[[Review], bytes]] = {
     ".json": exports.json_bytes,
 }
 
+#: The handout's formats take an edition and a paper size.
+HANDOUT_RENDERERS: dict[str, Callable[[Review, str, str], bytes]] = {".html": html_bytes, ".pdf": pdf_bytes}
+
 #: The media type of each format, for a download link.
 MEDIA_TYPES: dict[str, str] = {
     ".html": "text/html;charset=utf-8",
@@ -1084,15 +1207,19 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 
-def to_bytes(review: Review, suffix: str) -> bytes:
+def to_bytes(review: Review, suffix: str, edition: str = FULL, paper: str = A4) -> bytes:
     """The file :func:`export` writes for ``suffix`` (``".html"``, ``".pdf"``, ``".csv"``, ``".xlsx"``, ``".json"``), made in memory.
 
-    The app offers it as a download. Raises :class:`ExportError` for an unknown suffix, or for a
-    PDF without Chromium (with how to install it).
+    The app offers it as a download. ``edition`` and ``paper`` apply to the handout only. Raises
+    :class:`ExportError` for an unknown suffix, edition or paper size, or for a PDF without
+    Chromium (with how to install it).
     """
     key = str(suffix).lower()
     if key not in RENDERERS:
         raise ExportError.at("export", "", f"no export format {suffix!r}; use one of {', '.join(RENDERERS)}")
+    check_handout_options(key, edition, paper)
+    if key in HANDOUT_SUFFIXES:
+        return HANDOUT_RENDERERS[key](review, edition, paper)
     return RENDERERS[key](review)
 
 
@@ -1107,19 +1234,26 @@ def format_of(path: str | os.PathLike) -> str:
     return suffix
 
 
-def export(review: Review, path: str | os.PathLike) -> Path:
+def export(review: Review, path: str | os.PathLike, edition: str = FULL, paper: str = A4) -> Path:
     """Write the review to ``path`` in the format its suffix names: ``.html``, ``.pdf``, ``.csv``, ``.xlsx`` or ``.json``.
 
-    The file is written atomically. Raises :class:`ExportError` for an unknown suffix, or for a
-    PDF without Chromium (with how to install it). Returns the path written.
+    ``edition`` (:data:`FULL` or :data:`SUMMARY`) and ``paper`` ("a4" or "letter") apply to the
+    handout. The file is written atomically. Raises :class:`ExportError` for an unknown suffix,
+    edition or paper size, or for a PDF without Chromium (with how to install it). Returns the path written.
     """
-    write_atomic(path, RENDERERS[format_of(path)](review))
+    suffix = format_of(path)
+    check_handout_options(suffix, edition, paper, str(path))
+    write_atomic(path, to_bytes(review, suffix, edition, paper))
     return Path(path)
 
 
 __all__ = [
+    "EDITIONS",
+    "FULL",
+    "HANDOUT_SUFFIXES",
     "MEDIA_TYPES",
     "RENDERERS",
+    "SUMMARY",
     "Html",
     "build_notebook",
     "esc",

@@ -18,6 +18,11 @@ from functools import cache
 
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED
 
+#: Paper sizes for printing, by name: the CSS ``@page`` size. A4 is the default (most of the world).
+A4 = "a4"
+LETTER = "letter"
+PAPERS = {A4: "A4", LETTER: "letter"}
+
 #: CSS class suffix of each risk: ``pk-badge--high`` and so on.
 RISK_CLASS = {HIGH: "high", MEDIUM: "medium", NONE: "none", NOT_APPLICABLE: "na", UNANSWERED: "unanswered"}
 
@@ -43,7 +48,8 @@ TEMPLATE = """\
 {%- endblock html_head -%}
 
 {% block data_png scoped %}
-<div class="jp-RenderedImage jp-OutputArea-output pk-figure">
+{%- set variant = output | get_metadata('variant', 'image/png') | default('wide', true) -%}
+<div class="jp-RenderedImage jp-OutputArea-output pk-figure pk-figure--{{ variant | escape_html }}">
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
 {%- set width = output | get_metadata('width', 'image/png') -%}
 {%- if width is not none %} width="{{ width | escape_html }}"{% endif -%}
@@ -56,13 +62,14 @@ TEMPLATE = """\
 
 
 @cache
-def stylesheet() -> str:
-    """The handout's CSS, with the risk palette of :mod:`kit.render.charts` (imported here, so that the
-    tabular exports never load matplotlib)."""
+def stylesheet(paper: str = A4) -> str:
+    """The handout's CSS for pages of ``paper`` ("a4" or "letter"), with the risk palette of
+    :mod:`kit.render.charts` (imported here, so that the tabular exports never load matplotlib)."""
     from kit.render.charts import PALETTE, TEXT_COLOUR
 
     return (
         _STYLESHEET.replace("@TEXT_COLOUR@", TEXT_COLOUR)
+        .replace("@PAPER@", PAPERS[paper])
         .replace("@BADGES@", _badge_rules(PALETTE))
         .replace("@BAND@", f"{PALETTE[NONE]} 60% 75%, {PALETTE[MEDIUM]} 75% 88%, {PALETTE[HIGH]} 88% 100%")
     )
@@ -80,7 +87,7 @@ _STYLESHEET = """\
 :root {
   --pk-ink: #1c2430;
   --pk-muted: #56606c;
-  --pk-faint: #8a939d;
+  --pk-faint: #69727c;
   --pk-rule: #d8dde3;
   --pk-soft: #f4f6f8;
   --pk-accent: #0b4f6c;
@@ -146,7 +153,7 @@ li { margin: .2rem 0; }
   white-space: nowrap;
   vertical-align: .1em;
 }
-.pk-badge--unanswered { box-shadow: inset 0 0 0 1px #b9c0c7; }
+.pk-badge--unanswered { box-shadow: inset 0 0 0 1px #767676; }
 @BADGES@
 
 /* Cover */
@@ -179,7 +186,7 @@ li { margin: .2rem 0; }
 .pk-kpi-number { display: block; font-size: 2rem; font-weight: 700; line-height: 1.1; font-variant-numeric: tabular-nums; }
 .pk-kpi-label { display: flex; align-items: center; gap: .4rem; font-size: .8rem; color: var(--pk-muted); }
 .pk-kpi-swatch { display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; flex: none; }
-.pk-kpi--unanswered .pk-kpi-swatch { box-shadow: inset 0 0 0 1px #b9c0c7; }
+.pk-kpi--unanswered .pk-kpi-swatch { box-shadow: inset 0 0 0 1px #767676; }
 .pk-figure { margin: 1.25rem 0 .25rem; }
 .pk-chart { display: block; max-width: 100%; height: auto; }
 .pk-caption { font-size: .85rem; color: var(--pk-muted); margin: 1.5rem 0 .25rem; }
@@ -190,12 +197,23 @@ li { margin: .2rem 0; }
 
 /* Tables: fixed layout and wrapping, so nothing is ever clipped. */
 table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 1rem 0; font-size: .9rem; }
-th, td { padding: .45rem .5rem; border-bottom: 1px solid var(--pk-rule); text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: normal; hyphens: auto; }
+th, td { padding: .45rem .5rem; border-bottom: 1px solid var(--pk-rule); text-align: left; vertical-align: top; overflow-wrap: break-word; word-break: normal; hyphens: manual; }
 thead th { font-size: .74rem; color: var(--pk-muted); font-weight: 650; border-bottom: 1.5px solid var(--pk-ink); vertical-align: bottom; }
 thead th.pk-num { padding-left: .25rem; }
 td a, th a, .pk-toc a, .pk-horizon a { color: inherit; text-decoration: none; }
 td a:hover, th a:hover, .pk-horizon a:hover { color: var(--pk-link); text-decoration: underline; }
-td .pk-badge { white-space: normal; border-radius: 4px; }
+td .pk-badge { white-space: nowrap; border-radius: 4px; }
+.pk-short { display: none; }
+/* The chart for phones is shown only on narrow screens; paper always gets the wide one. */
+.pk-figure--narrow { display: none; }
+/* Changes since the milestone: the answers' own edits. */
+.pk-edits-title { margin-top: 1.6rem; }
+.pk-edits { list-style: none; padding: 0; }
+.pk-edit { margin: .7rem 0; break-inside: avoid; overflow-wrap: break-word; }
+.pk-edit > ul { margin: .2rem 0 0; padding-left: 1.2rem; list-style: disc; }
+.pk-why { font-size: .9rem; color: var(--pk-muted); margin: .2rem 0 0; }
+.pk-why-label { font-weight: 650; color: var(--pk-ink); }
+.pk-top-risk p { margin: 0; }
 tfoot td, tfoot th { font-weight: 700; border-top: 1.5px solid var(--pk-ink); border-bottom: none; }
 td.pk-num, th.pk-num { text-align: right; font-variant-numeric: tabular-nums; }
 td.pk-zero { color: var(--pk-faint); }
@@ -268,19 +286,36 @@ table caption { caption-side: top; text-align: left; font-weight: 650; padding-b
 
 @media (max-width: 700px) {
   main { margin: 0; padding: 1.5rem 1.1rem; border-radius: 0; }
+  .pk-figure--wide { display: none; }
+  .pk-figure--narrow { display: block; }
+  .pk-long { display: none; }
+  .pk-short { display: inline; }
+  .pk-cover h1 { font-size: 2rem; }
+  h2 { font-size: 1.4rem; }
+  .pk-context dl { grid-template-columns: minmax(0, 1fr); }
+  .pk-kpi-label { font-size: .75rem; }
+  .pk-guidance { white-space: normal; }
+  /* Tables of several words per cell become one block per row, labelled, instead of squeezed columns. */
+  table.pk-diff, .pk-diff tbody, .pk-diff tr, .pk-diff th, .pk-diff td,
+  table.pk-parking, .pk-parking tbody, .pk-parking tr, .pk-parking td { display: block; width: auto; }
+  .pk-diff thead, .pk-parking thead, .pk-diff colgroup, .pk-parking colgroup { display: none; }
+  .pk-diff tr, .pk-parking tr { border-bottom: 1px solid var(--pk-rule); padding: .4rem 0; }
+  .pk-diff th, .pk-diff td, .pk-parking td { border: 0; padding: .1rem 0; }
+  .pk-diff td[data-label]::before { content: attr(data-label) ": "; color: var(--pk-muted); font-size: .8em; }
   .pk-kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .pk-roadmap, .pk-facts { grid-template-columns: minmax(0, 1fr); }
   .pk-toc ol { columns: 1; }
   table { font-size: .8rem; }
   th, td { padding: .35rem .25rem; }
-  .pk-change, .pk-badge, .pk-code { white-space: normal; }
+  .pk-code { white-space: normal; }
   .pk-question-head, .pk-item-head { flex-wrap: wrap; }
 }
 
 @page {
+  size: @PAPER@;
   margin: 16mm 15mm 18mm;
-  @bottom-left { content: "Well-Architected review handout"; font: 8pt var(--pk-font); color: #8a939d; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt var(--pk-font); color: #8a939d; }
+  @bottom-left { content: "Well-Architected review handout"; font: 8pt var(--pk-font); color: #5f6873; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt var(--pk-font); color: #5f6873; }
 }
 @page :first {
   @bottom-left { content: none; }
@@ -289,6 +324,10 @@ table caption { caption-side: top; text-align: left; font-weight: 650; padding-b
 
 @media print {
   html { font-size: 10pt; }
+  .pk-figure--narrow { display: none !important; }
+  .pk-figure--wide { display: block !important; }
+  .pk-long { display: inline !important; }
+  .pk-short { display: none !important; }
   body { background: #fff; }
   main { max-width: none; margin: 0; padding: 0; border-radius: 0; box-shadow: none; }
   .jp-Cell + .jp-Cell { margin-top: 2rem; }
@@ -318,4 +357,4 @@ table caption { caption-side: top; text-align: left; font-weight: 650; padding-b
 }
 """
 
-__all__ = ["CONTENT_SECURITY_POLICY", "RISK_CLASS", "TEMPLATE", "TEMPLATE_NAME", "stylesheet"]
+__all__ = ["A4", "CONTENT_SECURITY_POLICY", "LETTER", "PAPERS", "RISK_CLASS", "TEMPLATE", "TEMPLATE_NAME", "stylesheet"]
