@@ -68,6 +68,10 @@ class FormatVersionError(ReviewError):
     """A review written by a newer pillarkit."""
 
 
+class ReadOnlyError(ReviewError):
+    """A change refused because another window is the one writing this review."""
+
+
 class NoteTooLongError(ReviewError):
     """A note longer than the Well-Architected Tool accepts; it is refused, never cut."""
 
