@@ -1,12 +1,18 @@
 """The facilitation app: an ipywidgets shell over a review. ``from kit.app import ReviewApp``.
 
-Modules, one job each: ``app`` (ReviewApp: puts the parts together, changes and saves the
-review), ``question_view``, ``navigator``, ``risk_panel``, ``agenda``, ``parking_lot``,
-``workload_panel``, ``files_panel`` (resume, upload, milestones), ``export_panel`` (the
-handout, spreadsheets and data as downloads, in every format of ``kit.render.formats``), ``toolbar``, ``storage``
-(file names, autosave, download and upload), ``messages`` (message line and log file),
-``events`` (the one callback wrapper), ``timing`` (injectable clock and scheduler), ``ui``
-(widget helpers, escaping) and ``style`` (the stylesheet).
+Modules, one job each. Without widgets: ``session`` (the review on one page: its file,
+autosave, one writer, merging, resume, upload, undo), ``ownership`` (the lease that makes one
+session the writer), ``merge`` (two versions of a review, question by question), ``undo``,
+``timer`` (the agenda's clock), ``settings`` (the app's state in the review file, checked before
+a review is shown), ``filewriter`` (writes off the kernel's thread), ``storage`` (file names, the
+folder, autosave's debounce, download and upload), ``page`` (the page's request, address and
+liveness) and ``timing`` (injectable clock and scheduler). Views: ``app`` (ReviewApp: builds the
+views and shows what the session tells it), ``question_view``, ``navigator``, ``risk_panel``,
+``agenda``, ``parking_lot``, ``banners`` (resume offer, read-only), ``workload_panel``,
+``files_panel`` (resume, upload, milestones), ``export_panel`` (the handout, spreadsheets and
+data as downloads, in every format of ``kit.render.formats``), ``toolbar``, ``page_script`` (the review's id
+in the page address, Ctrl+Z), ``messages`` (message line and log file), ``events`` (the one
+callback wrapper), ``ui`` (widget helpers, escaping) and ``style`` (the stylesheet).
 
 Stable CSS classes for browser tests, added with ``add_class`` (user text never becomes a
 class). ``tests/app/test_app_classes.py`` checks that this list and the widgets agree.
@@ -15,12 +21,17 @@ App, modes and messages
   pk-app                  the root VBox; also carries the mode classes below
   pk-presenter            on pk-app while presenter mode is on
   pk-compact              on pk-app while compact mode is on
+  pk-read-only            on pk-app while another window writes the review (or this page lost its connection)
+  pk-page-script          hidden Output: the script that keeps ?review=<id> in the address and maps Ctrl+Z to Undo
   pk-style                the HTML widget holding the stylesheet
   pk-toolbar              top bar
   pk-title                "pillarkit <workload name>"
   pk-file-status          box of pk-saved-status and pk-download
-  pk-saved-status         "saved hh:mm:ss", "saving…" or "NOT SAVED: …"
-  pk-download             HTML holding the download anchor (a.pk-download-link, data URI); empty before the first save
+  pk-saved-status         "saved hh:mm:ss" (when the file was last saved, also after a resume), "saving…",
+                          "NOT SAVED: …" or "read-only · saved hh:mm:ss"
+  pk-download             HTML holding the download anchor (a.pk-download-link, data URI) of the file as last saved,
+                          refreshed once the review has settled; empty before the first save
+  pk-undo                 Button: undo the last change (Ctrl+Z outside text fields); disabled when there is none
   pk-modes                box of the three mode switches
   pk-presenter-toggle     ToggleButton: presenter mode
   pk-hide-choices         Checkbox: hide choices until revealed
@@ -38,8 +49,11 @@ App, modes and messages
 
 Question page
   pk-question-page        the main page
+  pk-owner-banner         "This review is open in another window… read-only" (hidden while this window writes)
+  pk-owner-banner-text
+  pk-take-over            Button: make this window the one that saves the review
   pk-resume-banner        "Continue the review of …?" (hidden unless offered)
-  pk-resume-banner-text
+  pk-resume-banner-text   also lists other copies of the review (div.pk-resume-copies), each with what differs
   pk-banner-resume        Button: continue the offered review
   pk-banner-dismiss       Button: start a new review instead
   pk-agenda-hint          "⏱ <pillar> is N min over its timebox" (hidden unless over)
@@ -159,6 +173,21 @@ Side column
   pk-milestones           list of milestones
 """
 
-from kit.app.app import ReviewApp
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.app.app import ReviewApp
 
 __all__ = ["ReviewApp"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that the widget-free modules (kit.app.session and the modules it
+    # uses) can be imported, and tested, without ipywidgets.
+    if name == "ReviewApp":
+        from kit.app.app import ReviewApp
+
+        return ReviewApp
+    raise AttributeError(f"module 'kit.app' has no attribute {name!r}")

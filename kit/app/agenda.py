@@ -1,77 +1,41 @@
-"""Agenda and timer: a timebox per pillar, the time used in each, and a hint when one runs over.
+"""The agenda page: a timebox per pillar, the time used in each, and a hint when one runs over.
 
-The default spreads four hours over the pillars by their number of questions (whole
-minutes that add up exactly). The facilitator can edit any timebox. While the timer runs,
-time goes to the pillar of the question on screen. Timeboxes and time used live in the
-review file under ``extensions["agenda"]``::
-
-    {"plan_minutes": 240, "timeboxes": {"wellarchitected:security": 42, ...},
-     "used": {"wellarchitected:security": 611.5, ...}}
+The timer itself (what is booked where, and when it ticks) is :class:`kit.app.timer.AgendaTimer`,
+owned by the session; this page shows it and turns clicks into calls: ``start`` and ``pause``
+(saved, so a reload finds the timer as it was) and ``set_timebox`` (a change Undo can take back).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import ipywidgets as w
 from markupsafe import escape
 
-from kit.app.timing import Clock, Scheduler
+from kit.app.events import Events
+from kit.app.timer import PLAN_MINUTES, TICK_SECONDS, AgendaTimer, clock_text, default_timeboxes, pillar_key
 from kit.app.ui import classed, html, show, toggle
-from kit.core import options
-from kit.core.lens import Lens
 
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
-
-KEY = "agenda"
-PLAN_MINUTES = options.PLAN_MINUTES.default
-#: How often the display follows the clock while the timer runs.
-TICK_SECONDS = options.TIMER_TICK_SECONDS.default
-
-
-def pillar_key(alias: str, pillar_id: str) -> str:
-    return f"{alias}:{pillar_id}"
-
-
-def default_timeboxes(lenses: Iterable[Lens], total_minutes: int = PLAN_MINUTES) -> dict[str, int]:
-    """Whole minutes per pillar, in proportion to its questions, adding up to ``total_minutes`` exactly."""
-    sizes = {pillar_key(lens.alias, p.id): len(p.questions) for lens in lenses for p in lens.pillars}
-    questions = sum(sizes.values())
-    if not questions:
-        return {}
-    shares = {key: total_minutes * size / questions for key, size in sizes.items()}
-    minutes = {key: int(share) for key, share in shares.items()}
-    left = total_minutes - sum(minutes.values())
-    # Largest remainders first; ties keep lens order.
-    order = sorted(sizes, key=lambda key: -(shares[key] - minutes[key]))
-    for key in order[:left]:
-        minutes[key] += 1
-    return minutes
-
-
-def clock_text(seconds: float) -> str:
-    """Seconds as hours and minutes: ``3725`` -> ``"1:02"``."""
-    minutes = int(seconds // 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"
+__all__ = ["PLAN_MINUTES", "TICK_SECONDS", "Agenda", "clock_text", "default_timeboxes", "pillar_key"]
 
 
 class Agenda:
     """The agenda page: one HTML table (cheap to redraw every tick) and, on demand, the timebox editor."""
 
-    def __init__(self, app: ReviewApp, clock: Clock, scheduler: Scheduler):
-        self.app = app
+    def __init__(
+        self,
+        events: Events,
+        clock: AgendaTimer,
+        start: Callable[[], None],
+        pause: Callable[[], None],
+        set_timebox: Callable[[str, int], None],
+    ):
+        self.events = events
         self.clock = clock
-        self.scheduler = scheduler
-        self.running = False
-        self.current: str | None = None
-        self._mark = 0.0
-        self._handle = None
-        self._tick = app.events.run(self.tick, "updating the timer")
-        self._names: dict[str, str] = {}
+        self._start = start
+        self._pause = pause
+        self._set_timebox = set_timebox
         self._editor: dict[str, w.BoundedIntText] = {}
-        events = app.events
 
         self.timer = toggle("Start timer", "pk-timer-toggle", icon="play", tooltip="Start or pause the session timer")
         self.edit = toggle(
@@ -90,108 +54,41 @@ class Agenda:
         events.observe(self.timer, self._on_timer, "starting or pausing the timer")
         events.observe(self.edit, self._on_edit, "opening the timebox editor")
 
-    # --- state in the review ----------------------------------------------------------
+    # --- what the timer holds ----------------------------------------------------------
 
     @property
-    def state(self) -> dict:
-        return self.app.review.extensions.setdefault(KEY, {})
+    def running(self) -> bool:
+        return self.clock.running
+
+    @property
+    def current(self) -> str | None:
+        return self.clock.current
 
     @property
     def timeboxes(self) -> dict[str, int]:
-        return self.state.setdefault("timeboxes", {})
+        return self.clock.timeboxes
 
     @property
     def used(self) -> dict[str, float]:
-        return self.state.setdefault("used", {})
+        return self.clock.used
+
+    def over_by(self, key: str) -> float:
+        return self.clock.over_by(key)
 
     def rebuild(self) -> None:
-        """Timeboxes for the review's pillars (the default spread for any missing). Call inside ``events.quiet()``."""
-        lenses = list(self.app.review.lenses.values())
-        state = self.state
-        state.setdefault("plan_minutes", PLAN_MINUTES)
-        defaults = default_timeboxes(lenses, state["plan_minutes"])
-        boxes = self.timeboxes
-        if not set(boxes) & set(defaults):
-            boxes.clear()
-            boxes.update(defaults)
-        else:
-            for key, minutes in defaults.items():
-                boxes.setdefault(key, minutes)
-        many = len(lenses) > 1
-        self._names = {
-            pillar_key(lens.alias, p.id): (f"{lens.alias} · " if many else "") + p.name
-            for lens in lenses
-            for p in lens.pillars
-        }
-        self.current = None
+        """After the timer was bound to a review: the editor (if open) and the table. Call inside ``events.quiet()``."""
         if self._editor:
             self._build_editor()
         self.refresh()
 
-    # --- time ---------------------------------------------------------------------
-
-    def enter(self, alias: str, pillar_id: str) -> None:
-        """The question on screen moved to this pillar: time from now on goes there."""
-        key = pillar_key(alias, pillar_id)
-        if key == self.current:
-            return
-        self._account()
-        self.current = key
-        self.refresh()
-
-    def start(self) -> None:
-        if self.running:
-            return
-        self.running = True
-        self._mark = self.clock.monotonic()
-        self._schedule()
-        self._show_timer()
-        self.refresh()
-
-    def pause(self) -> None:
-        if not self.running:
-            return
-        self._account()
-        self.running = False
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-        self._show_timer()
-        self.refresh()
-        self.app.changed()
-
-    def tick(self) -> None:
-        """Account the time since the last tick and show it; reschedules itself while running."""
-        self._handle = None
-        if not self.running:
-            return
-        self._account()
-        self.refresh()
-        self.app.changed()
-        self._schedule()
-
-    def _schedule(self) -> None:
-        if self.running and self._handle is None:
-            self._handle = self.scheduler.call_later(TICK_SECONDS, self._tick)
-
-    def _account(self) -> None:
-        if not self.running or self.current is None:
-            return
-        now = self.clock.monotonic()
-        spent, self._mark = now - self._mark, now
-        if spent > 0:
-            self.used[self.current] = round(self.used.get(self.current, 0.0) + spent, 1)
-
     # --- display --------------------------------------------------------------------
 
-    def over_by(self, key: str) -> float:
-        """Seconds over the timebox (0 when within it)."""
-        return max(0.0, self.used.get(key, 0.0) - 60 * self.timeboxes.get(key, 0))
-
     def refresh(self) -> None:
-        """Redraw the table, the totals and the hint from the review's agenda state."""
+        """Redraw the table, the totals and the hint (and the timer's button) from the timer."""
+        self._show_timer()
         rows = []
-        for key, name in self._names.items():
+        names = self.clock.names
+        for key, name in names.items():
             used = self.used.get(key, 0.0)
             over = self.over_by(key)
             status = f"<span class='pk-agenda-over'>over by {int(over // 60)} min</span>" if over >= 60 else ""
@@ -207,8 +104,8 @@ class Agenda:
         )
         if self.table.value != table:
             self.table.value = table
-        planned = sum(self.timeboxes.get(k, 0) for k in self._names)
-        spent = sum(self.used.get(k, 0.0) for k in self._names)
+        planned = sum(self.timeboxes.get(k, 0) for k in names)
+        spent = sum(self.used.get(k, 0.0) for k in names)
         state = "running" if self.running else "paused"
         total = f"Elapsed <b>{clock_text(spent)}</b> of <b>{clock_text(planned * 60)}</b> planned · timer {state}"
         if self.total.value != total:
@@ -218,9 +115,9 @@ class Agenda:
     def _show_hint(self) -> None:
         key = self.current
         over = self.over_by(key) if key else 0.0
-        if key in self._names and over >= 60:
+        if key in self.clock.names and over >= 60:
             self.hint.value = (
-                f"⏱ {escape(self._names[key])} is {int(over // 60)} min over its {self.timeboxes.get(key, 0)} min timebox: "
+                f"⏱ {escape(self.clock.names[key])} is {int(over // 60)} min over its {self.timeboxes.get(key, 0)} min timebox: "
                 "park open topics and move on?"
             )
             show(self.hint, True)
@@ -228,7 +125,11 @@ class Agenda:
             show(self.hint, False)
 
     def _show_timer(self) -> None:
-        with self.timer.hold_sync():
+        if self.timer.value == self.running and self.timer.description == (
+            "Pause timer" if self.running else "Start timer"
+        ):
+            return
+        with self.events.quiet(), self.timer.hold_sync():
             self.timer.value = self.running
             self.timer.description = "Pause timer" if self.running else "Start timer"
             self.timer.icon = "pause" if self.running else "play"
@@ -240,7 +141,7 @@ class Agenda:
             box.close()
         self._editor = {}
         rows = []
-        for key, name in self._names.items():
+        for key, name in self.clock.names.items():
             box = classed(
                 w.BoundedIntText(
                     value=int(self.timeboxes.get(key, 0)),
@@ -253,36 +154,37 @@ class Agenda:
                 ),
                 "pk-timebox",
             )
-            self.app.events.observe(box, self._edited(key), "changing a timebox")
+            self.events.observe(box, self._edited(key), "changing a timebox")
             self._editor[key] = box
             rows.append(box)
         self.editor.children = rows
 
     def _on_edit(self, change: dict) -> None:
         if change["new"]:
-            with self.app.events.quiet():
+            with self.events.quiet():
                 self._build_editor()
         show(self.editor, change["new"])
 
-    def _edited(self, key: str):
+    def _edited(self, key: str) -> Callable[[dict], None]:
         def edited(change: dict) -> None:
-            self.timeboxes[key] = int(change["new"])
-            self.refresh()
-            self.app.changed()
+            try:
+                self._set_timebox(key, int(change["new"]))
+            finally:
+                self.refresh()
 
         return edited
 
     # --- callbacks ----------------------------------------------------------------
 
     def _on_timer(self, change: dict) -> None:
-        with self.app.events.quiet():
+        try:
             if change["new"]:
-                self.start()
+                self._start()
             else:
-                self.pause()
+                self._pause()
+        finally:
+            self.refresh()  # the button shows what the timer does, also when the window may not change it
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-        self.running = False
+        for box in self._editor.values():
+            box.close()

@@ -1,43 +1,49 @@
-"""``ReviewApp``: puts the parts together and is the only place that swaps or saves the review.
+"""``ReviewApp``: builds the views, hands them callbacks, and shows what the session tells it.
 
-The parts (question view, navigator, risk panel, agenda, parking lot, workload and file
-panels) build widgets and turn widget events into calls on the app. The app changes the
-review only through ``Review``'s setters (inside :meth:`ReviewApp.change`), rescoring it
-with ``kit.core.scoring`` and redrawing the chart after every change, and saves it with
-``Review.save`` through the debounced :class:`~kit.app.storage.Autosaver`.
+The :class:`~kit.app.session.Session` owns the review, its file, autosave, ownership, merging,
+resume, upload and undo, without widgets. The parts (question view, navigator, risk panel,
+agenda, parking lot, banners, workload and file panels) build widgets and turn widget events
+into the callbacks they were given; none of them holds the app. The app is the session's
+:class:`~kit.app.session.SessionView`: when the session says the review changed, it fills
+the views in again. After a change to an answer it redraws the chart first (what the room
+watches), then the badge, the checkboxes, the totals and the progress.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
+from kit.app import page
 from kit.app.agenda import Agenda
+from kit.app.banners import OwnerBanner, ResumeBanner
 from kit.app.events import Events
-from kit.app.files_panel import FilesPanel, ResumeBanner
+from kit.app.export_panel import ExportPanel
+from kit.app.files_panel import FileActions, FilesPanel
 from kit.app.messages import Messages
 from kit.app.navigator import Navigator
-from kit.app.page import when_page_opens
+from kit.app.page_script import PageScript
 from kit.app.parking_lot import ParkingLot
-from kit.app.question_view import QuestionView
+from kit.app.question_view import Mutate, QuestionView
 from kit.app.risk_panel import RiskPanel
-from kit.app.storage import Autosaver, Storage, Upload, download_link, new_id
+from kit.app.session import Ownership, Role, SaveStatus, Session, SessionView
+from kit.app.storage import Autosaver, Storage, Upload, download_link
 from kit.app.style import style_widget
-from kit.app.timing import Clock, LoopScheduler, Scheduler
+from kit.app.timing import Clock, Handle, LoopScheduler, Scheduler
 from kit.app.toolbar import Toolbar
-from kit.app.ui import classed
-from kit.app.workload_panel import WorkloadPanel
-from kit.core import options, scoring
-from kit.core.errors import PillarkitError, ReviewError
+from kit.app.ui import classed, set_class
+from kit.app.undo import Part
+from kit.app.workload_panel import WorkloadActions, WorkloadPanel
+from kit.core import options, roadmap, scoring
+from kit.core.errors import PillarkitError, ReadOnlyError, ReviewError
 from kit.core.lens import load_many as load_lenses
 from kit.core.review import Review, Workload
 
 DEFAULT_LENSES = (options.DEFAULT_LENS.default,)
-#: Where the app keeps its own state inside ``review.extensions`` (the agenda has its own key).
-APP_KEY = "app"
 
 #: Seconds after a change before the charts one tick away are drawn (a pause, not a deadline).
 LOOK_AHEAD_DELAY = 0.05
@@ -45,8 +51,11 @@ LOOK_AHEAD_DELAY = 0.05
 SIDE_PAGES = ("Agenda", "Parking lot", "Workload", "Review file")
 AGENDA, PARKING, WORKLOAD, FILES = range(len(SIDE_PAGES))
 
+#: Reasons the session shows a review again in which the question on screen stays where it is.
+STAY = ("followed", "merged", "lenses", "undo", "restored")
 
-class ReviewApp:
+
+class ReviewApp(SessionView):
     """The facilitation app. Display it as the last expression of a cell: ``ReviewApp()``.
 
     Parameters
@@ -61,9 +70,11 @@ class ReviewApp:
     path:
         The file ``review`` was read from, to keep saving to it. With neither ``review`` nor
         ``path``, the file named by the environment variable ``PILLARKIT_REVIEW`` is opened
-        (``pillarkit serve FILE`` sets it); with only ``path``, that file is opened.
+        (``pillarkit serve FILE`` sets it); with only ``path``, that file is opened. A page
+        address naming a review (``?review=<id>``) wins over both.
     presenter, compact, hide_choices:
-        Display modes to start in (they can be switched in the app).
+        Display modes to start in (they can be switched in the app); a review file that
+        remembers its modes is shown in those.
     scheduler, clock:
         Injected time, for tests (see :mod:`kit.app.timing`).
     autosave_delay:
@@ -87,50 +98,61 @@ class ReviewApp:
         autosave_delay: float = options.AUTOSAVE_SECONDS.default,
         raise_errors: bool = False,
     ):
-        self._startup_problem: PillarkitError | None = None
         self.clock = clock or Clock()
         self.scheduler = scheduler or LoopScheduler()
         self.storage = Storage(options.folder() if folder is None else folder)
         self.messages = Messages(self.storage.folder, self.clock)
         self.events = Events(self.messages, raise_errors=raise_errors)
         self.default_lenses = tuple(lenses)
-        if review is None and path is None and options.REVIEW.value():
-            path = options.REVIEW.value()
-        if review is None and path is not None:
-            review = self._read_or_report(Path(path))
-            path = path if review is not None else None
-        resumed = review is not None
-        self.review: Review = review if review is not None else self._blank_review()
-        self.path: Path | None = Path(path).resolve() if path is not None else None
-        self.review_id = (self.storage.id_of(self.path) if self.path else None) or new_id()
-        #: The file as this window last read or wrote it; another writer changes it (see _save).
-        self._stamp = disk_stamp(self.path)
-        self.autosaver = Autosaver(
-            self._save, self.scheduler, autosave_delay, wrap=lambda f: self.events.run(f, "saving the review")
-        )
         self.position: tuple[str, str] = ("", "")
         self.sequence: list[tuple[str, str]] = []
         self._index: dict[tuple[str, str], int] = {}
         self.score: scoring.ReviewScore | None = None
-        self._look_ahead = None
+        self._look_ahead: Handle | None = None
+        self._built = False
+        self._server: page.Server | None = None
+        self._watch: page.PageWatch | None = None
+        self._shutdown: Handle | None = None
+        #: While a change is drawn, what the session says about saving and undo waits here: the chart goes out first.
+        self._after_chart: list[Callable[[], None]] | None = None
+        waiting = page.preheated()
+        first = review if review is not None and path is None else self._blank_review()
+        self.session = Session(
+            self.storage,
+            first,
+            clock=self.clock,
+            scheduler=self.scheduler,
+            view=self,
+            autosave_delay=autosave_delay,
+            waiting=waiting,
+            guard=self.events.run,
+        )
 
-        # The parts.
-        self.toolbar = Toolbar(self, presenter=presenter, compact=compact, hide_choices=hide_choices)
-        self.navigator = Navigator(self)
-        self.question_view = QuestionView(self)
+        # The parts, each given only what it needs.
+        events, session = self.events, self.session
+        self.page_script = PageScript(page.served_by_voila())
+        self.toolbar = Toolbar(
+            events, self._on_modes, self.undo, presenter=presenter, compact=compact, hide_choices=hide_choices
+        )
+        self.navigator = Navigator(events, self.go_to, self.step)
+        self.question_view = QuestionView(
+            events, self.change, self.messages.error, confirmed=lambda: self.navigator.refresh_prefilled()
+        )
         self.risk_panel = RiskPanel()
-        self.agenda = Agenda(self, self.clock, self.scheduler)
-        self.parking_lot = ParkingLot(self)
-        self.banner = ResumeBanner(self)
+        self.agenda = Agenda(events, session.timer, session.start_timer, session.pause_timer, session.set_timebox)
+        self.parking_lot = ParkingLot(events, self.messages, session.park, session.set_parked_done, self.go_to)
+        self.banner = ResumeBanner(events, self._resume_offered)
+        self.owner_banner = OwnerBanner(events, session.take_over)
         self._workload_panel: WorkloadPanel | None = None
         self._files_panel: FilesPanel | None = None
-        self.events.click(self.messages.dismiss, self.messages.clear, "dismissing a message")
+        events.click(self.messages.dismiss, self.messages.clear, "dismissing a message")
 
         # The layout: one question page in the main Stack; side pages in another Stack,
         # the workload and file pages built the first time they are picked.
-        page = classed(
+        question_page = classed(
             w.VBox(
                 [
+                    self.owner_banner.widget,
                     self.banner.widget,
                     self.agenda.hint,
                     self.navigator.widget,
@@ -140,7 +162,7 @@ class ReviewApp:
             ),
             "pk-question-page",
         )
-        self.main = classed(w.Stack([page], selected_index=0), "pk-main")
+        self.main = classed(w.Stack([question_page], selected_index=0), "pk-main")
         self.side_picker = classed(
             w.ToggleButtons(
                 options=[(name, i) for i, name in enumerate(SIDE_PAGES)], value=AGENDA, style={"button_width": "auto"}
@@ -151,22 +173,39 @@ class ReviewApp:
         placeholders[AGENDA].children = [self.agenda.widget]
         placeholders[PARKING].children = [self.parking_lot.widget]
         self.side_stack = classed(w.Stack(placeholders, selected_index=AGENDA), "pk-side-stack")
-        self.events.observe(self.side_picker, self._on_side_page, "opening a side page")
+        events.observe(self.side_picker, self._on_side_page, "opening a side page")
         side = classed(w.VBox([self.risk_panel.widget, self.side_picker, self.side_stack]), "pk-side")
         body = classed(w.HBox([self.main, side]), "pk-body")
-        self.widget = classed(w.VBox([style_widget(), self.toolbar.widget, self.messages.widget, body]), "pk-app")
-        self.toolbar.apply_modes()
-
+        self.widget = classed(
+            w.VBox([style_widget(), self.toolbar.widget, self.messages.widget, body, self.page_script.widget]),
+            "pk-app",
+        )
+        self._built = True
         self._populate()
-        if resumed:
+        self._apply_modes(self.toolbar.modes())
+
+        # What to show: the review the page address names, else the file asked for, else a new one.
+        wanted = page.review_in_query(page.startup_query())
+        if path is None and review is None and options.REVIEW.value():
+            path = options.REVIEW.value()
+        opened = bool(wanted) and session.open_id(wanted or "")
+        if not opened and path is not None:
+            try:
+                if review is not None:
+                    session.open_review(review, Path(path))
+                else:
+                    session.open_file(Path(path))
+                opened = True
+            except PillarkitError as exc:
+                self.messages.problem(exc, "The review file could not be opened, so this is a new review: ")
+        if opened or review is not None:
             self._announce("")
         else:
-            self.banner.offer(self.storage.most_recent())
-        if self._startup_problem is not None:
-            self.messages.problem(
-                self._startup_problem, "The review file could not be opened, so this is a new review: "
-            )
-        when_page_opens(self.events.run(self.page_opened, "opening the page"))
+            self._offer()
+        if waiting:
+            page.when_page_opens(self.events.guard("opening the page", suspend=False)(self._page_request))
+        else:
+            self._watch_page()
         # The chart's first draw (and matplotlib's import) waits until the question is on screen.
         first_draw = self.events.run(self._first_draw, "drawing the risk chart")
         if self.scheduler.call_later(0, first_draw) is None:
@@ -177,21 +216,31 @@ class ReviewApp:
         self._draw_ahead()
 
     @classmethod
-    def open(cls, path: str | Path, **kwargs) -> ReviewApp:
+    def open(cls, path: str | Path, **kwargs: Any) -> ReviewApp:
         """An app on a saved review file, saving back to it (a file that cannot be read raises)."""
         return cls(Review.load(path), path=path, **kwargs)
 
-    def _read_or_report(self, path: Path) -> Review | None:
-        """The review in ``path``, or None after saying in the app why it cannot be opened."""
-        try:
-            return Review.load(path)
-        except PillarkitError as exc:
-            self._startup_problem = exc
-            return None
+    # --- what the session holds ---------------------------------------------------------
+
+    @property
+    def review(self) -> Review:
+        return self.session.review
+
+    @property
+    def path(self) -> Path | None:
+        return self.session.path
+
+    @property
+    def review_id(self) -> str:
+        return self.session.review_id
+
+    @property
+    def autosaver(self) -> Autosaver:
+        return self.session.autosaver
 
     # --- display --------------------------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
     # --- the parts built on demand ------------------------------------------------------
@@ -199,16 +248,19 @@ class ReviewApp:
     @property
     def workload_panel(self) -> WorkloadPanel:
         if self._workload_panel is None:
-            self._workload_panel = WorkloadPanel(self)
+            actions = WorkloadActions(self._set_workload, self.session.set_priorities, self.session.change_lenses)
+            self._workload_panel = WorkloadPanel(self.events, self.messages, actions)
             with self.events.quiet():
-                self._workload_panel.populate()
+                self._workload_panel.populate(self.review)
             self.side_stack.children[WORKLOAD].children = [self._workload_panel.widget]
         return self._workload_panel
 
     @property
     def files_panel(self) -> FilesPanel:
         if self._files_panel is None:
-            self._files_panel = FilesPanel(self)
+            export = ExportPanel(self.events, self.messages, self.clock, lambda: self.review)
+            actions = FileActions(self.resume, self.open_upload, self.new_review, self.save_milestone)
+            self._files_panel = FilesPanel(self.events, self.messages, self.storage, actions, export)
             self.side_stack.children[FILES].children = [self._files_panel.widget]
         return self._files_panel
 
@@ -216,62 +268,118 @@ class ReviewApp:
         if index == WORKLOAD:
             _ = self.workload_panel  # built on first show
         elif index == FILES:
-            self.files_panel.refresh()
+            self.files_panel.refresh(self.path, self.review.milestones)
         self.side_stack.selected_index = index
         if self.side_picker.value != index:
             with self.events.quiet():
                 self.side_picker.value = index
 
-    def _on_side_page(self, change: dict) -> None:
+    def _on_side_page(self, change: dict[str, int]) -> None:
         self.show_side_page(change["new"])
+
+    # --- what the session tells the screen (SessionView) ----------------------------------
+
+    def shown(self, reason: str) -> None:
+        keep = self.position if reason in STAY else None
+        self.score = None
+        self._populate(keep)
+        if reason not in STAY:
+            self.banner.hide()
+            if self._files_panel is not None:
+                self._files_panel.export.clear()  # a link prepared for the review shown before
+
+    def part_changed(self, part: Part) -> None:
+        review = self.review
+        if part.kind == "answer":
+            with self.events.quiet():
+                self._show(part.alias, part.question)
+            self._rescore()
+        elif part.kind == "workload":
+            self.toolbar.show_title(review.workload.name)
+            if self._workload_panel is not None:
+                with self.events.quiet():
+                    self._workload_panel.populate(review)
+        elif part.kind == "parking_lot":
+            with self.events.quiet():
+                self.parking_lot.rebuild(review)
+        elif part.kind == "milestones":
+            if self._files_panel is not None:
+                self._files_panel.show_milestones(review.milestones)
+        elif part.kind == "timeboxes":
+            with self.events.quiet():
+                self.agenda.rebuild()
+
+    def status(self, status: SaveStatus) -> None:
+        if self._after_chart is not None:
+            self._after_chart.append(lambda: self.status(status))
+            return
+        self.toolbar.show_status(status, self.clock.now().date())
+
+    def download(self, text: str | None, name: str) -> None:
+        value = download_link(text, name) if text is not None else ""
+        if self.toolbar.download.value != value:
+            self.toolbar.download.value = value
+
+    def ownership(self, ownership: Ownership) -> None:
+        self.owner_banner.show(ownership)
+        set_class(self.widget, "pk-read-only", ownership.role in (Role.READER, Role.DETACHED))
+
+    def notice(self, level: str, text: str, details: Sequence[str] = ()) -> None:
+        self.messages.show(level, text, details)
+
+    def failed(self, error: BaseException, action: str) -> None:
+        self.messages.report_exception(error, action)
+
+    def undo_changed(self, label: str | None, count: int) -> None:
+        if self._after_chart is not None:
+            self._after_chart.append(lambda: self.undo_changed(label, count))
+            return
+        self.toolbar.show_undo(label, count)
+
+    def address(self, review_id: str | None) -> None:
+        self.page_script.set_review(review_id)
+
+    def timer(self) -> None:
+        self.agenda.refresh()
 
     # --- showing a review -------------------------------------------------------------
 
     def _blank_review(self) -> Review:
-        workload = Workload(review_date=dt.date.today().isoformat())
+        workload = Workload(review_date=self.clock.now().date().isoformat())
         return Review(load_lenses(self.default_lenses), workload)
 
-    def load_review(self, review: Review, path: Path | None = None, review_id: str | None = None) -> None:
+    def load_review(self, review: Review, path: Path | None = None) -> None:
         """Show another review. The one on screen is saved first, so nothing is lost."""
-        self.agenda.pause()
-        self.autosaver.flush()
-        self.review = review
-        self.path = path
-        self.review_id = review_id or new_id()
-        self._stamp = disk_stamp(path)
-        self.score = None
-        self._populate()
-        self.banner.hide()
+        self.session.open_review(review, path)
 
-    def replace_review(self, review: Review) -> None:
-        """The same review rebuilt (a lens added or removed): same file, same id."""
-        self.load_review(review, self.path, self.review_id)
-        self.changed()
-
-    def _populate(self) -> None:
-        """Fill every part in from ``self.review``, with observers suspended and no redraw per field."""
+    def _populate(self, keep: tuple[str, str] | None = None) -> None:
+        """Fill every part in from the review, with observers suspended and no redraw per field."""
+        if not self._built:
+            return
         review = self.review
         with self.events.quiet():
             self.sequence = [(alias, q.id) for alias, lens in review.lenses.items() for q in lens.questions()]
             self._index = {key: i for i, key in enumerate(self.sequence)}
-            self.navigator.rebuild()
+            self.navigator.rebuild(review)
             self.agenda.rebuild()
-            self.parking_lot.rebuild()
+            self.parking_lot.rebuild(review)
             if self._workload_panel is not None:
-                self._workload_panel.populate()
+                self._workload_panel.populate(review)
             self.toolbar.show_title(review.workload.name)
+            modes = self.session.modes
+            if modes:
+                self.toolbar.set_modes(modes)
+                self._apply_modes(self.toolbar.modes())
             self.position = ("", "")
-            self._show(*self._start_position())
+            start = keep if keep in self._index else self._start_position()
+            self._show(*start)
             self._rescore(draw=self.risk_panel.chart is not None)
         if self._files_panel is not None:
-            self._files_panel.export.clear()  # a link prepared for the review shown before
-            self._files_panel.refresh()
-        self._show_download()
+            self._files_panel.refresh(self.path, review.milestones)
 
     def _start_position(self) -> tuple[str, str]:
-        saved = self.review.extensions.get(APP_KEY, {}).get("position", {})
-        key = (saved.get("lens"), saved.get("question")) if isinstance(saved, dict) else None
-        return key if key in self._index else self.sequence[0]
+        saved = self.session.saved_position
+        return saved if saved in self._index else self.sequence[0]
 
     def _announce(self, text: str) -> None:
         """Say what happened to the review on screen, with any notices about its file (orphans, changed lenses)."""
@@ -280,6 +388,18 @@ class ReviewApp:
             self.messages.warning(f"{text} It was opened with notices; every answer is kept:".strip(), notices)
         elif text:
             self.messages.success(text)
+
+    def _offer(self) -> None:
+        self.banner.offer(self.session.offer(), self._name_of)
+
+    def _name_of(self, part: str) -> str:
+        """``"<alias>/<question id>"`` as the question's code where a lens of the review knows it."""
+        alias, _, qid = part.partition("/")
+        lens = self.review.lenses.get(alias)
+        if lens is not None and lens.has_question(qid):
+            question = lens.question(qid)
+            return question.code or question.title
+        return part
 
     # --- moving around ----------------------------------------------------------------
 
@@ -296,9 +416,8 @@ class ReviewApp:
             return
         with self.events.quiet():
             self._show(alias, question_id)
-        self.review.extensions.setdefault(APP_KEY, {})["position"] = {"lens": alias, "question": question_id}
-        if self.path is not None:
-            self.changed()  # remember where we are, but never create a file just by looking around
+        pillar = self.review.lenses[alias].question(question_id).pillar_id
+        self.session.set_position(alias, question_id, pillar)  # remembered in the file, once there is one
 
     def step(self, delta: int) -> None:
         index = self._index[self.position] + delta
@@ -310,42 +429,76 @@ class ReviewApp:
         lens = review.lenses[alias]
         question = lens.question(question_id)
         answer = review.answer(alias, question_id)
+        risk = scoring.question_risk(question, answer)
         self.position = (alias, question_id)
         self.question_view.show(
-            lens, question, answer, scoring.question_risk(question, answer), self.toolbar.hide_choices.value
+            lens,
+            question,
+            answer,
+            risk,
+            roadmap.horizon(review, alias, question_id, risk),
+            self.toolbar.hide_choices.value,
+            many_lenses=len(review.lenses) > 1,
+            prefill=review.prefill(alias, question_id),
         )
-        self.navigator.show(alias, question_id)
+        self.navigator.show(alias, question_id, self.index_of(alias, question_id), len(self.sequence))
         if self.score is not None:
             self.navigator.refresh_progress(self.score)
-        self.agenda.enter(alias, question.pillar_id)
+        self.session.position = (alias, question_id)
+        if self.session.timer.enter(alias, question.pillar_id):
+            self.agenda.refresh()
         self._draw_ahead()
 
     # --- changing the review ----------------------------------------------------------
 
-    def change(self, mutate: Callable[[Review, str, str], None], rescore: bool = True) -> None:
+    def change(self, mutate: Mutate, label: str, key: str = "", rescore: bool = True) -> None:
         """Apply ``mutate(review, alias, question_id)`` (a call to a Review setter) to the question on screen.
 
-        Then the chart is redrawn first (it is what everyone watches), and the badge, the
-        checkboxes (so "None of these" unticks the others on screen), totals and progress
-        follow; a save is scheduled. An error from the setter leaves the review as it was
-        and propagates to the caller.
+        The session keeps the change for Undo and saves it. Then the chart is redrawn first (it
+        is what everyone watches), and the badge, the checkboxes (so "None of these" unticks
+        the others on screen), totals and progress follow. An error from the setter, or a
+        window that does not write, leaves the review and the screen as they were, and propagates.
         """
         alias, question_id = self.position
-        mutate(self.review, alias, question_id)
+        self._after_chart = []
+        try:
+            self._change(alias, question_id, mutate, label, key, rescore)
+        finally:
+            waiting, self._after_chart = self._after_chart, None
+            for show in waiting:
+                show()
+
+    def _change(self, alias: str, question_id: str, mutate: Mutate, label: str, key: str, rescore: bool) -> None:
+        try:
+            self.session.change_answer(alias, question_id, mutate, label, key)
+        except ReadOnlyError:
+            with self.events.quiet():
+                self.position = ("", "")
+                self._show(alias, question_id)  # the widgets go back to the answer as it is
+            raise
         question = self.review.lenses[alias].question(question_id)
         answer = self.review.answer(alias, question_id)
+        risk = scoring.question_risk(question, answer)
         if rescore:
             # Only this question can have changed: score it alone, so the chart goes out first and fast.
             self.score = (
                 scoring.rescore(self.score, alias, question, answer) if self.score else scoring.score(self.review)
             )
             self.risk_panel.refresh(self.review, self.score, draw=True, totals=False)
-        self.question_view.refresh_answer(answer, scoring.question_risk(question, answer))
-        if rescore:
+        self.question_view.refresh_answer(
+            answer,
+            risk,
+            roadmap.horizon(self.review, alias, question_id, risk),
+            self.review.prefill(alias, question_id),
+        )
+        if rescore and self.score is not None:
             self.risk_panel.show_totals(self.review, self.score)
             self.navigator.refresh_progress(self.score)
             self._draw_ahead()
-        self.changed()
+
+    def undo(self) -> None:
+        """Undo the last change (the toolbar's button, Ctrl+Z)."""
+        self.session.undo_last()
 
     def _draw_ahead(self) -> None:
         """Render, while the room talks, the charts one tick away from the question on screen.
@@ -378,127 +531,123 @@ class ReviewApp:
         self.risk_panel.refresh(self.review, self.score, draw=draw)
         self.navigator.refresh_progress(self.score)
 
-    def changed(self) -> None:
-        """Something in the review changed: save within ``autosave_delay`` seconds."""
-        if not self.autosaver.pending:
-            self.toolbar.show_saving()
-        self.autosaver.changed()
-
-    def workload_changed(self) -> None:
+    def _set_workload(self, change: Callable[[Workload], None], label: str, key: str) -> None:
+        self.session.set_workload(change, label, key)
         self.toolbar.show_title(self.review.workload.name)
-        self.changed()
+
+    def _on_modes(self, modes: dict[str, bool]) -> None:
+        self._apply_modes(modes)
+        self.question_view.set_hide_choices(modes["hide_choices"])
+        self.session.set_modes(**modes)
+
+    def _apply_modes(self, modes: dict[str, bool]) -> None:
+        set_class(self.widget, "pk-presenter", modes["presenter"])
+        set_class(self.widget, "pk-compact", modes["compact"])
 
     def save_milestone(self, name: str) -> None:
-        milestone = self.review.save_milestone(name)
-        self.changed()
+        milestone = self.session.save_milestone(name)
         self.messages.success(f"Milestone “{milestone.name}” saved ({milestone.date}).")
+        if self._files_panel is not None:
+            self._files_panel.show_milestones(self.review.milestones)
 
     # --- files ----------------------------------------------------------------------
 
     def flush(self) -> bool:
         """Save now if anything is waiting to be saved; True if it saved."""
-        return self.autosaver.flush()
-
-    def _target(self) -> Path:
-        """The file to save to: named after the workload, unless it is a file the app did not name."""
-        if self.path is not None and self.storage.id_of(self.path) != self.review_id:
-            return self.path
-        return self.storage.path_for(self.review.workload.name, self.review_id)
-
-    def _save(self) -> None:
-        target = self._target()
-        previous = self.path
-        changed_elsewhere = previous is not None and disk_stamp(previous) not in (None, self._stamp)
-        if changed_elsewhere:
-            # Another window (or a copy of this review resumed elsewhere) wrote the file since
-            # this one read it: keep both versions rather than overwrite theirs.
-            self.review_id = new_id()
-            target = self.storage.path_for(self.review.workload.name, self.review_id)
-        try:
-            text = self.review.save(target)
-        except OSError as exc:
-            self.toolbar.show_not_saved(exc.strerror or str(exc))
-            raise
-        except ReviewError:  # a review that could not be opened again is refused; the message says why
-            self.toolbar.show_not_saved("the review could not be opened again")
-            raise
-        self.path, self._stamp = target, disk_stamp(target)
-        if changed_elsewhere:
-            self.messages.warning(
-                f"{previous.name} was changed in another window since this one opened it. "
-                f"Both are kept: this window's answers are saved as {target.name}."
-            )
-        elif previous is not None and previous != target and self.storage.id_of(previous) == self.review_id:
-            previous.unlink(missing_ok=True)  # the workload was renamed: the file follows its name
-        self.toolbar.show_saved(self.clock.now().strftime("%H:%M:%S"))
-        self._show_download(text)
-
-    def page_opened(self) -> None:
-        """Voila handed this preheated kernel to a page: show the files as they are now."""
-        if self.autosaver.dirty or self.autosaver.pending:
-            return  # someone already works here; never replace their screen
-        if self.path is not None:
-            if disk_stamp(self.path) not in (None, self._stamp):
-                self.load_review(Review.load(self.path), self.path, self.review_id)
-                self._announce(f"Showing the latest saved answers from {self.path.name}.")
-        elif self.review.answers and any(self.review.answers.values()):
-            return
-        else:
-            self.banner.offer(self.storage.most_recent())
-
-    def _show_download(self, text: str | None = None) -> None:
-        if self.path is None:
-            self.toolbar.download.value = ""
-            return
-        self.toolbar.download.value = download_link(text if text is not None else self.review.to_json(), self.path.name)
+        return self.session.flush()
 
     def resume(self, path: str | Path) -> None:
         """Continue a review saved in the folder."""
-        path = Path(path).resolve()
-        if path.parent != self.storage.folder:
-            raise ReviewError.at(
-                str(path), "", f"only reviews in {self.storage.folder} can be resumed here; upload other files"
-            )
-        if path == self.path:
-            self.messages.info("That review is the one on screen.")
-            return
-        try:
-            review = Review.load(path)
-        except PillarkitError as exc:
-            self.messages.problem(exc, "This review cannot be opened: ")
-            return
-        self.load_review(review, path, self.storage.id_of(path))
-        self._announce(f"Resumed “{review.workload.name or 'Untitled workload'}” from {path.name}.")
+        if self.session.resume(path):
+            self.banner.hide()
+            self._announce(f"Resumed “{self.review.workload.name or 'Untitled workload'}” from {Path(path).name}.")
+
+    def _resume_offered(self, path: Path) -> None:
+        self.resume(path)
 
     def open_upload(self, upload: Upload) -> None:
         """Continue an uploaded review; it is saved into the folder under a new name at once."""
-        try:
-            review = Review.from_dict(upload.json(ReviewError), source=upload.name)
-        except PillarkitError as exc:
-            self.messages.problem(exc, f"{upload.name} cannot be opened: ")
-            return
-        self.load_review(review, None, new_id())
-        self.changed()
-        self.flush()
-        self._announce(
-            f"Opened the uploaded review “{review.workload.name or 'Untitled workload'}”; it is saved as {self.path.name}."
-        )
+        if self.session.open_upload(upload):
+            name = self.path.name if self.path else ""
+            self._announce(
+                f"Opened the uploaded review “{self.review.workload.name or 'Untitled workload'}”; it is saved as {name}."
+            )
 
     def new_review(self) -> None:
         """Save the review on screen and start an empty one on the same lenses."""
-        previous = self.path
-        lenses = list(self.review.lenses.values())
-        self.load_review(Review(lenses, Workload(review_date=dt.date.today().isoformat())), None, new_id())
+        previous = self.session.new_review(self.review.lenses.values())
         kept = f" The previous one is saved as {previous.name}." if previous else ""
         self.messages.success(f"Started a new review.{kept}")
+
+    # --- the page ---------------------------------------------------------------------
+
+    def page_opened(self, request: dict[str, str] | None = None) -> None:
+        """Voila handed this preheated kernel to a page: show what its address names, or the files as they are now."""
+        waiting = self.session.role is Role.WAITING
+        wanted = page.review_in_query((request or {}).get("QUERY_STRING"))
+        self.session.attach(wanted)
+        if not waiting:
+            return  # the page was there all along: nothing on screen is replaced
+        if self.path is None:
+            self._offer()
+        else:
+            self.banner.hide()
+            self._announce("")
+
+    def _page_request(self, request: dict[str, str]) -> None:
+        # A word on the kernel's channel at once: the server counts this kernel as active from
+        # the request on (not from when it was preheated), so its idle culler leaves it to the
+        # page that is loading.
+        self.page_script.widget.send({"event": "page-requested"})
+        self.page_opened(request)
+        self._watch_page()
+
+    def _watch_page(self) -> None:
+        """Follow the page through the server: when it is gone, stop writing; a Voila kernel then shuts itself down."""
+        if self._watch is not None:
+            return
+        self._server = page.find_server()
+        if self._server is None:
+            return
+        self._watch = page.PageWatch(
+            self._server,
+            on_gone=self.events.run(self._page_gone, "closing the review as the page went"),
+            on_back=self.events.run(self._page_back, "taking the review up again"),
+        )
+        self._watch.start()
+
+    def _page_gone(self) -> None:
+        self.session.page_gone()
+        if self._server is not None and self._server.voila and self._shutdown is None:
+            self._shutdown = self.scheduler.call_later(
+                options.ORPHAN_SECONDS.value(), self.events.run(self._shut_down, "shutting the kernel down")
+            )
+
+    def _page_back(self) -> None:
+        if self._shutdown is not None:
+            self._shutdown.cancel()
+            self._shutdown = None
+        self.session.page_back()
+
+    def _shut_down(self) -> None:
+        """Ask the server to end this kernel (on a thread: the server then asks this kernel's loop to stop)."""
+        self._shutdown = None
+        server = self._server
+        if server is None or self.session.role is not Role.DETACHED:
+            return
+        self.messages.log(f"the page of kernel {server.kernel_id} is gone: asking the server to shut the kernel down")
+        threading.Thread(target=page.shut_down, args=(server,), name="pillarkit-shutdown", daemon=True).start()
 
     # --- closing --------------------------------------------------------------------
 
     def close(self) -> None:
-        """Save what is pending, stop the timer and close the app's widgets."""
-        self.agenda.pause()
+        """Save what is pending, let go of the review, stop the timer and close the app's widgets."""
+        if self._watch is not None:
+            self._watch.stop()
+        if self._shutdown is not None:
+            self._shutdown.cancel()
+        self.session.close()
         self.agenda.close()
-        self.autosaver.close()
         for row in self.question_view.rows + [self.question_view.none_row]:
             if row.details is not None:
                 _close_tree(row.details)
@@ -506,17 +655,6 @@ class ReviewApp:
         if self._workload_panel is not None:
             self._workload_panel.close()
         _close_tree(self.widget)
-
-
-def disk_stamp(path: Path | None) -> tuple[int, int] | None:
-    """What tells one version of a file from another: (modification time in ns, size); None if absent."""
-    if path is None:
-        return None
-    try:
-        stat = Path(path).stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 def _close_tree(widget: w.Widget) -> None:

@@ -10,18 +10,19 @@ is picked or another review is shown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import ipywidgets as w
 from markupsafe import escape
 
+from kit.app.events import Events
+from kit.app.messages import Messages
 from kit.app.storage import download_link, slug
+from kit.app.timing import Clock
 from kit.app.ui import button, classed, dropdown, html
 from kit.core.errors import PillarkitError
+from kit.core.review import Review
 from kit.render import formats
-
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
 
 PREPARING = "<span class='pk-hint'>Preparing the file…</span>"
 
@@ -42,8 +43,11 @@ def size_text(size: int) -> str:
 class ExportPanel:
     """A format picker, "Prepare download", and the link (or "preparing…") underneath."""
 
-    def __init__(self, app: ReviewApp):
-        self.app = app
+    def __init__(self, events: Events, messages: Messages, clock: Clock, review: Callable[[], Review]):
+        """``review()`` is the review on screen when a download is prepared."""
+        self.messages = messages
+        self.clock = clock
+        self.review = review
         #: (label, suffix) of every registered format, read when the panel is built.
         self.format = dropdown(
             [(f.label, f.suffix) for f in formats.FORMATS.values()], "pk-export-format", value=".html"
@@ -52,8 +56,8 @@ class ExportPanel:
             "Prepare download", "pk-export-prepare", icon="download", tooltip="Make the file for the review on screen"
         )
         self.status = html("", "pk-export-status")
-        app.events.click(self.prepare, self.prepare_download, "preparing the download")
-        app.events.observe(self.format, lambda _change: self.clear(), "choosing an export format")
+        events.click(self.prepare, self.prepare_download, "preparing the download")
+        events.observe(self.format, lambda _change: self.clear(), "choosing an export format")
         self.widget = classed(
             w.VBox(
                 [
@@ -78,9 +82,8 @@ class ExportPanel:
         """Make the file in the picked format and show its link; a kit error (no Chromium) is one line in the message bar."""
         from kit.core import roadmap
 
-        app = self.app
         export_format = formats.by_suffix(self.format.value)
-        review = app.review
+        review = self.review()
         self.status.value = PREPARING  # sent to the browser now, before the work starts
         self.prepare.disabled = True
         try:
@@ -88,7 +91,7 @@ class ExportPanel:
             content = formats.to_bytes(review, export_format.suffix)
         except PillarkitError as exc:
             self.status.value = ""
-            app.messages.problem(exc, "The download could not be prepared: ")
+            self.messages.problem(exc, "The download could not be prepared: ")
             return
         except BaseException:
             self.status.value = ""
@@ -98,13 +101,13 @@ class ExportPanel:
         filename = export_filename(review.workload.name, export_format.suffix)
         name = review.workload.name or "Untitled workload"
         link = download_link(content, filename, f"Download {filename}", export_format.media_type, css="pk-export-link")
-        when = app.clock.now().strftime("%H:%M:%S")
+        when = self.clock.now().strftime("%H:%M:%S")
         self.status.value = (
             f"{link}<div class='pk-hint'>{escape(export_format.label)} of “{escape(name)}”, {escape(size_text(len(content)))}, "
             f"answers as of {escape(when)}: prepare it again after more changes.</div>"
         )
         ignored = roadmap.problems(review)
         if ignored:
-            app.messages.warning(
+            self.messages.warning(
                 "The download is ready; some roadmap entries in the review file are ignored:", [str(p) for p in ignored]
             )

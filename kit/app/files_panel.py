@@ -1,22 +1,31 @@
-"""The review file: where it is saved, exporting it, resuming a saved review, uploading one, milestones.
-
-Also the banner that offers to continue the most recent review when the app opens; it sits
-above the first question and never blocks it.
-"""
+"""The review file: where it is saved, exporting it, resuming a saved review, uploading one, milestones."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import ipywidgets as w
 from markupsafe import escape
 
+from kit.app.events import Events
 from kit.app.export_panel import ExportPanel
-from kit.app.storage import SavedReview, uploads
-from kit.app.ui import button, classed, html, show
+from kit.app.messages import Messages
+from kit.app.storage import Storage, Upload, uploads
+from kit.app.ui import button, classed, html
+from kit.core.review import Milestone
 
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
+
+@dataclass(frozen=True)
+class FileActions:
+    """What the file page may do: each switches or changes the review through the session."""
+
+    resume: Callable[[Path], None]
+    upload: Callable[[Upload], None]
+    new_review: Callable[[], None]
+    save_milestone: Callable[[str], None]
+
 
 BINDER_NOTE = (
     "Every change is saved within a second to the file below, on the machine that runs this notebook. "
@@ -25,44 +34,16 @@ BINDER_NOTE = (
 )
 
 
-class ResumeBanner:
-    """“Continue where you left off?” above the first question, when the folder holds a saved review."""
-
-    def __init__(self, app: ReviewApp):
-        self.app = app
-        self.saved: SavedReview | None = None
-        self.text = html("", "pk-resume-banner-text")
-        self.resume = button("Continue it", "pk-banner-resume", icon="folder-open", style="success")
-        self.dismiss = button("Start a new review", "pk-banner-dismiss")
-        app.events.click(self.resume, self._on_resume, "resuming the most recent review")
-        app.events.click(self.dismiss, self.hide, "dismissing the resume banner")
-        self.widget = classed(w.HBox([self.text, self.resume, self.dismiss]), "pk-resume-banner")
-        show(self.widget, False)
-
-    def offer(self, saved: SavedReview | None) -> None:
-        self.saved = saved
-        if saved is None:
-            self.hide()
-            return
-        name = escape(saved.workload or "Untitled workload")
-        self.text.value = f"Continue the review of <b>{name}</b>, saved {saved.modified:%H:%M on %d %b %Y}?"
-        show(self.widget, True)
-
-    def hide(self) -> None:
-        show(self.widget, False)
-
-    def _on_resume(self) -> None:
-        if self.saved is not None:
-            self.app.resume(self.saved.path)
-        self.hide()
-
-
 class FilesPanel:
     """Built on first show; the list of saved reviews is read again every time it is shown."""
 
-    def __init__(self, app: ReviewApp):
-        self.app = app
-        events = app.events
+    def __init__(self, events: Events, messages: Messages, storage: Storage, actions: FileActions, export: ExportPanel):
+        self.events = events
+        self.messages = messages
+        self.storage = storage
+        self.actions = actions
+        self.path: Path | None = None
+        self._milestones: list[Milestone] = []
         self.note = html(f"<p>{BINDER_NOTE}</p>", "pk-binder-note")
         self.current = html("", "pk-current-file")
         self.recent = html("", "pk-resume-recent-text")
@@ -84,13 +65,13 @@ class FilesPanel:
         )
         self.milestone_save = button("Save milestone", "pk-milestone-save", icon="flag")
         self.milestones = html("", "pk-milestones")
-        self.export = ExportPanel(app)
+        self.export = export
 
         events.click(self.resume_recent, self._on_resume_recent, "resuming the most recent review")
         events.click(self.open, self._on_open, "opening a saved review")
-        events.click(self.refresh_list, self.refresh, "reading the reviews folder")
+        events.click(self.refresh_list, lambda: self.refresh(self.path, self._milestones), "reading the reviews folder")
         events.observe(self.upload, self._on_upload, "opening an uploaded review")
-        events.click(self.new, app.new_review, "starting a new review")
+        events.click(self.new, actions.new_review, "starting a new review")
         events.click(self.milestone_save, self._on_milestone, "saving a milestone")
 
         self.widget = classed(
@@ -115,29 +96,31 @@ class FilesPanel:
             "pk-files",
         )
 
-    def refresh(self) -> None:
+    def refresh(self, path: Path | None, milestones: list[Milestone]) -> None:
         """Read the folder again and show the current file and the milestones."""
-        app = self.app
-        path = app.path
+        self.path = path
         if path is None:
-            where = f"Not saved yet: the first change creates a file in <code>{escape(app.storage.folder)}</code>."
+            where = f"Not saved yet: the first change creates a file in <code>{escape(self.storage.folder)}</code>."
         else:
             where = f"Saving to <code>{escape(path)}</code>."
         self.current.value = f"<p>{where}</p>"
-        saved = [s for s in app.storage.saved() if s.readable and s.path != path]
+        saved = [s for s in self.storage.saved() if s.readable and s.path != path]
         most_recent = saved[0] if saved else None
         if most_recent is None:
             self.recent.value = "<p>No other saved review in the folder.</p>"
         else:
-            self.recent.value = f"<p>Most recent: <b>{escape(most_recent.workload or 'Untitled workload')}</b>, saved {most_recent.modified:%Y-%m-%d %H:%M}.</p>"
+            self.recent.value = (
+                f"<p>Most recent: <b>{escape(most_recent.workload or 'Untitled workload')}</b>, "
+                f"last answer {most_recent.last_change.astimezone():%Y-%m-%d %H:%M}.</p>"
+            )
         self.resume_recent.disabled = most_recent is None
-        with app.events.quiet():
+        with self.events.quiet():
             self.picker.options = [(s.label, str(s.path)) for s in saved]
         self.open.disabled = not saved
-        self.show_milestones()
+        self.show_milestones(milestones)
 
-    def show_milestones(self) -> None:
-        milestones = self.app.review.milestones
+    def show_milestones(self, milestones: list[Milestone]) -> None:
+        self._milestones = milestones
         if not milestones:
             self.milestones.value = "<p class='pk-hint'>No milestone yet.</p>"
             return
@@ -147,29 +130,28 @@ class FilesPanel:
     # --- callbacks ----------------------------------------------------------------
 
     def _on_resume_recent(self) -> None:
-        saved = [s for s in self.app.storage.saved() if s.readable and s.path != self.app.path]
+        saved = [s for s in self.storage.saved() if s.readable and s.path != self.path]
         if not saved:
-            self.app.messages.info("There is no other saved review in the folder.")
+            self.messages.info("There is no other saved review in the folder.")
             return
-        self.app.resume(saved[0].path)
+        self.actions.resume(saved[0].path)
 
     def _on_open(self) -> None:
         if self.picker.value:
-            self.app.resume(self.picker.value)
+            self.actions.resume(Path(self.picker.value))
 
     def _on_upload(self, change: dict) -> None:
         files = uploads(change["new"])
-        with self.app.events.quiet():
+        with self.events.quiet():
             self.upload.value = ()
         for upload in files:
-            self.app.open_upload(upload)
+            self.actions.upload(upload)
 
     def _on_milestone(self) -> None:
         name = self.milestone_name.value.strip()
         if not name:
-            self.app.messages.warning("Give the milestone a name first.")
+            self.messages.warning("Give the milestone a name first.")
             return
-        self.app.save_milestone(name)
-        with self.app.events.quiet():
+        self.actions.save_milestone(name)
+        with self.events.quiet():
             self.milestone_name.value = ""
-        self.show_milestones()

@@ -6,22 +6,34 @@ is a side page, where each item leads back to its question and can be ticked off
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import ipywidgets as w
 from markupsafe import escape
 
+from kit.app.events import Events
+from kit.app.messages import Messages
 from kit.app.ui import button, checkbox, classed, html
-from kit.core.review import ParkedItem
-
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
+from kit.core.review import ParkedItem, Review
 
 
 class ParkingLot:
-    def __init__(self, app: ReviewApp):
-        self.app = app
-        events = app.events
+    """``park(text, owner)`` parks a topic at the question on screen; ``set_done(index, done)`` ticks one off."""
+
+    def __init__(
+        self,
+        events: Events,
+        messages: Messages,
+        park: Callable[[str, str], ParkedItem],
+        set_done: Callable[[int, bool], None],
+        go_to: Callable[[str, str], None],
+    ):
+        self.events = events
+        self.messages = messages
+        self._park = park
+        self._set_done = set_done
+        self._go_to = go_to
+        self.review: Review | None = None
         self.text = classed(
             w.Text(placeholder="Park a topic or follow-up for later…", layout=w.Layout(flex="1 1 60%", width="auto")),
             "pk-park-text",
@@ -43,31 +55,31 @@ class ParkingLot:
     def park(self) -> None:
         text = self.text.value.strip()
         if not text:
-            self.app.messages.warning("Type the topic to park first.")
+            self.messages.warning("Type the topic to park first.")
             return
-        alias, question_id = self.app.position
-        item = self.app.review.park(text, self.owner.value.strip(), alias, question_id)
-        with self.app.events.quiet():
+        item = self._park(text, self.owner.value.strip())
+        with self.events.quiet():
             self.text.value = ""
-        self._append(item, len(self.app.review.parking_lot) - 1)
+        assert self.review is not None
+        self._append(item, len(self.review.parking_lot) - 1)
         self._summarise()
-        self.app.changed()
-        self.app.messages.success(f"Parked for later: {text}")
+        self.messages.success(f"Parked for later: {text}")
 
-    def rebuild(self) -> None:
+    def rebuild(self, review: Review) -> None:
         """Rows for every item of the review. Call inside ``events.quiet()``."""
+        self.review = review
         for row in self._rows:
             for child in row.children:
                 child.close()
             row.close()
         self._rows = []
         self.items.children = []
-        for index, item in enumerate(self.app.review.parking_lot):
+        for index, item in enumerate(review.parking_lot):
             self._append(item, index)
         self._summarise()
 
     def _summarise(self) -> None:
-        items = self.app.review.parking_lot
+        items = self.review.parking_lot if self.review else []
         open_items = sum(1 for item in items if not item.done)
         self.summary.value = (
             f"{len(items)} parked, {open_items} open"
@@ -77,7 +89,8 @@ class ParkingLot:
 
     def _label(self, item: ParkedItem) -> str:
         where = ""
-        review = self.app.review
+        review = self.review
+        assert review is not None
         if item.lens in review.lenses and item.question_id and review.lenses[item.lens].has_question(item.question_id):
             question = review.lenses[item.lens].question(item.question_id)
             where = f"<span class='pk-park-where'>{escape(question.code or question.title)}</span>"
@@ -86,21 +99,27 @@ class ParkingLot:
         return f"<span class='pk-park-item-text{done}'>{escape(item.text)}</span> {owner} {where}"
 
     def _append(self, item: ParkedItem, index: int) -> None:
-        events = self.app.events
+        events = self.events
+        assert self.review is not None
+        review = self.review
         label = html(self._label(item), "pk-park-item")
         done = checkbox("done", "pk-park-done", value=item.done)
         children = [done, label]
-        lenses = self.app.review.lenses
-        if item.question_id and item.lens in lenses and lenses[item.lens].has_question(item.question_id):
+        lens, question_id = item.lens, item.question_id
+        if question_id and lens in review.lenses and review.lenses[lens].has_question(question_id):
             go = button("Go to", "pk-park-goto", tooltip="Show the question this topic came up in")
-            events.click(go, lambda: self.app.go_to(item.lens, item.question_id), "going to a parked topic's question")
+            events.click(go, lambda: self._go_to(lens, question_id), "going to a parked topic's question")
             children.append(go)
 
         def toggled(change: dict) -> None:
-            self.app.review.set_parked_done(self.app.review.parking_lot.index(item), bool(change["new"]))
+            try:
+                self._set_done(review.parking_lot.index(item), bool(change["new"]))
+            except BaseException:
+                with self.events.quiet():
+                    done.value = item.done
+                raise
             label.value = self._label(item)
             self._summarise()
-            self.app.changed()
 
         events.observe(done, toggled, "ticking off a parked topic")
         row = classed(w.HBox(children), "pk-park-row")

@@ -4,26 +4,36 @@ Rows for choices are pooled: a question with seven practices shows the first sev
 and a later question with ten adds three more to the pool. "None of these" has its own row,
 always last, so its CSS class (``pk-choice-none``) never moves. A choice's details (help
 text, official link, "does not apply" with a reason, a note) are built the first time they
-are opened. Every change goes through the app, which changes the review only with
-``Review``'s setters and then calls :meth:`QuestionView.refresh_answer`.
+are opened. Every change goes through ``change`` (the app hands it to the session, which
+changes the review only with ``Review``'s setters and keeps it for undo), and the app then
+calls :meth:`QuestionView.refresh_answer`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 import ipywidgets as w
 from markupsafe import escape
 
+from kit.app.events import Events
 from kit.app.ui import checkbox, classed, dropdown, esc_lines, held, html, link, set_class, show, textarea, toggle
 from kit.core import fieldstats, roadmap
 from kit.core.errors import NoteTooLongError
 from kit.core.lens import Choice, Lens, Question
-from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer, Prefill, Review
 from kit.core.vocabulary import HIGH, MEDIUM, REASONS, UNANSWERED, ChoiceStatus, Reason, Risk
 
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
+#: A change to the question on screen: a call to a Review setter (what it returns is not used).
+Mutate = Callable[[Review, str, str], object]
+
+
+class Change(Protocol):
+    """Apply ``mutate(review, alias, question_id)`` to the question on screen; ``label`` names it for Undo."""
+
+    def __call__(self, mutate: Mutate, label: str, key: str = "", rescore: bool = True) -> None: ...
+
 
 #: Dropdown options: "" stands for no reason given (a Dropdown value cannot be None).
 REASON_OPTIONS = [("Reason: not given", "")] + [(reason.words, reason) for reason in REASONS]
@@ -74,7 +84,7 @@ class ChoiceRow:
         self.notes: w.Textarea | None = None
         self.notes_count: w.HTML | None = None
         self.na_row: w.HBox | None = None
-        events = view.app.events
+        events = view.events
         events.observe(self.checkbox, self._on_tick, "ticking a choice")
         events.observe(self.more, self._on_more, "opening a choice's details")
 
@@ -104,6 +114,7 @@ class ChoiceRow:
             self.checkbox.value = status == ChoiceStatus.SELECTED
             self.checkbox.disabled = status == ChoiceStatus.NOT_APPLICABLE
         if self.details is not None:
+            assert self.na is not None and self.reason is not None
             with held([self.na, self.reason]):
                 self.na.value = status == ChoiceStatus.NOT_APPLICABLE
                 self.reason.value = (entry.reason or "") if entry and status == ChoiceStatus.NOT_APPLICABLE else ""
@@ -112,7 +123,7 @@ class ChoiceRow:
     # --- details ------------------------------------------------------------------
 
     def _build_details(self) -> None:
-        events = self.view.app.events
+        events = self.view.events
         self.help = html("", "pk-choice-help")
         self.na = checkbox("This practice does not apply", "pk-choice-na")
         self.reason = dropdown(REASON_OPTIONS, "pk-choice-na-reason", value="")
@@ -131,9 +142,11 @@ class ChoiceRow:
 
     def _fill_details(self, answer: Answer) -> None:
         assert self.choice is not None and self.details is not None
+        assert self.help is not None and self.notes is not None and self.notes_count is not None
         choice = self.choice
         lens, question = self.view.lens, self.view.question
-        parts = []
+        assert lens is not None and question is not None
+        parts: list[str] = []
         if choice.description:
             parts.append(f"<p class='pk-choice-description'>{esc_lines(choice.description)}</p>")
         if choice.helpful and choice.helpful.text:
@@ -142,12 +155,12 @@ class ChoiceRow:
             parts.append(
                 f"<p class='pk-improvement'><b>First step if you don't:</b> {esc_lines(choice.improvement.text)}</p>"
             )
-        facts = []
+        facts: list[str] = []
         if choice.code:
             facts.append(escape(choice.code))
         if choice.risk_level in LEVEL_TEXT:
             facts.append(f"risk if missing: {LEVEL_TEXT[choice.risk_level]}")
-        links = []
+        links: list[str] = []
         if choice.helpful and choice.helpful.url:
             links.append(link("official guidance", choice.helpful.url))
         if (
@@ -165,7 +178,7 @@ class ChoiceRow:
         self.help.value = "".join(parts) or "<p class='pk-help-text'>No help text for this choice.</p>"
         entry = answer.choices.get(choice.id)
         notes = entry.notes if entry else ""
-        with self.view.app.events.quiet():
+        with self.view.events.quiet():
             self.notes.value = notes
             self.notes_count.value = notes_count_html(len(notes), CHOICE_NOTES_LIMIT)
             set_class(self.notes, "pk-invalid", False)
@@ -175,29 +188,40 @@ class ChoiceRow:
     # --- callbacks ----------------------------------------------------------------
 
     def _on_tick(self, change: dict) -> None:
+        assert self.choice is not None
         status = ChoiceStatus.SELECTED if change["new"] else ChoiceStatus.UNSELECTED
-        cid = self.choice.id
-        self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
+        cid, title = self.choice.id, self.choice.title
+        verb = "ticking" if change["new"] else "unticking"
+        self.view.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status), f"{verb} “{title}”")
 
     def _on_more(self, change: dict) -> None:
         if change["new"] and self.details is None:
             self._build_details()
         if change["new"]:
-            with self.view.app.events.quiet():
+            with self.view.events.quiet():
                 self._fill_details(self.view.answer())
                 self.refresh(self.view.answer())
         self.view.lay_out_choices()
 
     def _on_na(self, change: dict) -> None:
-        cid = self.choice.id
+        assert self.choice is not None
+        cid, title = self.choice.id, self.choice.title
         status = ChoiceStatus.NOT_APPLICABLE if change["new"] else ChoiceStatus.UNSELECTED
-        self.view.app.change(lambda review, alias, qid: review.set_choice(alias, qid, cid, status))
+        what = "marking" if change["new"] else "unmarking"
+        self.view.change(
+            lambda review, alias, qid: review.set_choice(alias, qid, cid, status), f"{what} “{title}” as not applicable"
+        )
 
     def _on_reason(self, change: dict) -> None:
+        assert self.choice is not None
         cid, reason = self.choice.id, change["new"] or None
-        self.view.app.change(lambda review, alias, qid: review.set_choice_reason(alias, qid, cid, reason))
+        self.view.change(
+            lambda review, alias, qid: review.set_choice_reason(alias, qid, cid, reason),
+            f"the reason “{self.choice.title}” does not apply",
+        )
 
     def _on_notes(self, change: dict) -> None:
+        assert self.choice is not None and self.notes is not None and self.notes_count is not None
         cid, notes = self.choice.id, change["new"]
         self.notes_count.value = notes_count_html(len(notes), CHOICE_NOTES_LIMIT)
         ok = self.view.save_notes(notes, cid)
@@ -207,13 +231,24 @@ class ChoiceRow:
 class QuestionView:
     """One question at a time: header, description, field statistics, choices, not applicable, notes."""
 
-    def __init__(self, app: ReviewApp):
-        self.app = app
+    def __init__(
+        self,
+        events: Events,
+        change: Change,
+        report: Callable[[str], object],
+        confirmed: Callable[[], None] = lambda: None,
+    ):
+        """``change`` changes the answer on screen; ``report(text)`` shows an error in the message line;
+        ``confirmed()`` follows the team's confirming a pre-filled answer."""
+        self.events = events
+        self.change = change
+        self.report = report
+        self.confirmed = confirmed
         self.lens: Lens | None = None
         self.question: Question | None = None
+        self._answer = Answer()
         self.risk: str = UNANSWERED
         self.revealed = True
-        events = app.events
 
         self.pillar = html("", "pk-question-pillar")
         self.badge = html(badge_html(UNANSWERED), "pk-risk-badge")
@@ -290,7 +325,8 @@ class QuestionView:
     # --- reading the model ----------------------------------------------------------
 
     def answer(self) -> Answer:
-        return self.app.review.answer(self.lens.alias, self.question.id)
+        """The answer on screen, as last shown."""
+        return self._answer
 
     @property
     def visible_rows(self) -> list[ChoiceRow]:
@@ -299,12 +335,22 @@ class QuestionView:
 
     # --- filling in -----------------------------------------------------------------
 
-    def show(self, lens: Lens, question: Question, answer: Answer, risk: str, hide_choices: bool = False) -> None:
-        """Fill the view with a question; call inside ``events.quiet()``."""
-        self.lens, self.question = lens, question
+    def show(
+        self,
+        lens: Lens,
+        question: Question,
+        answer: Answer,
+        risk: str,
+        horizon: int,
+        hide_choices: bool = False,
+        many_lenses: bool = False,
+        prefill: Prefill | None = None,
+    ) -> None:
+        """Fill the view with a question; call inside ``events.quiet()``. ``prefill``: the answer awaits confirmation."""
+        self.lens, self.question, self._answer = lens, question, answer
         pillar = lens.pillar(question.pillar_id)
         number = [q.id for q in pillar.questions].index(question.id) + 1
-        lens_name = f"{escape(lens.name)} · " if len(self.app.review.lenses) > 1 else ""
+        lens_name = f"{escape(lens.name)} · " if many_lenses else ""
         self.pillar.value = f"{lens_name}{escape(pillar.name)} · question {number} of {len(pillar.questions)}"
         code = f"<span class='pk-code'>{escape(question.code)}</span> " if question.code else ""
         self.title.value = f"<h2>{code}{escape(question.title)}</h2>"
@@ -333,26 +379,27 @@ class QuestionView:
         set_class(self.notes, "pk-invalid", False)
         self.revealed = not hide_choices or bool(answer.statuses()) or not answer.is_applicable
         self._show_reveal()
-        self.refresh_answer(answer, risk)
+        self.refresh_answer(answer, risk, horizon, prefill)
 
     def lay_out_choices(self) -> None:
         """The choices box holds each visible row, followed by its details when they are open."""
-        children = []
+        shown: list[w.Widget] = []
         for row in self._visible:
-            children.append(row.line)
+            shown.append(row.line)
             if row.more.value and row.details is not None:
-                children.append(row.details)
-        children = tuple(children)
+                shown.append(row.details)
+        children = tuple(shown)
         if self.choices.children != children:
             self.choices.children = children
 
-    def refresh_answer(self, answer: Answer, risk: str) -> None:
-        """After a change: checkboxes, tags, not applicable, the badge and the roadmap horizon follow the model."""
+    def refresh_answer(self, answer: Answer, risk: str, horizon: int, prefill: Prefill | None = None) -> None:
+        """After a change: checkboxes, tags, not applicable, the badge, the pre-filled bar and the roadmap horizon follow the model."""
+        self._answer = answer
         self.risk = risk
         badge = badge_html(risk)
         if self.badge.value != badge:
             self.badge.value = badge
-        with self.app.events.quiet():
+        with self.events.quiet():
             for row in self._visible:
                 row.refresh(answer)
             with held([self.na, self.na_reason]):
@@ -360,12 +407,11 @@ class QuestionView:
                 self.na_reason.value = (answer.reason or "") if not answer.is_applicable else ""
             show(self.na_reason, not answer.is_applicable)
             set_class(self.choices, "pk-dimmed", not answer.is_applicable)
-        self._show_prefill()
-        self._show_horizon(risk)
+        self._show_prefill(prefill)
+        self._show_horizon(risk, horizon)
 
-    def _show_prefill(self) -> None:
+    def _show_prefill(self, mark: Prefill | None) -> None:
         """The pre-filled bar and the question's distinct look, while its answer awaits confirmation."""
-        mark = self.app.review.prefill(self.lens.alias, self.question.id)
         if mark is not None:
             note = f"<b>Pre-filled</b> from {escape(mark.source)} ({escape(mark.date[:10])}), not yet confirmed by the team."
             if self.prefill_note.value != note:
@@ -373,19 +419,17 @@ class QuestionView:
         show(self.prefill_bar, mark is not None)
         set_class(self.widget, "pk-prefilled", mark is not None)
 
-    def _show_horizon(self, risk: str) -> None:
+    def _show_horizon(self, risk: str, months: int) -> None:
         """The roadmap selector: shown for a HIGH or MEDIUM question, on its horizon (moved, or the risk's default)."""
         on_roadmap = risk in ON_ROADMAP
-        if on_roadmap:
-            months = roadmap.horizon(self.app.review, self.lens.alias, self.question.id, risk)
-            if self.horizon.value != months:
-                with self.app.events.quiet():  # showing it is not moving it
-                    self.horizon.value = months
+        if on_roadmap and self.horizon.value != months:
+            with self.events.quiet():  # showing it is not moving it
+                self.horizon.value = months
         show(self.horizon, on_roadmap)
 
     def set_hide_choices(self, hide: bool) -> None:
         """Presenter option: hide the choices of a question nobody has answered yet."""
-        answer = self.answer() if self.question else None
+        answer = self._answer if self.question else None
         self.revealed = not hide or (answer is not None and (bool(answer.statuses()) or not answer.is_applicable))
         self._show_reveal()
 
@@ -401,36 +445,54 @@ class QuestionView:
 
     def save_notes(self, notes: str, choice_id: str | None = None) -> bool:
         """Save a note through the review; a note past the limit is refused and said so, never cut."""
+        assert self.question is not None
+        where = (
+            f"the practice “{self.question.choice(choice_id).title}”"
+            if choice_id
+            else f"{self.question.code or 'this question'}"
+        )
         try:
-            self.app.change(lambda review, alias, qid: review.set_notes(alias, qid, notes, choice_id), rescore=False)
-        except NoteTooLongError as exc:
-            where = (
-                f"the practice “{self.question.choice(choice_id).title}”"
-                if choice_id
-                else f"{self.question.code or 'this question'}"
+            self.change(
+                lambda review, alias, qid: review.set_notes(alias, qid, notes, choice_id),
+                f"the notes on {where}",
+                key=f"notes:{self.lens.alias if self.lens else ''}/{self.question.id}/{choice_id or ''}",
+                rescore=False,
             )
-            self.app.messages.error(f"Notes for {where}: {exc.diagnostics[0].message}. Shorten them to keep them.")
+        except NoteTooLongError as exc:
+            self.report(f"Notes for {where}: {exc.diagnostics[0].message}. Shorten them to keep them.")
             return False
         return True
 
     # --- callbacks ----------------------------------------------------------------
 
     def _on_confirm(self) -> None:
-        self.app.change(lambda review, alias, qid: review.confirm(alias, qid), rescore=False)
-        self.app.navigator.refresh_prefilled()
+        self.change(
+            lambda review, alias, qid: review.confirm(alias, qid), "confirming the pre-filled answer", rescore=False
+        )
+        self.confirmed()
 
     def _on_horizon(self, change: dict) -> None:
         months = change["new"]
-        self.app.change(lambda review, alias, qid: roadmap.set_horizon(review, alias, qid, months), rescore=False)
+        self.change(
+            lambda review, alias, qid: roadmap.set_horizon(review, alias, qid, months),
+            f"moving the question to {months} months",
+            rescore=False,
+        )
 
     def _on_na(self, change: dict) -> None:
         applicable = not change["new"]
         reason = (self.na_reason.value or None) if not applicable else None
-        self.app.change(lambda review, alias, qid: review.set_applicable(alias, qid, applicable, reason))
+        self.change(
+            lambda review, alias, qid: review.set_applicable(alias, qid, applicable, reason),
+            "marking the question as not applicable" if not applicable else "marking the question as applicable",
+        )
 
     def _on_na_reason(self, change: dict) -> None:
         reason = change["new"] or None
-        self.app.change(lambda review, alias, qid: review.set_applicable(alias, qid, False, reason))
+        self.change(
+            lambda review, alias, qid: review.set_applicable(alias, qid, False, reason),
+            "the reason the question does not apply",
+        )
 
     def _on_notes(self, change: dict) -> None:
         notes = change["new"]

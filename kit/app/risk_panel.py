@@ -53,7 +53,8 @@ class RiskPanel:
     def refresh(self, review: Review, score: ReviewScore, draw: bool = True, totals: bool = True) -> None:
         """Take the new counts; draw the chart unless ``draw`` is False, show the totals unless ``totals`` is False."""
         many = len(score.lenses) > 1
-        rows, keys = [], []
+        rows: list[tuple[str, RiskCounts]] = []
+        keys: list[tuple[str, str]] = []
         for alias, lens_score in score.lenses.items():
             prefix = f"{alias} · " if many else ""
             rows.extend((prefix + p.pillar.name, p.counts) for p in lens_score.pillars.values())

@@ -22,6 +22,7 @@ CSS = """
 .pk-app .pk-saved-ok { color: #006b4f; }
 .pk-app .pk-saved-pending { color: #6b6b6b; }
 .pk-app .pk-saved-failed { color: #a33f00; font-weight: 700; }
+.pk-app .pk-saved-readonly { color: #8a5a00; font-weight: 600; }
 .pk-app .pk-download-link { font-weight: 600; color: #0072B2; }
 .pk-app .pk-download-link::before { content: "⬇ "; }
 .pk-app .pk-export { margin: .3em 0 .5em; }
@@ -39,6 +40,16 @@ CSS = """
 .pk-app .pk-side { flex: 0 1 500px; min-width: 320px; gap: .4em; overflow-x: hidden; }
 .pk-app .pk-side .widget-inline-hbox, .pk-app .pk-side .widget-tagsinput { max-width: calc(100% - 6px); box-sizing: border-box; }
 .pk-app .pk-resume-banner { align-items: center; gap: var(--pk-gap); padding: .4em .6em; border-radius: 4px; background: #e3f4ee; margin-bottom: .4em; flex-wrap: wrap; }
+.pk-app .pk-resume-copies { font-size: .92em; margin-top: .3em; }
+.pk-app .pk-resume-copies ul { margin: .2em 0 0 1.2em; padding: 0; }
+.pk-app .pk-owner-banner { align-items: center; gap: var(--pk-gap); padding: .45em .7em; border-radius: 4px; background: #fdf3dd;
+  border-left: 5px solid #E69F00; margin-bottom: .4em; flex-wrap: wrap; }
+.pk-app .pk-owner-banner-text { flex: 1 1 30em; }
+/* Read-only: another window writes this review. Looking around stays possible; changing does not. */
+.pk-app.pk-read-only .pk-choices, .pk-app.pk-read-only .pk-na-row, .pk-app.pk-read-only .pk-notes,
+.pk-app.pk-read-only .pk-horizon, .pk-app.pk-read-only .pk-reveal, .pk-app.pk-read-only .pk-park-capture,
+.pk-app.pk-read-only .pk-park-list, .pk-app.pk-read-only .pk-agenda-head, .pk-app.pk-read-only .pk-workload,
+.pk-app.pk-read-only .pk-milestone-row, .pk-app.pk-read-only .pk-undo { pointer-events: none; opacity: .6; }
 .pk-app .pk-nav { align-items: center; gap: .4em; flex-wrap: wrap; }
 .pk-app .pk-pickers { gap: .3em; flex-wrap: wrap; flex: 1 1 auto; }
 .pk-app .pk-pickers .widget-dropdown { max-width: 36em; }

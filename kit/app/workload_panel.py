@@ -1,27 +1,41 @@
 """The workload panel: what is being reviewed, its business context and pillar priorities, and the lenses.
 
 Lenses come from the bundled list or from an uploaded custom lens JSON, validated by
-``kit.core.lens`` with every error shown in the app. Adding or removing a lens builds a new
-review through the review file's own format (``to_dict`` / ``from_dict``), so every answer,
-note, milestone and parked topic is carried over by the core, not copied here.
+``kit.core.lens`` with every error shown in the app. Adding or removing a lens goes through
+the review's own setters (``apply_lens``, ``remove_lens``), which refuse to drop an answer.
+Every edit goes through the callbacks in :class:`WorkloadActions`, so the session keeps it
+for Undo and saves it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as w
 
-from kit.app.storage import uploads
+from kit.app.events import Events
+from kit.app.messages import Messages
+from kit.app.storage import Upload, uploads
 from kit.app.ui import checkbox, classed, html, text, textarea
 from kit.core import lens as lenses
 from kit.core.errors import LensError, ReviewError
+from kit.core.review import Review, Workload
 from kit.core.vocabulary import ENVIRONMENTS, Environment
 
-if TYPE_CHECKING:
-    from kit.app.app import ReviewApp
+
+@dataclass(frozen=True)
+class WorkloadActions:
+    """What the workload panel may do to the review."""
+
+    #: ``set_workload(change, label, key)``: ``change(workload)`` edits the workload.
+    set_workload: Callable[[Callable[[Workload], None], str, str], None]
+    set_priorities: Callable[[list[str]], None]
+    #: ``change_lenses(mutate, label)``: ``mutate(review)`` applies or removes a lens (it may raise ReviewError).
+    change_lenses: Callable[[Callable[[Review], None], str], None]
+
 
 #: The environment picker's options: (words, value).
 ENVIRONMENT_OPTIONS = [(environment.words, environment) for environment in ENVIRONMENTS]
@@ -52,9 +66,11 @@ def lens_alias(file_name: str, taken: set[str]) -> str:
 class WorkloadPanel:
     """Built on first show (see ``ReviewApp``), so it costs nothing before it is needed."""
 
-    def __init__(self, app: ReviewApp):
-        self.app = app
-        events = app.events
+    def __init__(self, events: Events, messages: Messages, actions: WorkloadActions):
+        self.events = events
+        self.messages = messages
+        self.actions = actions
+        self.review: Review | None = None
         self.fields: dict[str, w.Widget] = {}
         rows: list[w.Widget] = [html("<h3>Workload</h3>", "pk-side-heading")]
         for attr, label, cls, hint in TEXT_FIELDS:
@@ -125,9 +141,9 @@ class WorkloadPanel:
 
     # --- filling in -----------------------------------------------------------------
 
-    def populate(self) -> None:
+    def populate(self, review: Review) -> None:
         """Show the review's workload and lenses. Call inside ``events.quiet()``."""
-        review = self.app.review
+        self.review = review
         workload = review.workload
         for attr, *_ in TEXT_FIELDS:
             self.fields[attr].value = getattr(workload, attr) or ""
@@ -152,7 +168,8 @@ class WorkloadPanel:
         self._lens_list()
 
     def _lens_list(self) -> None:
-        review = self.app.review
+        assert self.review is not None
+        review = self.review
         for box in self._lens_checks.values():
             box.close()
         self._lens_checks = {}
@@ -166,93 +183,95 @@ class WorkloadPanel:
                     f"{lens.name} (custom: {alias})", "pk-lens-toggle", "pk-lens-custom", value=True
                 )
         for alias, box in self._lens_checks.items():
-            self.app.events.observe(box, self._lens_toggled(alias), "changing the lenses")
+            self.events.observe(box, self._lens_toggled(alias), "changing the lenses")
         self.lens_boxes.children = list(self._lens_checks.values())
 
     # --- callbacks ----------------------------------------------------------------
 
-    def _field(self, attr: str):
+    def _field(self, attr: str) -> Callable[[dict], None]:
+        label = {a: lbl for a, lbl, *_ in TEXT_FIELDS}.get(attr, attr.replace("_", " ").capitalize())
+
         def changed(change: dict) -> None:
             value = change["new"]
             if attr in ("regions", "participants"):
                 value = split_list(value)
             elif attr == "review_date":
                 value = value.isoformat() if value else ""
-            setattr(self.app.review.workload, attr, value)
-            self.app.workload_changed()
+            self.actions.set_workload(
+                lambda workload: setattr(workload, attr, value), f"the {label.lower()}", f"workload:{attr}"
+            )
 
         return changed
 
-    def _context(self, key: str):
+    def _context(self, key: str) -> Callable[[dict], None]:
         def changed(change: dict) -> None:
-            context = self.app.review.workload.business_context
-            if change["new"].strip():
-                context[key] = change["new"]
-            else:
-                context.pop(key, None)
-            self.app.workload_changed()
+            value = change["new"]
+
+            def edit(workload: Workload) -> None:
+                if value.strip():
+                    workload.business_context[key] = value
+                else:
+                    workload.business_context.pop(key, None)
+
+            self.actions.set_workload(edit, f"the {key.replace('_', ' ')}", f"context:{key}")
 
         return changed
 
     def _on_priorities(self, change: dict) -> None:
-        review = self.app.review
+        assert self.review is not None
         allowed = set(self.priorities.allowed_tags)
-        unknown = [p for p in review.pillar_priorities if p not in allowed]  # kept, never dropped in silence
-        review.pillar_priorities = list(change["new"]) + unknown
-        self.app.changed()
+        unknown = [p for p in self.review.pillar_priorities if p not in allowed]  # kept, never dropped in silence
+        self.actions.set_priorities(list(change["new"]) + unknown)
 
-    def _lens_toggled(self, alias: str):
+    def _lens_toggled(self, alias: str) -> Callable[[dict], None]:
         def toggled(change: dict) -> None:
-            review = self.app.review
+            assert self.review is not None
             try:
                 if change["new"]:
-                    review.apply_lens(lenses.bundled(alias))
-                    self.app.replace_review(review)
-                    self.app.messages.success(
-                        f"Added the lens “{lenses.bundled(alias).name}”; pick it in the lens menu above the question."
-                    )
+                    lens = lenses.bundled(alias)
+                    self.actions.change_lenses(lambda review: review.apply_lens(lens), f"adding the lens “{lens.name}”")
+                    self.messages.success(f"Added the lens “{lens.name}”; pick it in the lens menu above the question.")
                 else:
-                    name = review.lenses[alias].name
-                    review.remove_lens(alias)
-                    self.app.replace_review(review)
-                    self.app.messages.success(f"Removed the lens “{name}”.")
+                    name = self.review.lenses[alias].name
+                    self.actions.change_lenses(lambda review: review.remove_lens(alias), f"removing the lens “{name}”")
+                    self.messages.success(f"Removed the lens “{name}”.")
             except ReviewError as exc:
-                with self.app.events.quiet():
-                    self._lens_checks[alias].value = alias in self.app.review.lenses
-                self.app.messages.problem(exc, "The lenses were not changed: ")
+                with self.events.quiet():
+                    self._lens_checks[alias].value = self.review is not None and alias in self.review.lenses
+                self.messages.problem(exc, "The lenses were not changed: ")
 
         return toggled
 
     def _on_lens_upload(self, change: dict) -> None:
         files = uploads(change["new"])
-        with self.app.events.quiet():
+        with self.events.quiet():
             self.lens_upload.value = ()
         for upload in files:
             self.add_uploaded_lens(upload)
 
-    def add_uploaded_lens(self, upload) -> None:
+    def add_uploaded_lens(self, upload: Upload) -> None:
         """Validate an uploaded lens and apply it; every problem is shown, nothing is applied on error."""
-        review = self.app.review
+        assert self.review is not None
+        review = self.review
         alias = lens_alias(upload.name, set(review.lenses) | set(lenses.bundled_aliases()))
         try:
             lens = lenses.from_document(upload.json(LensError), source=upload.name, alias=alias)
         except LensError as exc:
-            self.app.messages.problem(exc, f"The lens {upload.name} cannot be used: ")
+            self.messages.problem(exc, f"The lens {upload.name} cannot be used: ")
             return
         for applied in review.lenses.values():
             if applied.content_hash == lens.content_hash:
-                self.app.messages.info(f"The lens “{lens.name}” is already applied.")
+                self.messages.info(f"The lens “{lens.name}” is already applied.")
                 return
-        review.apply_lens(lens)
-        self.app.replace_review(review)
+        self.actions.change_lenses(lambda review: review.apply_lens(lens), f"adding the lens “{lens.name}”")
         pillars, questions, _ = lens.counts()
         text = f"Added the lens “{lens.name}” ({pillars} pillars, {questions} questions) as {alias}; pick it in the lens menu."
         if lens.warnings:
-            self.app.messages.warning(
+            self.messages.warning(
                 text + f" It loaded with {len(lens.warnings)} warnings:", [str(d) for d in lens.warnings]
             )
         else:
-            self.app.messages.success(text)
+            self.messages.success(text)
 
     def close(self) -> None:
         for box in self._lens_checks.values():

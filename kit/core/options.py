@@ -76,6 +76,12 @@ PLAN_MINUTES: Option[int] = Option(
 TIMER_TICK_SECONDS: Option[int] = Option(
     "timer_tick_seconds", 15, "how often the agenda's running timer updates the screen"
 )
+ORPHAN_SECONDS: Option[int] = Option(
+    "orphan_seconds",
+    20,
+    "how long a kernel Voila started for a page waits, once that page is gone, before it shuts itself down",
+    "PILLARKIT_ORPHAN_SECONDS",
+)
 
 # --- exports -----------------------------------------------------------------------------
 CHROMIUM: Option[str] = Option(
@@ -92,6 +98,7 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     AUTOSAVE_SECONDS,
     PLAN_MINUTES,
     TIMER_TICK_SECONDS,
+    ORPHAN_SECONDS,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
 )

@@ -7,6 +7,7 @@ import re
 import ipywidgets as w
 
 import kit.app
+from kit.app.session import Ownership, Role
 from kit.core.review import QUESTION_NOTES_LIMIT
 from tests.app.app_driver import DATA, open_details, rows, upload_value
 
@@ -58,6 +59,8 @@ def test_every_listed_class_is_on_a_widget_and_every_widget_class_is_listed(app)
     )
     look()
     app.messages.error("e")
+    look()
+    app.ownership(Ownership(Role.READER, "other-window"))  # as when another window writes the review
     look()
 
     numbered = {c for c in seen if re.fullmatch(r"pk-choice-\d+", c)}

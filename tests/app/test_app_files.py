@@ -10,6 +10,7 @@ import re
 import pytest
 
 from kit.app import ReviewApp
+from kit.app.session import DOWNLOAD_SETTLE_SECONDS
 from kit.app.storage import Autosaver, Storage, slug
 from kit.app.timing import ManualScheduler
 from kit.core import lens as lenses
@@ -108,10 +109,13 @@ def test_the_file_is_named_after_the_workload_and_follows_a_rename(app, folder):
     assert [p.name for p in folder.iterdir() if p.suffix == ".json"] == [app.path.name]
 
 
-def test_download_link_holds_the_saved_file(app):
+def test_download_link_holds_the_saved_file_once_the_review_settles(app, clock, scheduler):
     assert app.toolbar.download.value == ""  # nothing to keep yet
     tick(app, "deploy_pipeline")
     app.flush()
+    assert app.toolbar.download.value == ""  # not rebuilt on every save: a tick never waits for it
+    clock.advance(DOWNLOAD_SETTLE_SECONDS)
+    scheduler.run_due()
     link = app.toolbar.download.value
     assert f'download="{app.path.name}"' in link
     payload = re.search(r'base64,([A-Za-z0-9+/=]+)"', link).group(1)
@@ -139,7 +143,7 @@ def test_without_an_event_loop_the_save_happens_at_once(tmp_path):
         def call_later(self, delay, callback):
             return None
 
-    saver = Autosaver(lambda: calls.append("saved"), NoLoop())
+    saver = Autosaver(lambda: calls.append("saved") or True, NoLoop())
     saver.changed()
     assert calls == ["saved"] and not saver.dirty
 
@@ -148,10 +152,10 @@ def test_a_failed_save_is_reported_and_retried(make_app, folder, monkeypatch, sc
     app = make_app(raise_errors=False)
     tick(app, "deploy_pipeline")
 
-    def refuse(self, path):
+    def refuse(path, text):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Review, "save", refuse)
+    monkeypatch.setattr("kit.app.filewriter.write_atomic", refuse)
     scheduler.run_all()
     assert "NOT SAVED" in app.toolbar.saved.value
     assert app.messages.current.level == "error" and "saving the review" in app.messages.current.text
@@ -456,45 +460,63 @@ def _write_elsewhere(path, choice):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 
 
-def test_a_file_another_window_changed_is_never_overwritten(app, folder):
+def test_a_file_another_writer_changed_is_merged_never_forked(app, folder):
     tick(app, "deploy_pipeline")
     app.flush()
     mine = app.path
-    _write_elsewhere(mine, "deploy_rollback")
-    tick(app, "deploy_pipeline", False)
+    other = Review.load(mine)  # a writer of another kind (a script, an older pillarkit) edits the same file
+    other.set_choice(ALIAS, "monitor", "monitor_alarms")
+    other.save(mine)
+    stat = mine.stat()
+    os.utime(mine, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    tick(app, "deploy_rollback")
     app.flush()
-    assert saved(mine)["answers"][ALIAS]["deploy"]["SelectedChoices"] == ["deploy_pipeline", "deploy_rollback"]
-    assert app.path != mine and app.path.parent == mine.parent
-    assert ALIAS not in saved(app.path)["answers"] or "deploy" not in saved(app.path)["answers"][ALIAS]
-    assert app.messages.current.level == "warning" and "changed in another window" in app.messages.current.text
-    tick(app, "deploy_pipeline")
-    app.flush()  # from now on this window saves to its own file, without further warnings
-    assert saved(app.path)["answers"][ALIAS]["deploy"]["SelectedChoices"] == ["deploy_pipeline"]
+    assert app.path == mine
+    assert [p.name for p in folder.glob("*.json")] == [mine.name]  # one file: no copy forked
+    answers = saved(mine)["answers"][ALIAS]
+    assert answers["deploy"]["SelectedChoices"] == ["deploy_pipeline", "deploy_rollback"]  # this window's
+    assert answers["monitor"]["SelectedChoices"] == ["monitor_alarms"]  # the other writer's, kept
+    assert app.review.answer(ALIAS, "monitor").statuses() == {"monitor_alarms": ChoiceStatus.SELECTED}  # and on screen
+    message = app.messages.history[-1]
+    assert message.level == "warning" and "merged" in message.text
+    assert any(
+        "taken from the other window: How do you know the workload is healthy?" in line for line in message.details
+    )
 
 
-def test_opening_the_page_of_a_preheated_kernel_shows_the_latest_answers(make_app, tmp_path):
+def _preheated(monkeypatch):
+    """The environment of a kernel Voila runs ahead of its page."""
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)  # no page-request socket to listen on in a test
+
+
+def test_a_preheated_kernel_writes_nothing_and_holds_nothing_until_its_page_opens(make_app, tmp_path, monkeypatch):
     path = _saved_review(tmp_path, "Served", 1_700_000_000, file_name="served.json")
+    _preheated(monkeypatch)
     app = make_app(path=path)
-    assert statuses(app) == {"deploy_pipeline": "SELECTED"}
+    assert app.session.role.value == "waiting" and app.session.lease is not None
+    assert app.session.lease.holder() is None  # a kernel nobody looks at does not hold the review
     _write_elsewhere(path, "deploy_rollback")  # the previous page kept working after this kernel was preheated
-    app.page_opened()
-    assert statuses(app) == {"deploy_pipeline": "SELECTED", "deploy_rollback": "SELECTED"}
-    assert "latest saved answers" in app.messages.current.text
+    app.page_opened({"QUERY_STRING": ""})
+    assert app.session.role.value == "writer" and app.session.lease.held()
+    assert statuses(app) == {"deploy_pipeline": "SELECTED", "deploy_rollback": "SELECTED"}  # read again
 
 
-def test_opening_the_page_offers_a_review_saved_after_the_kernel_was_preheated(app, folder):
+def test_opening_the_page_offers_a_review_saved_after_the_kernel_was_preheated(make_app, folder, monkeypatch):
+    _preheated(monkeypatch)
+    app = make_app()
     assert app.banner.saved is None
     folder.mkdir(parents=True, exist_ok=True)
     _saved_review(folder, "Saved meanwhile", 1_700_000_000)
-    app.page_opened()
+    app.page_opened({"QUERY_STRING": ""})
     assert app.banner.saved is not None and app.banner.saved.workload == "Saved meanwhile"
 
 
-def test_opening_the_page_never_replaces_work_in_progress(app, folder):
+def test_a_page_that_was_there_all_along_keeps_its_work(app, folder):
     tick(app, "deploy_pipeline")
     folder.mkdir(parents=True, exist_ok=True)
     _saved_review(folder, "Other", 1_700_000_000)
-    app.page_opened()
+    app.page_opened({"QUERY_STRING": ""})
     assert statuses(app) == {"deploy_pipeline": "SELECTED"} and app.banner.saved is None
 
 
@@ -511,4 +533,4 @@ def test_the_page_request_socket_is_where_voila_says(monkeypatch):
     monkeypatch.setenv("VOILA_SERVER_URL", "/base/")
     assert page.query_url() == "ws://127.0.0.1:9000/base/voila/query/k-1"
     monkeypatch.setenv("VOILA_PREHEAT", "False")
-    assert page.when_page_opens(lambda: None) is False  # not preheated: the notebook runs at request time
+    assert page.when_page_opens(lambda info: None) is False  # not preheated: the notebook runs at request time
