@@ -2,8 +2,9 @@
 
 * ``chrome`` (session, tests/conftest.py): Chromium driven by Playwright; skipped without it,
   except under CI, where that is a failure.
-* ``voila`` (module): Voila serving a copy of ``notebooks/review.ipynb`` with the project's
-  ``voila.json`` (one preheated kernel); reviews are autosaved to ``voila.reviews``.
+* ``voila`` (module): the app as a user runs it, ``pillarkit serve --port N --folder DIR``
+  (Voila with the shipped notebook and ``voila.json``: one preheated kernel); reviews are
+  autosaved to ``voila.reviews``.
 * ``target`` (module): where the app is; the Binder rehearsal overrides it with its own server.
 * ``browser_session`` (test): one context on the target. It routes Voila's Font Awesome
   request to an empty stylesheet (no internet here), aborts and records any other request
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import BrowserSession, Target
-from tests.support.voila import review_notebook, serve_folder
+from tests.browser.harness import BrowserSession, Target, empty_reviews
+from tests.support.voila import APP_POOL, serve_app
 
 #: Kernels Voila keeps ready with no page open (voila.json: preheat_kernel, default_pool_size).
-VOILA_POOL = 1
+VOILA_POOL = APP_POOL
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +32,16 @@ def voila_scratch(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def voila(voila_scratch):
-    """Voila on a free port serving the review notebook from a fresh folder."""
+    """``pillarkit serve`` on a free port, saving reviews into a fresh folder."""
     env = {"JUPYTER_CONFIG_DIR": str(voila_scratch / "config"), "JUPYTER_DATA_DIR": str(voila_scratch / "data")}
-    with serve_folder({"review.ipynb": review_notebook()}, env=env, log=voila_scratch / "voila.log") as served:
+    with serve_app(voila_scratch / "reviews", env=env, log=voila_scratch / "voila.log") as served:
         yield served
 
 
 @pytest.fixture(scope="module")
 def target(voila, voila_scratch) -> Target:
     return Target(
-        voila.page_url("review.ipynb"),
+        voila.url,
         voila.reviews,
         voila.process.pid,
         VOILA_POOL,
@@ -52,8 +53,7 @@ def target(voila, voila_scratch) -> Target:
 @pytest.fixture
 def browser_session(chrome, target):
     """One browser context for one test; the reviews folder starts empty."""
-    for stale in target.reviews.glob("*.json") if target.reviews.is_dir() else ():
-        stale.unlink()
+    empty_reviews(target)
     session = BrowserSession(chrome, target)
     try:
         yield session

@@ -232,3 +232,10 @@ class BrowserSession:
         deadline = time.monotonic() + KERNEL_GONE_TIMEOUT
         while self.kernel_ids & kernels_by_id(self.target.server_pid).keys() and time.monotonic() < deadline:
             time.sleep(0.2)
+
+
+def empty_reviews(target: Target) -> None:
+    """Start a test with an empty reviews folder: no review, and no lease of a window still letting go."""
+    for pattern in ("*.json", ".*.lease"):
+        for stale in target.reviews.glob(pattern) if target.reviews.is_dir() else ():
+            stale.unlink(missing_ok=True)

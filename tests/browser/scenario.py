@@ -412,42 +412,56 @@ def download_then_upload_restores(page, reviews: Path, open_app: Callable[[], ob
 
 
 def reload_resumes(page, reviews: Path) -> None:
-    """Reloading the page offers the saved review; continuing it brings every answer back, into the same file."""
+    """A reload shows the same review at once, with no click: every answer, presenter mode, hidden choices and
+    the running timer come back from the file, the status says when it was saved, and it saves to the same file."""
     c = practice_ids(1)
     notes = "Resume me after a reload."
     box(page, 2).check()
     page.locator(NOTES).fill(notes)
+    page.locator(".pk-presenter-toggle").click()
+    page.locator(".pk-hide-choices input[type=checkbox]").check()
+    page.locator(".pk-timer-toggle").click()
+    expect(page.locator(".pk-agenda-total")).to_contain_text("timer running")
 
-    def ticked_and_noted(data: dict) -> bool:
+    def ticked_noted_and_set(data: dict) -> bool:
         first = answer(data, 1) or {}
-        return first.get("Notes") == notes and first.get("SelectedChoices") == [c[1]]
+        modes = data.get("extensions", {}).get("app", {}).get("modes", {})
+        running = data.get("extensions", {}).get("agenda", {}).get("running")
+        return (
+            first.get("Notes") == notes
+            and first.get("SelectedChoices") == [c[1]]
+            and modes.get("presenter") is True
+            and modes.get("hide_choices") is True
+            and running is True
+        )
 
-    path, _ = saved_review(page, reviews, ticked_and_noted, "the tick and the notes")
+    path, _ = saved_review(page, reviews, ticked_noted_and_set, "the tick, the notes, the modes and the timer")
+    review_id = path.stem.rsplit("-", 1)[1]
+    expect(page).to_have_url(re.compile(rf"[?&]review={review_id}\b"))  # the address names the review
 
     page.reload()
     wait_ready(page)
-    banner = page.locator(".pk-resume-banner")
-    expect(banner).to_be_visible()
-    expect(page.locator(".pk-resume-banner-text")).to_contain_text("Untitled workload")
-    expect(box(page, 2)).not_to_be_checked()  # the new page starts blank until the review is resumed
-    expect(page.locator(NOTES)).to_have_value("")
-
-    page.locator(".pk-banner-resume").click()
-    expect(box(page, 2)).to_be_checked()
+    expect(box(page, 2)).to_be_checked()  # at once: nobody clicked anything
     expect(page.locator(NOTES)).to_have_value(notes)
-    expect(banner).to_be_hidden()
-    expect(page.locator(".pk-message-is-success")).to_contain_text("Resumed")
+    expect(page.locator(".pk-resume-banner")).to_be_hidden()
+    expect(page.locator(".pk-app")).to_have_class(re.compile(r"\bpk-presenter\b"))
+    expect(page.locator(".pk-hide-choices input[type=checkbox]")).to_be_checked()
+    expect(page.locator(".pk-agenda-total")).to_contain_text("timer running")
+    expect(page.locator(".pk-saved-status")).to_have_text(SAVED)  # when the file was last saved, not "not saved yet"
+    expect(page.locator("a.pk-download-link")).to_have_attribute("download", path.name)
     expect(page.locator(BADGE)).to_have_attribute("data-risk", "HIGH")
+    expect(page.locator(".pk-owner-banner")).to_be_hidden()
 
-    # The resumed review keeps saving to its own file.
+    # The reloaded page saves to the same file: once the old page has let go, a tick is accepted.
+    expect(page.locator(".pk-app")).not_to_have_class(re.compile(r"\bpk-read-only\b"), timeout=15_000)
     box(page, 4).check()
     again, data = saved_review(
         page,
         reviews,
         lambda data: (answer(data, 1) or {}).get("SelectedChoices") == [c[1], c[3]],
-        "the tick after resuming",
+        "the tick after the reload",
     )
-    assert again == path, f"resuming saved to {again.name} instead of {path.name}"
+    assert again == path, f"the reloaded page saved to {again.name} instead of {path.name}"
     assert [p.name for p in review_files(reviews)] == [path.name]
     assert answer(data, 1)["Notes"] == notes
 

@@ -10,7 +10,9 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
+import sys
 import tempfile
 import time
 import urllib.error
@@ -59,12 +61,16 @@ def free_port() -> int:
 
 
 def wait_for_http(url: str, timeout: float = 120) -> None:
+    """Wait until ``url`` answers with anything but a server error (a 404 is an answer)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status < 500:
                     return
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500:
+                return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         if time.monotonic() > deadline:
@@ -165,8 +171,88 @@ def serve_folder(notebooks: dict[str, dict], env: dict | None = None, log: Path 
         shutil.rmtree(root, ignore_errors=True)
 
 
+#: Kernels `pillarkit serve` keeps ready with no page open (voila.json: preheat_kernel, default_pool_size).
+APP_POOL = 1
+
+
+@dataclass
+class App:
+    """The app as `pillarkit serve` runs it: its page, its reviews folder, and the `pillarkit` process."""
+
+    url: str
+    reviews: Path
+    process: Popen
+
+
+@contextlib.contextmanager
+def serve_app(
+    reviews: Path, review: Path | None = None, env: dict | None = None, log: Path | None = None
+) -> Iterator[App]:
+    """``pillarkit serve [REVIEW] --port N --folder REVIEWS`` on a free port, until the block ends.
+
+    The kernels are descendants of the returned process. Stopping it stops Voila, which shuts
+    its kernels down.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "kit.cli", "serve", "--port", str(port), "--folder", str(reviews)]
+    if review is not None:
+        command.insert(4, str(review))
+    output = open(log, "ab") if log else DEVNULL  # noqa: SIM115 - closed below, after the server stops
+    try:
+        process = Popen(command, env={**os.environ, **(env or {})}, stdout=output, stderr=output)
+        app = App(f"http://127.0.0.1:{port}/", reviews, process)
+        try:
+            # Asked for something cheap: a request for the page itself would start a kernel for it.
+            wait_for_http(f"{app.url}voila/static/", timeout=180)
+            wait_for_kernels(process.pid, APP_POOL, timeout=180)
+            yield app
+        finally:
+            stop(process, timeout=60)
+    finally:
+        if log:
+            output.close()
+
+
 def review_notebook() -> dict:
     return json.loads((notebooks_folder() / APP_NOTEBOOK).read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def killable_chromium(browser_type, profile: Path):
+    """A Chromium of its own, in its own process group, that a test can kill like a crash: (browser, process).
+
+    ``browser_type`` is Playwright's ``chromium`` (of the running Playwright: only one may run at
+    a time), which attaches over the DevTools protocol. Killing the process (SIGKILL) is what a
+    crash, a closed laptop or a dropped network is to the server: the page sends nothing more.
+    """
+    port = free_port()
+    process = Popen(
+        [
+            CHROMIUM,
+            "--headless=new",
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={profile}",
+            *CHROMIUM_ARGS,
+            "about:blank",
+        ],
+        stdout=DEVNULL,
+        stderr=DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{endpoint}/json/version", timeout=60)
+        yield browser_type.connect_over_cdp(endpoint), process
+    finally:
+        kill_chromium(process)
+
+
+def kill_chromium(process: Popen) -> None:
+    """SIGKILL the whole Chromium (every process of its group), as a crash would."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @contextlib.contextmanager
