@@ -328,6 +328,25 @@ def test_two_lenses_name_their_lens_next_to_each_pillar(review):
     )
 
 
+def test_answers_pre_filled_and_not_confirmed_are_flagged_in_the_summary_and_on_their_question(review):
+    review.mark_prefilled(ALIAS, "deploy", "template: base.json", "2025-03-01T10:00:00+00:00")
+    review.mark_prefilled(ALIAS, "backup", "template: base.json", "2025-03-01T10:00:00+00:00")
+    soup = parse(handout.to_html(review, NOW))
+    caution = soup.select_one(".pk-summary .pk-prefilled-caution")
+    assert caution is not None
+    assert text(caution).startswith("2 answers were pre-filled (template: base.json) and not confirmed")
+    flagged = {node.find_parent("article")["data-question"]: text(node) for node in soup.select(".pk-prefilled")}
+    assert set(flagged) == {"deploy", "backup"}
+    assert flagged["deploy"] == "Pre-filled from template: base.json on 1 March 2025; not confirmed in the session."
+
+
+def test_a_confirmed_answer_is_no_longer_flagged(review):
+    review.mark_prefilled(ALIAS, "deploy", "template: base.json", "2025-03-01")
+    review.confirm(ALIAS, "deploy")
+    soup = parse(handout.to_html(review, NOW))
+    assert soup.select(".pk-prefilled") == [] and soup.select(".pk-prefilled-caution") == []
+
+
 # --- self-contained and printable -------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from kit.core import milestones as milestone_changes
 from kit.core import roadmap as roadmaps
 from kit.core.fieldstats import FieldStat
 from kit.core.lens import Choice, Pillar, Question
-from kit.core.review import Answer, Review
+from kit.core.review import Answer, Prefill, Review
 from kit.core.scoring import Improvement, ReviewScore, improvement_list, score
 from kit.core.vocabulary import HIGH, MEDIUM, NOT_APPLICABLE, ChoiceStatus, Reason, Risk
 from kit.render.handout.wording import nice_date
@@ -114,6 +114,8 @@ class QuestionFacts:
     none_note: str
     notes: str
     stats: list[FieldStat]
+    #: Where the answer was pre-filled from, while nobody has confirmed it in the session.
+    prefill: Prefill | None = None
 
     @classmethod
     def of(cls, facts: Facts, alias: str, question: Question) -> QuestionFacts:
@@ -155,6 +157,7 @@ class QuestionFacts:
             none_note=note(none) if none is not None else "",
             notes=answer.notes if answer and answer.notes.strip() else "",
             stats=fieldstats.for_question(lens, question.id),
+            prefill=facts.review.prefill(alias, question.id),
         )
 
 

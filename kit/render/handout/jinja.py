@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, UNANSWERED, WORST_FIRST, ChoiceStatus, Risk
 from kit.render.handout.audit import safe_url
-from kit.render.handout.wording import level_tag
+from kit.render.handout.wording import level_tag, nice_date
 
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")
 
@@ -57,6 +57,7 @@ def environment() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["level_tag"] = level_tag
+    env.filters["nice_date"] = nice_date
     env.globals.update(
         Risk=Risk,
         ChoiceStatus=ChoiceStatus,

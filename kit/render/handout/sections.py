@@ -67,7 +67,10 @@ def summary_intro(facts: Facts) -> Markup:
     counts = facts.result.counts
     pillars = sum(len(lens.pillars) for lens in facts.review.lenses.values())
     lede = wording.summary_lede(counts, pillars, [lens.name for lens in facts.review.lenses.values()])
-    return render("summary.html.j2", lede=lede, counts=counts)
+    review = facts.review
+    sources = [mark.source for marks in review.prefilled.values() for mark in marks.values()]
+    caution = wording.prefilled_caution(review.prefilled_count(), sources)
+    return render("summary.html.j2", lede=lede, counts=counts, caution=caution)
 
 
 def chart_caption(facts: Facts, alias: str) -> Markup:

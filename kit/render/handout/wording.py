@@ -98,6 +98,18 @@ def summary_lede(counts: RiskCounts, pillars: int, lens_names: list[str]) -> str
     return lede + (f"; {unanswered} {'is' if unanswered == 1 else 'are'} still unanswered." if unanswered else ".")
 
 
+def prefilled_caution(count: int, sources: list[str]) -> str:
+    """Why a reader should weigh some answers less: they came from elsewhere and nobody confirmed them."""
+    if not count:
+        return ""
+    these = plural(count, "answer was", "answers were")
+    return (
+        f"{these} pre-filled ({listing(sorted(set(sources)))}) and not confirmed in the session: "
+        f"{'its risk comes' if count == 1 else 'their risks come'} from the source, not from this team, "
+        "and each is marked below."
+    )
+
+
 def plan_lede(priorities: list[str]) -> str:
     """What the improvement plan holds and in which order, given the names of the review's pillar priorities."""
     if priorities:
