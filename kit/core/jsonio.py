@@ -105,15 +105,25 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def read_json(path: FilePath, error: type[PillarkitError]) -> object:
     """Read a JSON file; every failure becomes ``error`` with a one-line message naming the file."""
+    return parse_bytes(read_bytes(path, error), str(path), error)
+
+
+def read_bytes(path: str | os.PathLike, error: type[PillarkitError]) -> bytes:
+    """A file's bytes; a file that cannot be read becomes ``error`` naming it (as :func:`read_json` words it)."""
     source = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except FileNotFoundError:
         raise error.at(source, "", "no such file") from None
     except IsADirectoryError:
         raise error.at(source, "", "is a folder, not a file") from None
     except OSError as exc:
         raise error.at(source, "", f"cannot read: {exc.strerror}") from None
+
+
+def parse_bytes(raw: bytes, source: str, error: type[PillarkitError]) -> object:
+    """A file's bytes as JSON (UTF-8, with or without a byte order mark), with :func:`read_json`'s errors."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -65,6 +65,14 @@ FOLDER: Option[str] = Option(
     "PILLARKIT_FOLDER",
 )
 
+PORTFOLIO: Option[str] = Option(
+    "portfolio",
+    "",
+    "review files or a folder the portfolio notebook analyses (`pillarkit serve --portfolio DIR` sets it); "
+    "empty: the synthetic demo portfolio",
+    "PILLARKIT_PORTFOLIO",
+)
+
 # --- the app -----------------------------------------------------------------------------
 DEFAULT_LENS: Option[str] = Option("lens", "wellarchitected", "the lens a new review starts with")
 AUTOSAVE_SECONDS: Option[float] = Option(
@@ -89,11 +97,28 @@ CHROMIUM: Option[str] = Option(
 )
 PDF_TIMEOUT_SECONDS: Option[int] = Option("pdf_timeout_seconds", 120, "how long Chromium may take to print one handout")
 
+# --- the portfolio -----------------------------------------------------------------------
+PSEUDONYM_KEY: Option[str] = Option(
+    "pseudonym_key",
+    "",
+    "a secret that keeps `--anonymise` pseudonyms the same from run to run and across portfolios "
+    "(empty: derived from the portfolio's own names, so the same files give the same pseudonyms)",
+    "PILLARKIT_PSEUDONYM_KEY",
+)
+DEMO_REVIEWS: Option[int] = Option("demo_reviews", 150, "how many synthetic reviews `pillarkit demo portfolio` writes")
+DEMO_SEED: Option[int] = Option(
+    "demo_seed", 2020, "the seed of the synthetic demo portfolio (the same seed, the same files)"
+)
+TOP_QUESTIONS: Option[int] = Option(
+    "top_questions", 10, "how many questions the portfolio's top high-risk and best-rated reports list"
+)
+
 ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     PORT,
     HOST,
     REVIEW,
     FOLDER,
+    PORTFOLIO,
     DEFAULT_LENS,
     AUTOSAVE_SECONDS,
     PLAN_MINUTES,
@@ -101,6 +126,10 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     ORPHAN_SECONDS,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
+    PSEUDONYM_KEY,
+    DEMO_REVIEWS,
+    DEMO_SEED,
+    TOP_QUESTIONS,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kit.core import rules
@@ -27,6 +27,43 @@ def question_risk(question: Question, answer: Answer | None) -> str:
         if rules.holds(rule.node, known):
             return rule.risk
     return HIGH  # no rule matched; loading the lens warned that it has no default
+
+
+def question_risk_bits(
+    question: Question,
+    selected: Mapping[str, int],
+    not_applicable: Mapping[str, int],
+    question_not_applicable: int,
+    all_bits: int,
+) -> dict[str, int]:
+    """:func:`question_risk` for many reviews at once: bit ``i`` of each integer stands for review ``i``.
+
+    ``selected[cid]`` and ``not_applicable[cid]`` hold the reviews in which a choice has that
+    status (a missing choice is in neither), and ``question_not_applicable`` those that marked
+    the question not applicable. Returns, for each of the five risks, the reviews that have it;
+    every review of ``all_bits`` is in exactly one. The rules are evaluated once for all reviews
+    by :func:`kit.core.rules.evaluate_masks`, the evaluator single answers use, so the two agree
+    (the tests check it on random answers).
+    """
+    answered = 0
+    masks: dict[str, tuple[int, int]] = {}
+    for cid in question.choice_ids:
+        chosen, set_aside = selected.get(cid, 0), not_applicable.get(cid, 0)
+        answered |= chosen | set_aside
+        masks[cid] = (chosen, all_bits & ~(chosen | set_aside))
+    result: dict[str, int] = dict.fromkeys(RISKS, 0)
+    result[NOT_APPLICABLE] = question_not_applicable & all_bits
+    result[UNANSWERED] = all_bits & ~question_not_applicable & ~answered
+    remaining = answered & all_bits & ~question_not_applicable
+    for rule in question.rules:
+        if not remaining:
+            break
+        _true, false = rules.evaluate_masks(rule.node, masks, all_bits)
+        fires = remaining & ~false  # true, or neutral (every term not applicable), which counts as true
+        result[rule.risk] |= fires
+        remaining &= ~fires
+    result[HIGH] |= remaining  # no rule matched; loading the lens warned that it has no default
+    return result
 
 
 class RiskCounts(dict[str, int]):
@@ -191,6 +228,7 @@ __all__ = [
     "improvement_list",
     "missing_practices",
     "question_risk",
+    "question_risk_bits",
     "rescore",
     "score",
     "score_lens",

@@ -1,0 +1,603 @@
+"""Many review files read fast, for the portfolio: each review's answers as numbered choice statuses.
+
+:meth:`kit.core.review.Review.load` parses a file with the json module, validates it against
+the review schema with jsonschema and then builds an object per answer and per choice. For one
+review that costs nothing a person notices; for ten thousand it costs several times the parse.
+Here each file's bytes are decoded by msgspec straight into typed structs that mirror the
+review schema field for field (:class:`ReviewFile`): parsing and the schema check are one pass
+of compiled code. What the schema cannot say (``Answer.from_api``'s rules: no choice twice,
+``SelectedChoices`` and ``ChoiceAnswers`` agreeing; lenses that resolve; answers only for
+applied lenses) is checked on whole lists at once (``map`` with ``operator.attrgetter``, set
+relations), not in a Python loop per choice.
+
+The fast path is conservative: it accepts only files that ``Review.load`` accepts. Whatever
+msgspec refuses, or the checks are unsure of, goes to :meth:`ReviewReader.read_slow`, which is
+``read_json`` and :meth:`Review.from_dict` themselves (and :meth:`Answer.from_api` for a
+milestone's answers, as :func:`kit.core.milestones.milestone_risks` reads them). So a bad file is
+refused with the very same one-line error, and an odd but valid one (a byte order mark, a
+version written ``1.0``) is read the slow way, never refused. The tests feed both paths the same
+files and compare what they extract and the errors they give.
+
+A file yields a :class:`ReviewRecord`: its workload facets, and per lens a :class:`LensRecord`
+of choice *columns* (numbered by :class:`LensLayout`) that are selected or not applicable,
+questions marked not applicable, and the reasons given. The portfolio turns records into
+matrices (:mod:`kit.core.portfolio`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from kit.core import lens as lenses
+from kit.core.errors import LensError, ReviewError
+from kit.core.jsonio import parse_bytes, read_bytes
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer, Review, Workload
+from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+from kit.core.synthetic import is_synthetic
+
+#: Status codes in the matrices: what a choice without an entry is, then the two that count.
+STATUS_CODES = {UNSELECTED: 0, SELECTED: 1, NOT_APPLICABLE: 2}
+STATUS_NAMES = (UNSELECTED, SELECTED, NOT_APPLICABLE)
+#: Reason codes: 0 is "no reason given", then the API's reasons in order.
+REASON_CODES = {reason: code for code, reason in enumerate(REASONS, start=1)}
+REASON_NAMES = ("", *REASONS)
+
+#: ``milestone`` for each review's last milestone.
+LATEST = "latest"
+
+# --- the review schema, as msgspec structs ---------------------------------------------------
+# Field for field what kit/core/schemas/review.schema.json allows, and no more: unknown keys are
+# refused, a key the schema leaves optional has a default, a null is refused wherever the schema
+# does not allow one (UNSET marks "absent" without admitting null). tests/unit/test_bulk_reviews.py
+# checks the two against each other on valid and broken files. A decoded file is a tree, never a
+# cycle, so no struct needs the garbage collector to track it (gc=False).
+
+StatusName = Literal["SELECTED", "NOT_APPLICABLE", "UNSELECTED"]
+ReasonName = Literal["OUT_OF_SCOPE", "BUSINESS_PRIORITIES", "ARCHITECTURE_CONSTRAINTS", "OTHER", "NONE"]
+assert set(ReasonName.__args__) == set(REASONS)  # type: ignore[attr-defined]
+
+
+class ChoiceAnswerData(Struct, forbid_unknown_fields=True, gc=False):
+    ChoiceId: str
+    Status: StatusName
+    Reason: ReasonName | UnsetType = UNSET
+    Notes: Annotated[str, Meta(max_length=CHOICE_NOTES_LIMIT)] = ""
+
+
+class AnswerData(Struct, forbid_unknown_fields=True, gc=False):
+    SelectedChoices: list[str] = []
+    ChoiceAnswers: list[ChoiceAnswerData] = []
+    IsApplicable: bool = True
+    Reason: ReasonName | UnsetType = UNSET
+    Notes: Annotated[str, Meta(max_length=QUESTION_NOTES_LIMIT)] = ""
+
+
+LensAnswers = dict[str, dict[str, AnswerData]]
+
+
+class WorkloadData(Struct, forbid_unknown_fields=True, gc=False):
+    name: str = ""
+    description: str = ""
+    environment: Literal["PRODUCTION", "PREPRODUCTION"] = "PRODUCTION"
+    owner: str = ""
+    regions: list[str] = []
+    industry: str = ""
+    review_date: str = ""
+    facilitator: str = ""
+    participants: list[str] = []
+    notes: str = ""
+    business_context: dict[str, str] = {}
+
+
+class LensEntryData(Struct, forbid_unknown_fields=True, gc=False):
+    alias: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.-]+$")]
+    hash: str | UnsetType = UNSET
+    lens: dict[str, Any] | UnsetType = UNSET
+
+
+class MilestoneData(Struct, forbid_unknown_fields=True, gc=False):
+    name: str
+    date: str
+    answers: LensAnswers
+
+
+class ParkedData(Struct, forbid_unknown_fields=True, gc=False):
+    text: str
+    owner: str = ""
+    lens: str | None = None
+    question_id: str | None = None
+    created: str = ""
+    done: bool = False
+
+
+class ReviewFile(Struct, forbid_unknown_fields=True, gc=False):
+    format: Literal["pillarkit-review"]
+    version: Literal[1]
+    workload: WorkloadData
+    lenses: Annotated[list[LensEntryData], Meta(min_length=1)]
+    answers: LensAnswers
+    pillar_priorities: list[str] = []
+    milestones: list[MilestoneData] = []
+    parking_lot: list[ParkedData] = []
+    extensions: dict[str, Any] = {}
+
+
+assert set(ReviewFile.__struct_fields__) == {"format", "version", "workload", "lenses", "answers"} | {
+    "pillar_priorities",
+    "milestones",
+    "parking_lot",
+    "extensions",
+}
+assert set(WorkloadData.__struct_fields__) == set(Workload().to_dict())
+
+_DECODER = msgspec.json.Decoder(ReviewFile)
+_SELECTED_CHOICES = attrgetter("SelectedChoices")
+_CHOICE_ANSWERS = attrgetter("ChoiceAnswers")
+_IS_APPLICABLE = attrgetter("IsApplicable")
+_REASON = attrgetter("Reason")
+_CHOICE_ID = attrgetter("ChoiceId")
+_STATUS = attrgetter("Status")
+_MISSING = -1
+
+
+class _Unsure(Exception):
+    """The fast path cannot vouch for this file; the slow path decides."""
+
+
+class LensLayout:
+    """A lens's questions and choices numbered for bulk tables: question ``q`` and choice column ``c``.
+
+    Columns run over every choice of every question in lens order ("None of these" included), so
+    a review's answers to a lens are one row of statuses.
+    """
+
+    def __init__(self, lens: lenses.Lens):
+        self.lens = lens
+        self.questions: tuple[lenses.Question, ...] = tuple(lens.questions())
+        self.question_index = {q.id: i for i, q in enumerate(self.questions)}
+        self.columns: dict[str, dict[str, int]] = {}
+        #: For each column: its question's index, and the choice.
+        self.column_question: list[int] = []
+        self.column_choice: list[lenses.Choice] = []
+        #: For each question: its first column (and one past the last column, at the end).
+        self.question_start: list[int] = []
+        for index, question in enumerate(self.questions):
+            self.question_start.append(len(self.column_choice))
+            self.columns[question.id] = {}
+            for choice in question.choices:
+                self.columns[question.id][choice.id] = len(self.column_choice)
+                self.column_question.append(index)
+                self.column_choice.append(choice)
+        self.question_start.append(len(self.column_choice))
+        self.pillar_of_question = [q.pillar_id for q in self.questions]
+
+    @property
+    def n_questions(self) -> int:
+        return len(self.questions)
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.column_choice)
+
+
+@dataclass
+class LensRecord:
+    """One review's answers to one lens: what is selected, not applicable, and why (order carries no meaning)."""
+
+    selected: list[int] = field(default_factory=list)  # columns
+    not_applicable: list[int] = field(default_factory=list)
+    questions_not_applicable: list[int] = field(default_factory=list)  # question indices
+    question_reasons: list[tuple[int, int]] = field(default_factory=list)  # (question, reason code)
+    choice_reasons: list[tuple[int, int]] = field(default_factory=list)  # (column, reason code)
+    orphans: int = 0  # answers naming questions or choices the lens lacks (kept in the file, not counted)
+
+    def canonical(self) -> tuple:
+        """The same content in a fixed order, to compare two records."""
+        return (
+            sorted(self.selected),
+            sorted(self.not_applicable),
+            sorted(self.questions_not_applicable),
+            sorted(self.question_reasons),
+            sorted(self.choice_reasons),
+            self.orphans,
+        )
+
+
+@dataclass
+class ReviewRecord:
+    """What one file contributes to a portfolio."""
+
+    source: str
+    workload: dict[str, Any]
+    #: (lens alias as applied, lens) in file order.
+    lenses: list[tuple[str, lenses.Lens]]
+    #: The analysed answers, by alias.
+    answers: dict[str, LensRecord]
+    #: The answers they are compared with for "over time" (the milestone before them), by alias; empty without one.
+    baseline: dict[str, LensRecord]
+    #: The milestone analysed ("" for the current answers), its date, and the baseline milestone's name and date.
+    milestone: str = ""
+    milestone_date: str = ""
+    baseline_name: str = ""
+    baseline_date: str = ""
+    synthetic: bool = False
+    #: Bundled lenses that changed since the file was saved (the answers are kept).
+    lens_changed: int = 0
+    #: Read by the slow path (for the tests and the benchmark).
+    slow: bool = False
+
+    def canonical(self) -> tuple:
+        """Everything but ``slow``, with the records in a fixed order, to compare the two paths."""
+        return (
+            self.source,
+            self.workload,
+            [(alias, lens.content_hash) for alias, lens in self.lenses],
+            {alias: r.canonical() for alias, r in self.answers.items()},
+            {alias: r.canonical() for alias, r in self.baseline.items()},
+            self.milestone,
+            self.milestone_date,
+            self.baseline_name,
+            self.baseline_date,
+            self.synthetic,
+            self.lens_changed,
+        )
+
+
+class MilestoneMissing(ReviewError):
+    """The review has no milestone of the name asked for (it is left out of a milestone analysis)."""
+
+
+class ReviewReader:
+    """Reads review files into :class:`ReviewRecord` objects, fast where it can and exactly where it must.
+
+    ``milestone`` is ``None`` for the current answers, ``"latest"`` for each review's last
+    milestone, or a milestone's name (the last one of that name). A reader keeps the lens
+    layouts and the embedded lenses it has seen, keyed by the lens's content hash, so a lens
+    that changed is a new entry and nothing stale can be served.
+    """
+
+    def __init__(self, milestone: str | None = None):
+        self.milestone = milestone
+        self._layouts: dict[int, LensLayout] = {}
+        self._embedded: dict[str, lenses.Lens | None] = {}
+        self._bundled = frozenset(lenses.bundled_aliases())
+
+    def layout(self, lens: lenses.Lens) -> LensLayout:
+        found = self._layouts.get(id(lens))
+        if found is None or found.lens is not lens:
+            found = self._layouts[id(lens)] = LensLayout(lens)
+        return found
+
+    # --- entry points ----------------------------------------------------------------
+
+    def read_file(self, path: str | os.PathLike) -> ReviewRecord:
+        """One file; :class:`ReviewError` (or :class:`MilestoneMissing`) naming it when it cannot be analysed."""
+        source = str(path)
+        return self.read_bytes(read_bytes(path, ReviewError), source)
+
+    def read_bytes(self, raw: bytes, source: str) -> ReviewRecord:
+        try:
+            document = _DECODER.decode(raw)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            pass  # not the shape pillarkit writes, or not valid: the slow path says which
+        else:
+            try:
+                # No "Reason" in the bytes (and no \\u escape that could spell one): no reason to look for.
+                return self._fast(document, source, b'"Reason"' in raw or b"\\u" in raw)
+            except _Unsure:
+                pass
+        return self.read_slow(parse_bytes(raw, source, ReviewError), source)
+
+    def read_slow(self, data: object, source: str) -> ReviewRecord:
+        """The same record through :meth:`Review.from_dict`: every error is the one ``Review.load`` gives."""
+        review = Review.from_dict(data, source)
+        index, baseline_index = self._pick(review.milestones, source)
+        record = ReviewRecord(
+            source=source,
+            workload=review.workload.to_dict(),
+            lenses=list(review.lenses.items()),
+            answers={},
+            baseline={},
+            synthetic=is_synthetic(review.extensions),
+            lens_changed=sum(1 for n in review.notices if n.code == "lens-changed"),
+            slow=True,
+        )
+        for alias, lens in review.lenses.items():
+            layout = self.layout(lens)
+            if index is None:
+                record.answers[alias] = _record_of(layout, review.answers.get(alias, {}))
+            else:
+                record.answers[alias] = _milestone_record(review, layout, alias, index)
+            if baseline_index is not None:
+                record.baseline[alias] = _milestone_record(review, layout, alias, baseline_index)
+        _name_milestones(record, [(m.name, m.date) for m in review.milestones], index, baseline_index)
+        return record
+
+    # --- which answers --------------------------------------------------------------------
+
+    def _pick(self, milestones: list, source: str) -> tuple[int | None, int | None]:
+        """(the analysed milestone's index, or None for the current answers; the baseline's index or None)."""
+        count = len(milestones)
+        if self.milestone is None:
+            return None, (count - 1 if count else None)
+        if self.milestone == LATEST:
+            if not count:
+                raise MilestoneMissing.at(source, "milestones", "has no milestone")
+            index = count - 1
+        else:
+            matches = [i for i, m in enumerate(milestones) if m.name == self.milestone]
+            if not matches:
+                raise MilestoneMissing.at(source, "milestones", f"has no milestone named {self.milestone!r}")
+            index = matches[-1]
+        return index, (index - 1 if index > 0 else None)
+
+    # --- the fast path ----------------------------------------------------------------
+
+    def _fast(self, document: ReviewFile, source: str, reasons: bool = True) -> ReviewRecord:
+        applied, changed = self._lenses(document.lenses)
+        if not document.answers.keys() <= applied.keys():
+            raise _Unsure  # answers for a lens the review does not apply
+        layouts = {alias: self.layout(lens) for alias, lens in applied.items()}
+        # Review.load builds every current answer (Answer.from_api), so all of them are checked.
+        current = {
+            alias: _answers(document.answers.get(alias, {}), layout, reasons) for alias, layout in layouts.items()
+        }
+        index, baseline_index = self._pick(document.milestones, source)
+
+        def frozen(position: int) -> dict[str, LensRecord]:
+            # As milestone_risks reads a milestone: only the questions the lens has.
+            answers = document.milestones[position].answers
+            return {
+                alias: _answers(
+                    {q: a for q, a in answers.get(alias, {}).items() if q in layout.columns}, layout, reasons
+                )
+                for alias, layout in layouts.items()
+            }
+
+        record = ReviewRecord(
+            source=source,
+            workload=msgspec.structs.asdict(document.workload),
+            lenses=list(applied.items()),
+            answers=current if index is None else frozen(index),
+            baseline={} if baseline_index is None else frozen(baseline_index),
+            synthetic=is_synthetic(document.extensions),
+            lens_changed=changed,
+        )
+        _name_milestones(record, [(m.name, m.date) for m in document.milestones], index, baseline_index)
+        return record
+
+    def _lenses(self, entries: list[LensEntryData]) -> tuple[dict[str, lenses.Lens], int]:
+        applied: dict[str, lenses.Lens] = {}
+        changed = 0
+        for entry in entries:
+            alias = entry.alias
+            if alias in applied:
+                raise _Unsure
+            if entry.lens is not UNSET:
+                applied[alias] = self._embedded_lens(entry.lens, alias)  # type: ignore[arg-type]
+                continue
+            if alias not in self._bundled:
+                raise _Unsure
+            lens = lenses.bundled(alias)
+            if entry.hash and entry.hash != lens.content_hash:
+                changed += 1
+            applied[alias] = lens
+        return applied, changed
+
+    def _embedded_lens(self, document: dict, alias: str) -> lenses.Lens:
+        # Keyed by content, so an entry can never stand for a different lens; a lens that fails is
+        # remembered as failing, and its files go the slow way, which words the error for each file.
+        key = alias + "\0" + lenses.content_hash(document)
+        if key not in self._embedded:
+            try:
+                self._embedded[key] = lenses.from_document(document, source=f"embedded lens {alias!r}", alias=alias)
+            except LensError:
+                self._embedded[key] = None
+        found = self._embedded[key]
+        if found is None:
+            raise _Unsure
+        return found
+
+
+def _name_milestones(
+    record: ReviewRecord, names: list[tuple[str, str]], index: int | None, baseline: int | None
+) -> None:
+    if index is not None:
+        record.milestone, record.milestone_date = names[index]
+    if baseline is not None:
+        record.baseline_name, record.baseline_date = names[baseline]
+
+
+def _answers(answers: dict[str, AnswerData], layout: LensLayout, reasons: bool = True) -> LensRecord:
+    """One lens's answers (already of the schema's shape) checked as ``Answer.from_api`` does, as columns.
+
+    All answers are taken together in a few list operations (:func:`_together`); only answers
+    naming a question or choice the lens lacks are taken one by one (:func:`_one_by_one`).
+    ``reasons`` False says the file holds no ``Reason`` key at all, so none is looked for.
+    """
+    record = LensRecord()
+    if answers and not _together(answers, layout, record, reasons):
+        record = LensRecord()
+        for qid, answer in answers.items():
+            _one_by_one(qid, answer, layout, record)
+    return record
+
+
+def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRecord, reasons: bool) -> bool:
+    """Every answer of one lens at once; False (``record`` to be discarded) when one names an id the lens lacks.
+
+    Each choice id becomes its column, looked up in its own question's map; columns are unique
+    across the lens. In the shape pillarkit writes, each answer's ``SelectedChoices`` are the ids
+    of its SELECTED entries in ``ChoiceAnswers``, in order: then one comparison of the flattened
+    lists, and of the running counts at each answer's end, proves every answer consistent.
+    Any other arrangement is checked with set relations between the columns of
+    ``SelectedChoices`` and of ``ChoiceAnswers``: no column twice in ``ChoiceAnswers``, every
+    SELECTED entry selected, nothing selected that has another status there.
+    """
+    column_maps = list(map(layout.columns.get, answers))
+    if None in column_maps:
+        return False
+    values = list(answers.values())
+    chosen_lists = list(map(_SELECTED_CHOICES, values))
+    entry_lists = list(map(_CHOICE_ANSWERS, values))
+    flags = list(map(_IS_APPLICABLE, values))
+    question_index = layout.question_index
+    if False in flags:
+        record.questions_not_applicable.extend(question_index[q] for q, f in zip(answers, flags) if not f)
+    if reasons:
+        given = list(map(_REASON, values))
+        if given.count(UNSET) != len(given):
+            record.question_reasons.extend(
+                (question_index[q], REASON_CODES[r]) for q, r in zip(answers, given) if r is not UNSET
+            )
+    entries = list(chain.from_iterable(entry_lists))
+    ids = list(map(_CHOICE_ID, entries))
+    columns = list(map(dict.get, chain.from_iterable(map(repeat, column_maps, map(len, entry_lists))), ids))
+    if None in columns:
+        return False  # a choice its question lacks
+    if len(set(columns)) != len(columns):
+        raise _Unsure  # a choice listed twice in one answer's ChoiceAnswers
+    statuses = list(map(_STATUS, entries))
+    chosen = list(chain.from_iterable(chosen_lists))
+    chosen_lengths = list(map(len, chosen_lists))
+    if statuses.count(SELECTED) == len(statuses):
+        selected: Any = columns if chosen == ids and chosen_lengths == list(map(len, entry_lists)) else None
+    else:
+        is_selected = list(map(SELECTED.__eq__, statuses))
+        selected = None
+        if chosen == list(compress(ids, is_selected)):
+            # The running count of SELECTED entries at each answer's end must match that of SelectedChoices.
+            ends = list(accumulate(map(len, entry_lists)))
+            running = list(accumulate(is_selected, initial=0))
+            if list(map(running.__getitem__, ends)) == list(accumulate(chosen_lengths)):
+                selected = list(compress(columns, is_selected))
+        if selected is None:
+            selected = _by_sets(column_maps, chosen_lists, chosen, columns, statuses, is_selected)
+        record.not_applicable.extend(compress(columns, map(NOT_APPLICABLE.__eq__, statuses)))
+    if selected is None:
+        selected = _by_sets(column_maps, chosen_lists, chosen, columns, statuses, None)
+    if reasons:
+        given = list(map(_REASON, entries))
+        if given.count(UNSET) != len(given):
+            record.choice_reasons.extend(
+                (column, REASON_CODES[r]) for column, r in zip(columns, given) if r is not UNSET
+            )
+    record.selected.extend(selected)
+    return True
+
+
+def _by_sets(
+    column_maps: list, chosen_lists: list, chosen: list, columns: list, statuses: list, is_selected: list | None
+) -> Any:
+    """The selected columns of answers in any valid arrangement, checked with set relations (see :func:`_together`)."""
+    picked = list(map(dict.get, chain.from_iterable(map(repeat, column_maps, map(len, chosen_lists))), chosen))
+    if None in picked:
+        raise _Unsure  # cannot happen for known ids; the slow path would say what it is
+    picked_set = set(picked)
+    if is_selected is None:
+        if not picked_set.issuperset(columns):
+            raise _Unsure  # SELECTED in ChoiceAnswers but missing from SelectedChoices
+    else:
+        if not picked_set.issuperset(compress(columns, is_selected)):
+            raise _Unsure
+        if not picked_set.isdisjoint(compress(columns, map(SELECTED.__ne__, statuses))):
+            raise _Unsure  # selected in SelectedChoices, another status in ChoiceAnswers
+    # SelectedChoices may name a choice twice (Answer.from_api keeps it once).
+    return picked if len(picked_set) == len(picked) else list(dict.fromkeys(picked))
+
+
+def _one_by_one(qid: str, answer: AnswerData, layout: LensLayout, record: LensRecord) -> None:
+    """One answer with ``Answer.from_api``'s rules, choice by choice (for answers that name unknown ids)."""
+    columns = layout.columns.get(qid)
+    known = columns is not None
+    if columns is None:
+        columns = {}
+        record.orphans += 1
+    else:
+        index = layout.question_index[qid]
+        if not answer.IsApplicable:
+            record.questions_not_applicable.append(index)
+        if answer.Reason is not UNSET:
+            record.question_reasons.append((index, REASON_CODES[answer.Reason]))
+    status_of: dict[str, str] = {}
+    for entry in answer.ChoiceAnswers:
+        if entry.ChoiceId in status_of:
+            raise _Unsure
+        status_of[entry.ChoiceId] = entry.Status
+        if entry.Reason is not UNSET and entry.ChoiceId in columns:
+            record.choice_reasons.append((columns[entry.ChoiceId], REASON_CODES[entry.Reason]))
+    listed = set(answer.SelectedChoices)
+    for cid in answer.SelectedChoices:
+        if status_of.setdefault(cid, SELECTED) != SELECTED:
+            raise _Unsure
+    for cid, status in status_of.items():
+        if status == SELECTED and cid not in listed:
+            raise _Unsure
+        if status == UNSELECTED:
+            continue
+        column = columns.get(cid, _MISSING)
+        if column == _MISSING:
+            record.orphans += known
+            continue
+        (record.selected if status == SELECTED else record.not_applicable).append(column)
+
+
+def _record_of(layout: LensLayout, answers: Mapping[str, Answer]) -> LensRecord:
+    """The record of answers already built by ``Answer.from_api`` (the slow path)."""
+    record = LensRecord()
+    for qid, answer in answers.items():
+        if qid not in layout.question_index:
+            record.orphans += 1
+            continue
+        index = layout.question_index[qid]
+        columns = layout.columns[qid]
+        if not answer.is_applicable:
+            record.questions_not_applicable.append(index)
+        if answer.reason:
+            record.question_reasons.append((index, REASON_CODES[answer.reason]))
+        for cid, choice in answer.choices.items():
+            column = columns.get(cid, _MISSING)
+            if column == _MISSING:
+                record.orphans += choice.status != UNSELECTED
+                continue
+            if choice.status == SELECTED:
+                record.selected.append(column)
+            elif choice.status == NOT_APPLICABLE:
+                record.not_applicable.append(column)
+            if choice.reason:
+                record.choice_reasons.append((column, REASON_CODES[choice.reason]))
+    return record
+
+
+def _milestone_record(review: Review, layout: LensLayout, alias: str, index: int) -> LensRecord:
+    # As kit.core.milestones.milestone_risks reads a milestone: only questions the lens has, errors at their place.
+    frozen = review.milestones[index].answers.get(alias, {})
+    answers = {
+        qid: Answer.from_api(data, review.source, ["milestones", index, "answers", alias, qid])
+        for qid, data in frozen.items()
+        if layout.lens.has_question(qid)
+    }
+    return _record_of(layout, answers)
+
+
+__all__ = [
+    "LATEST",
+    "REASON_CODES",
+    "REASON_NAMES",
+    "STATUS_CODES",
+    "STATUS_NAMES",
+    "LensLayout",
+    "LensRecord",
+    "MilestoneMissing",
+    "ReviewFile",
+    "ReviewReader",
+    "ReviewRecord",
+]
