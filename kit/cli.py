@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"where reviews are autosaved (default: {options.FOLDER.default}/ here, or ${options.FOLDER.env})",
     )
     serve.add_argument("--open", action="store_true", help="open the app in the default browser")
+    serve.add_argument(
+        "--portfolio",
+        metavar="DIR",
+        help="serve the portfolio notebook on these review files instead of the review app",
+    )
     serve.set_defaults(run=cmd_serve)
 
     aws = commands.add_parser("aws", help="push to, pull from and list the AWS Well-Architected Tool (pillarkit[aws])")
@@ -170,6 +175,55 @@ def build_parser() -> argparse.ArgumentParser:
     listing = aws_commands.add_parser("list", help="the WA Tool's workloads, with their lenses and risk counts")
     connection(listing)
     listing.set_defaults(run=cmd_aws_list)
+
+    portfolio = commands.add_parser(
+        "portfolio",
+        help="analyse many reviews at once: risks by question, practice and pillar, facets, changes, the 2020 field",
+        description="Analyse review files and folders (searched recursively for *.json) together. A file that "
+        "cannot be read is skipped with one line saying why; the rest are analysed.",
+    )
+    portfolio.add_argument("paths", nargs="+", metavar="PATH", help="review files and folders of them")
+    portfolio.add_argument("--json", action="store_true", help="print the counts as JSON (a contract, see the README)")
+    portfolio.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report (.html), a workbook with a sheet per report (.xlsx) or the tidy table (.csv)",
+    )
+    portfolio.add_argument(
+        "--anonymise",
+        "--anonymize",
+        action="store_true",
+        help="replace workloads, files and facilitators by stable pseudonyms and leave out every free text",
+    )
+    portfolio.add_argument(
+        "--milestone",
+        metavar="latest|NAME",
+        help="analyse each review's latest milestone, or its milestone of that name, instead of its current answers",
+    )
+    portfolio.set_defaults(run=cmd_portfolio)
+
+    demo = commands.add_parser("demo", help="write synthetic example files")
+    demo_commands = demo.add_subparsers(dest="demo_command", required=True, metavar="DEMO_COMMAND")
+    demo_portfolio = demo_commands.add_parser(
+        "portfolio", help="write a folder of synthetic review files (marked as synthetic) to try the portfolio on"
+    )
+    demo_portfolio.add_argument("-o", "--output", required=True, metavar="DIR", help="a new or empty folder")
+    demo_portfolio.add_argument(
+        "--reviews",
+        type=_positive,
+        default=options.DEMO_REVIEWS.default,
+        metavar="N",
+        help=f"how many reviews (default: {options.DEMO_REVIEWS.default})",
+    )
+    demo_portfolio.add_argument(
+        "--seed",
+        type=int,
+        default=options.DEMO_SEED.default,
+        metavar="N",
+        help=f"the same seed writes the same files (default: {options.DEMO_SEED.default})",
+    )
+    demo_portfolio.set_defaults(run=cmd_demo_portfolio)
 
     shown = commands.add_parser(
         "options", help="every option: its default, the environment variable that sets it, and what it does"
@@ -471,9 +525,110 @@ def cmd_aws_list(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from kit.serve import serve
+    from kit.serve import serve, serve_portfolio
 
+    if args.portfolio is not None:
+        if args.review is not None:
+            raise ReviewError.at(args.review, "", "give a review file or --portfolio, not both")
+        return serve_portfolio(args.portfolio, args.port, args.open)
     return serve(args.review, args.port, args.folder, args.open)
+
+
+# --- portfolio ------------------------------------------------------------------------
+
+PORTFOLIO_KINDS = {".html": "HTML report", ".xlsx": "workbook, a sheet per report", ".csv": "tidy table"}
+
+
+def cmd_portfolio(args) -> int:
+    from kit.core import portfolio as portfolios
+
+    if args.output:
+        from kit.render.portfolio.report import format_of
+
+        format_of(args.output)  # a wrong suffix fails before any file is read
+    if args.milestone is not None and not args.milestone.strip():
+        raise ReviewError.at("--milestone", "", "needs 'latest' or a milestone's name")
+    result = portfolios.read(args.paths, milestone=args.milestone)
+    if args.anonymise:
+        result = result.anonymised()
+    for item in result.skipped:
+        print(f"skipped {item.line}", file=sys.stderr)
+    for notice in result.notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    if result.synthetic:
+        share = "all" if result.all_synthetic else f"{sum(result.facets['synthetic'])} of the"
+        print(
+            f"note: {share} reviews analysed are synthetic (made by `pillarkit demo portfolio`), not real workloads",
+            file=sys.stderr,
+        )
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    if args.output:
+        from kit.render.portfolio.report import export
+
+        export(result, args.output)
+        print(
+            f"wrote {args.output} ({PORTFOLIO_KINDS[Path(args.output).suffix.lower()]} of {_plural(len(result), 'review')}"
+            f"{', synthetic' if result.synthetic else ''}{', anonymised' if result.anonymous else ''})",
+            file=sys.stderr if args.json else sys.stdout,
+        )
+    if not args.json and not args.output:
+        _print_portfolio(result)
+    if not len(result):
+        print("error: no review could be analysed", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _print_portfolio(result) -> None:
+    from kit.core import portfolio as portfolios
+
+    print(f"{_plural(len(result), 'review')} analysed, {_plural(len(result.skipped), 'file')} skipped")
+    if result.synthetic:
+        print("SYNTHETIC DATA: made by `pillarkit demo portfolio`; the workloads and answers are invented")
+    if not len(result):
+        return
+    pillars = portfolios.pillar_report(result)
+    print()
+    rows = [
+        (f"{r.pillar_name} ({r.lens})" if pillars["lens"].nunique() > 1 else r.pillar_name, str(r.rated))
+        + tuple(_share(v) for v in (r.high, r.high_or_medium, r.no_risk))
+        for r in pillars.itertuples()
+    ]
+    _table(("pillar", "rated", "high", "high or medium", "no risk"), rows, right_from=1)
+    top = options.TOP_QUESTIONS.value()
+    for title, frame, column in (
+        ("Most often high risk", portfolios.top_high_risk(result, top), "high"),
+        ("Best rated (no risk)", portfolios.best_rated(result, top), "no_risk"),
+    ):
+        print(f"\n{title}")
+        for r in frame.itertuples():
+            print(f"  {_share(getattr(r, column)):>4}  {r.code + ' ' if r.code else ''}{r.title} ({r.rated} rated)")
+
+
+def _share(value) -> str:
+    return "-" if value != value else f"{value:.0%}"
+
+
+def cmd_demo_portfolio(args) -> int:
+    from kit.core import synthetic
+
+    paths = synthetic.write_portfolio(args.output, args.reviews, args.seed)
+    print(
+        f"wrote {_plural(len(paths), 'synthetic review file')} to {args.output} (seed {args.seed}); "
+        f"they are made up, and each says so. Try: pillarkit portfolio {args.output}"
+    )
+    return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
 
 
 def cmd_options(args) -> int:

@@ -20,6 +20,7 @@ from kit.core.errors import ServeError
 #: The package that holds the shipped notebooks and voila.json (``notebooks/`` in a checkout).
 NOTEBOOKS_PACKAGE = "kit.notebooks"
 APP_NOTEBOOK = "review.ipynb"
+PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
 
 
 def notebooks_folder() -> Path:
@@ -71,6 +72,38 @@ def stop(child: subprocess.Popen, timeout: float = 20) -> int:
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _run(notebooks: Path, notebook: str, port: int, env: dict, open_browser: bool, what: str) -> int:
+    """Voila on ``notebook`` until Ctrl-C (or a supervisor's SIGTERM), which stops it cleanly."""
+    if not port_is_free(port):
+        raise ServeError.at(f"port {port}", "", f"is already in use; stop what runs there or pass --port {port + 1}")
+    # A shell may have told this process to ignore SIGINT (a background job), so the handlers are set here.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
+    child = launch(notebooks, notebook, port, env, open_browser)
+    print(f"pillarkit: {what} at http://localhost:{port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        stop(child)
+        print("pillarkit: stopped", flush=True)
+        return 0
+
+
+def serve_portfolio(folder: str | Path, port: int | None = None, open_browser: bool = False) -> int:
+    """Serve the portfolio notebook with Voila on a folder (or file) of review files, until Ctrl-C."""
+    port = options.PORT.value() if port is None else port
+    notebooks = notebooks_folder()
+    if not (notebooks / PORTFOLIO_NOTEBOOK).is_file():
+        raise ServeError.at(
+            str(notebooks), "", "this installation of pillarkit lacks its portfolio notebook; reinstall it"
+        )
+    path = Path(folder).expanduser().resolve()
+    if not path.exists():
+        raise ServeError.at(str(folder), "", "no such folder or file of reviews")
+    env = {**os.environ, options.PORTFOLIO.env: str(path)}
+    return _run(notebooks, PORTFOLIO_NOTEBOOK, port, env, open_browser, f"the portfolio of {path} is")
 
 
 def serve(

@@ -1074,6 +1074,7 @@ def field_report(portfolio: Portfolio) -> pd.DataFrame:
                 "code": figure.question_code or "",
                 "question": figure.question_id or "",
                 "choice": figure.choice_id or "",
+                "practice_code": figure.bp_code or "",
                 "measure": figure.measure,
                 "confidence": figure.confidence,
                 "field": share,

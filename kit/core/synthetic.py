@@ -168,6 +168,12 @@ def plans(alias: str = LENS) -> tuple[QuestionPlan, ...]:
     high_or_medium = _figures("question_high_or_medium") if alias == LENS else {}
     no_risk = _figures("question_no_risk") if alias == LENS else {}
     none_share = _figures("none_of_these") if alias == LENS else {}
+    # The talk ranked some questions best without a share: drawn as often fully followed as the best measured one.
+    best = (
+        {f.question_id for f in fieldstats.all_figures() if f.measure == "question_rank_best"}
+        if alias == LENS
+        else set()
+    )
     result = []
     for pillar in lens.pillars:
         for question in pillar.questions:
@@ -190,6 +196,8 @@ def plans(alias: str = LENS) -> tuple[QuestionPlan, ...]:
                 group, target = list(range(len(practices))), 1 - high_or_medium[question.id]
             elif question.id in no_risk:
                 group, target = list(range(len(practices))), no_risk[question.id]
+            elif question.id in best:
+                group, target = list(range(len(practices))), max(no_risk.values(), default=0.7) + 0.04
             else:
                 group, target = [], None
             if target is not None:
