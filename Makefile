@@ -58,6 +58,7 @@ test: $(VENV)/.installed-test chromium lint
 bench: $(VENV)/.installed-test chromium
 	$(BIN)/python -m benchmarks.bench_core
 	$(BIN)/python -m benchmarks.bench_handout
+	$(BIN)/python -m benchmarks.bench_portfolio
 	$(BIN)/python -m benchmarks.bench_browser
 
 # Rebuild the bundled lenses and field statistics after editing frameworks/source.

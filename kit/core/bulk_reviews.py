@@ -27,10 +27,11 @@ matrices (:mod:`kit.core.portfolio`).
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter
+from operator import attrgetter, is_not
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -468,30 +469,57 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
     statuses = list(map(_STATUS, entries))
     chosen = list(chain.from_iterable(chosen_lists))
     chosen_lengths = list(map(len, chosen_lists))
-    if statuses.count(SELECTED) == len(statuses):
-        selected: Any = columns if chosen == ids and chosen_lengths == list(map(len, entry_lists)) else None
+    entry_lengths = list(map(len, entry_lists))
+    others = len(statuses) - statuses.count(SELECTED)
+    selected: Any = None
+    if not others:
+        if chosen == ids and chosen_lengths == entry_lengths:
+            selected = columns
     else:
-        is_selected = list(map(SELECTED.__eq__, statuses))
-        selected = None
-        if chosen == list(compress(ids, is_selected)):
-            # The running count of SELECTED entries at each answer's end must match that of SelectedChoices.
-            ends = list(accumulate(map(len, entry_lists)))
-            running = list(accumulate(is_selected, initial=0))
-            if list(map(running.__getitem__, ends)) == list(accumulate(chosen_lengths)):
-                selected = list(compress(columns, is_selected))
+        # The few entries that are not SELECTED, found by C-level searches rather than a loop over every entry.
+        apart = _positions(statuses, NOT_APPLICABLE) + _positions(statuses, UNSELECTED)
+        if len(apart) != others:
+            raise _Unsure  # a status msgspec should have refused; let the slow path word it
+        apart.sort()
+        kept_ids, kept_columns = list(ids), list(columns)
+        for position in reversed(apart):
+            del kept_ids[position], kept_columns[position]
+        if chosen == kept_ids:
+            # Each answer must select exactly its own SELECTED entries: its entries less those set apart.
+            ends = list(accumulate(entry_lengths))
+            expected = list(entry_lengths)
+            for position in apart:
+                expected[bisect_right(ends, position)] -= 1
+            if expected == chosen_lengths:
+                selected = kept_columns
         if selected is None:
+            is_selected = list(map(SELECTED.__eq__, statuses))
             selected = _by_sets(column_maps, chosen_lists, chosen, columns, statuses, is_selected)
-        record.not_applicable.extend(compress(columns, map(NOT_APPLICABLE.__eq__, statuses)))
+        record.not_applicable.extend(columns[i] for i in _positions(statuses, NOT_APPLICABLE))
     if selected is None:
         selected = _by_sets(column_maps, chosen_lists, chosen, columns, statuses, None)
     if reasons:
         given = list(map(_REASON, entries))
         if given.count(UNSET) != len(given):
+            present = list(map(is_not, given, repeat(UNSET)))
             record.choice_reasons.extend(
-                (column, REASON_CODES[r]) for column, r in zip(columns, given) if r is not UNSET
+                zip(compress(columns, present), map(REASON_CODES.__getitem__, compress(given, present)))
             )
     record.selected.extend(selected)
     return True
+
+
+def _positions(items: list, value: object) -> list[int]:
+    """Where ``value`` stands in ``items`` (list.index repeatedly: a C search per hit, not a loop per item)."""
+    found = []
+    start = 0
+    try:
+        while True:
+            start = items.index(value, start)
+            found.append(start)
+            start += 1
+    except ValueError:
+        return found
 
 
 def _by_sets(

@@ -34,7 +34,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from itertools import chain, compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -288,7 +288,9 @@ class _Builder:
                 f"{self.orphans} answer(s) name questions or choices their lens does not have; "
                 "they are kept in the files and left out of the counts"
             )
-        return Portfolio(self.facets, lenses, self.skipped, notices, milestone=self.milestone)
+        result = Portfolio(self.facets, lenses, self.skipped, notices, milestone=self.milestone)
+        result.slow_reads = self.slow
+        return result
 
 
 def _date(text: str) -> dt.date | None:
@@ -395,6 +397,8 @@ class Portfolio:
         self.notices = notices or []
         self.milestone = milestone
         self.anonymous = anonymous
+        #: How many files the fast path handed to Review.from_dict (for the benchmark and the tests).
+        self.slow_reads = 0
         self._reviews: pd.DataFrame | None = None
 
     def __len__(self) -> int:
@@ -446,7 +450,8 @@ class Portfolio:
         renumber = np.cumsum(mask) - 1
         wanted = set(self.lenses) if lenses is None else set(lenses)
         kept = {key: data.take(mask, renumber) for key, data in self.lenses.items() if key in wanted}
-        facets = {name: [v for v, k in zip(values, mask) if k] for name, values in self.facets.items()}
+        flags = mask.tolist()
+        facets = {name: list(compress(values, flags)) for name, values in self.facets.items()}
         return Portfolio(facets, kept, self.skipped, self.notices, self.milestone, self.anonymous)
 
     def filter(
@@ -506,11 +511,17 @@ class Portfolio:
 
     def split(self, facet: str) -> dict[Any, Portfolio]:
         """A sub-portfolio per value of a facet (a review with two regions is in both)."""
+        import numpy as np
+
         pairs = self._facet_pairs(facet)
+        rows = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        values = np.empty(len(pairs), dtype=object)
+        values[:] = [v for _, v in pairs]
         result = {}
         for value in self.facet_values(facet):
-            rows = {i for i, v in pairs if v == value}
-            result[value] = self.where([i in rows for i in range(len(self))])
+            keep = np.zeros(len(self), dtype=bool)
+            keep[rows[values == value]] = True
+            result[value] = self.where(keep)
         return result
 
     # --- the tidy table ------------------------------------------------------------------------
@@ -1033,8 +1044,9 @@ def field_report(portfolio: Portfolio) -> pd.DataFrame:
 
     alias = "wellarchitected"
     data = portfolio.lenses.get(alias)
-    questions = question_report(portfolio.where([True] * len(portfolio), [alias])) if data is not None else None
-    practices = practice_report(portfolio.where([True] * len(portfolio), [alias])) if data is not None else None
+    only = Portfolio(portfolio.facets, {alias: data}, portfolio.skipped) if data is not None else None
+    questions = question_report(only) if only is not None else None
+    practices = practice_report(only) if only is not None else None
     by_question = questions.set_index("question") if questions is not None else None
     by_choice = practices.set_index(["question", "choice"]) if practices is not None else None
     ranks = None

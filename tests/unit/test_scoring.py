@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kit.core import lens as lenses
@@ -191,3 +193,43 @@ ALL_FOUR = [("s1 && s2 && s3 && s4", "NO_RISK"), ("s1 || s2", "MEDIUM_RISK"), ("
 def test_measured_wa_tool_cases(statuses, expected, lens_document, write_lens):
     question = _question(lens_document, write_lens, ["s1", "s2", "s3", "s4"], ALL_FOUR)
     assert question_risk(question, _answer(**statuses)) == expected
+
+
+def _published_and_bundled_questions():
+    data = Path(__file__).resolve().parents[1] / "data" / "lenses" / "published"
+    found = [lenses.bundled(alias) for alias in lenses.bundled_aliases()]
+    found += [lenses.load_file(path) for path in sorted(data.glob("*.json"))]
+    return [(lens.alias, question) for lens in found for question in lens.questions()]
+
+
+def test_bulk_scoring_agrees_with_question_risk_on_random_answers():
+    """question_risk_bits scores many answers at once; each must get exactly question_risk's answer."""
+    import random
+
+    from kit.core.scoring import question_risk_bits
+
+    rng = random.Random(13)
+    for _alias, question in _published_and_bundled_questions():
+        answers = []
+        for _ in range(48):
+            answer = Answer(is_applicable=rng.random() > 0.08)
+            for choice in question.choices:
+                roll = rng.random()
+                if roll < 0.45:
+                    answer.choices[choice.id] = ChoiceAnswer(SELECTED)
+                elif roll < 0.6:
+                    answer.choices[choice.id] = ChoiceAnswer(NA)
+            answers.append(None if rng.random() < 0.05 else answer)
+        selected, not_applicable, marked = {}, {}, 0
+        for bit, answer in enumerate(answers):
+            if answer is None:
+                continue
+            if not answer.is_applicable:
+                marked |= 1 << bit
+            for cid, status in answer.statuses().items():
+                target = selected if status == SELECTED else not_applicable
+                target[cid] = target.get(cid, 0) | 1 << bit
+        bits = question_risk_bits(question, selected, not_applicable, marked, (1 << len(answers)) - 1)
+        for bit, answer in enumerate(answers):
+            holders = [risk for risk, members in bits.items() if members >> bit & 1]
+            assert holders == [question_risk(question, answer)], (question.id, bit)
