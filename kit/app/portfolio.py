@@ -49,7 +49,6 @@ SPLITS = ("industry", "environment", "year")
 CSS = """
 <style>
 .pk-portfolio { font-size: 14px; line-height: 1.4; width: 100%; color: var(--jp-ui-font-color1, #1c2430); }
-.pk-portfolio .pk-portfolio-head h2 { margin: .1em 0 .2em; }
 .pk-portfolio .pk-portfolio-synthetic { background: #fff4e5; border-left: 4px solid #D55E00; padding: .35em .7em; margin: .3em 0; }
 .pk-portfolio .pk-filters { flex-wrap: wrap; gap: .6em; align-items: flex-start; border-bottom: 1px solid #d8dde3; padding-bottom: .5em; }
 .pk-portfolio .pk-filter { flex-direction: column; }
@@ -105,13 +104,17 @@ class PortfolioApp:
         self._reports: Reports | None = None
         self._drawn: dict[str, bool] = {}
         lenses = [(f"{d.lens.name} ({key})", key) for key, d in portfolio.lenses.items()]
-        self.lens = classed(w.Dropdown(options=lenses, value=lenses[0][1] if lenses else None), "pk-filter-lens")
+        self.lens = classed(
+            w.Dropdown(options=lenses, value=lenses[0][1] if lenses else None, layout=w.Layout(width="17em")),
+            "pk-filter-lens",
+        )
         self.industry = self._multi(portfolio.facet_values("industry"), "pk-filter-industry")
         self.environment = self._multi(portfolio.facet_values("environment"), "pk-filter-environment")
         self.year = self._multi(portfolio.facet_values("year"), "pk-filter-year")
         dates = sorted(d for d in portfolio.facets["date"] if d is not None)
-        self.since = classed(w.DatePicker(value=dates[0] if dates else None, description=""), "pk-filter-since")
-        self.until = classed(w.DatePicker(value=dates[-1] if dates else None, description=""), "pk-filter-until")
+        narrow = {"layout": w.Layout(width="10.5em")}
+        self.since = classed(w.DatePicker(value=dates[0] if dates else None, **narrow), "pk-filter-since")
+        self.until = classed(w.DatePicker(value=dates[-1] if dates else None, **narrow), "pk-filter-until")
         self.reset = button("Show all", "pk-filter-reset", tooltip="Clear every filter")
         self.summary = html("", "pk-portfolio-summary")
         self.banner = html(
