@@ -259,8 +259,8 @@ def pillar_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
         Column("High", True),
         Column("High or medium", True),
         Column("No risk", True),
-        Column("Not applicable", True),
-        Column("Unanswered", True),
+        Column("N/A", True),
+        Column("Unanswered", True, "11%"),
     ]
     rows = []
     for r in frame.itertuples():
@@ -295,12 +295,12 @@ def question_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
 
 def practice_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     columns = [
-        Column("Practice", width="46%"),
+        Column("Practice", width="44%"),
         Column("Question", width="12%"),
         Column("Rated", True),
         Column("Selected", True),
-        Column("Not applicable", True),
-        Column("Adoption", True),
+        Column("N/A", True),
+        Column("Adoption", True, "11%"),
     ]
     rows = [
         [
@@ -355,11 +355,11 @@ def facet_table(frame: pd.DataFrame, facet: str) -> tuple[list[Column], list[lis
 def over_time_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     changed = frame[(frame["improved"] + frame["regressed"] + frame["new"] + frame["cleared"]) > 0]
     columns = [
-        Column("Question", width="46%"),
-        Column("Compared", True),
-        Column("Improved", True),
-        Column("Regressed", True),
-        Column("Newly answered", True),
+        Column("Question", width="40%"),
+        Column("Compared", True, "12%"),
+        Column("Improved", True, "12%"),
+        Column("Regressed", True, "12%"),
+        Column("New", True),
         Column("Cleared", True),
     ]
     rows = [
@@ -378,8 +378,8 @@ def over_time_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]
 
 def field_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     columns = [
-        Column("2020 figure", width="44%"),
-        Column("Match", width="10%"),
+        Column("2020 figure", width="42%"),
+        Column("Match", width="12%"),
         Column("2020", True),
         Column("Here", True),
         Column("Difference", True),
