@@ -103,7 +103,11 @@ class PortfolioApp:
         self.current = portfolio
         self._reports: Reports | None = None
         self._drawn: dict[str, bool] = {}
-        lenses = [(f"{d.lens.name} ({key})", key) for key, d in portfolio.lenses.items()]
+        names = [d.lens.name for d in portfolio.lenses.values()]
+        lenses = [
+            (d.lens.name if names.count(d.lens.name) == 1 else f"{d.lens.name} ({key})", key)
+            for key, d in portfolio.lenses.items()
+        ]
         self.lens = classed(
             w.Dropdown(options=lenses, value=lenses[0][1] if lenses else None, layout=w.Layout(width="17em")),
             "pk-filter-lens",
@@ -161,11 +165,8 @@ class PortfolioApp:
             w.HBox([self.export_format, self.anonymise, self.export_button, self.export_status]),
             "pk-portfolio-export-row",
         )
-        head = html("<h2>Portfolio</h2>", "pk-portfolio-head")
         self.widget = classed(
-            w.VBox(
-                [w.HTML(CSS), head, self.banner, self.summary, filters, self.message, self.picker, self.stack, export]
-            ),
+            w.VBox([w.HTML(CSS), self.banner, self.summary, filters, self.message, self.picker, self.stack, export]),
             "pk-portfolio",
         )
         show(self.banner, portfolio.synthetic)
