@@ -148,9 +148,11 @@ def question_shares(
         height=0.7,
         label={"high": "High", "high_or_medium": "High or medium", "no_risk": "No risk"}[measure],
     )
-    for bar, value, rated in zip(bars, questions[measure], questions["rated"]):
+    # The number goes past the longer of the two bars, so it never sits on the lighter one.
+    ends = questions["high_or_medium"] if measure == "high" else questions[measure]
+    for bar, value, rated, end in zip(bars, questions[measure], questions["rated"], ends):
         axes.text(
-            bar.get_width() + 0.01,
+            max(bar.get_width(), 0 if end != end else end) + 0.01,
             bar.get_y() + bar.get_height() / 2,
             f"{_percent(value)} of {rated}",
             va="center",
