@@ -74,7 +74,9 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _run(notebooks: Path, notebook: str, port: int, env: dict, open_browser: bool, what: str) -> int:
+def _run(
+    notebooks: Path, notebook: str, port: int, env: dict[str, str], open_browser: bool, what: str, after: str = ""
+) -> int:
     """Voila on ``notebook`` until Ctrl-C (or a supervisor's SIGTERM), which stops it cleanly."""
     if not port_is_free(port):
         raise ServeError.at(f"port {port}", "", f"is already in use; stop what runs there or pass --port {port + 1}")
@@ -82,7 +84,7 @@ def _run(notebooks: Path, notebook: str, port: int, env: dict, open_browser: boo
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     child = launch(notebooks, notebook, port, env, open_browser)
-    print(f"pillarkit: {what} at http://localhost:{port}/ (Ctrl-C to stop)", flush=True)
+    print(f"pillarkit: {what} at http://localhost:{port}/ (Ctrl-C to stop){after}", flush=True)
     try:
         return child.wait()
     except KeyboardInterrupt:
@@ -102,7 +104,8 @@ def serve_portfolio(folder: str | Path, port: int | None = None, open_browser: b
     path = Path(folder).expanduser().resolve()
     if not path.exists():
         raise ServeError.at(str(folder), "", "no such folder or file of reviews")
-    env = {**os.environ, options.PORTFOLIO.env: str(path)}
+    env = dict(os.environ)
+    env[options.PORTFOLIO.variable] = str(path)
     return _run(notebooks, PORTFOLIO_NOTEBOOK, port, env, open_browser, f"the portfolio of {path} is")
 
 
@@ -128,20 +131,6 @@ def serve(
     if reviews.exists() and not reviews.is_dir():
         raise ServeError.at(str(reviews), "", "is not a folder; pass --folder with a folder for the reviews")
     env[options.FOLDER.variable] = str(reviews)
-    if not port_is_free(port):
-        raise ServeError.at(f"port {port}", "", f"is already in use; stop what runs there or pass --port {port + 1}")
-    # Ctrl-C, or a SIGTERM from a supervisor, stops Voila cleanly; a shell may have told this
-    # process to ignore SIGINT (a background job), so the handlers are set here explicitly.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _interrupt)
-    child = launch(notebooks, APP_NOTEBOOK, port, env, open_browser)
-    print(
-        f"pillarkit: the review app is at http://localhost:{port}/ (Ctrl-C to stop); reviews are saved in {reviews}",
-        flush=True,
+    return _run(
+        notebooks, APP_NOTEBOOK, port, env, open_browser, "the review app is", f"; reviews are saved in {reviews}"
     )
-    try:
-        return child.wait()
-    except KeyboardInterrupt:
-        stop(child)
-        print("pillarkit: stopped", flush=True)
-        return 0

@@ -26,30 +26,35 @@ matrices (:mod:`kit.core.portfolio`).
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_not
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, cast, get_args
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from kit.core import lens as lenses
+from kit.core import schemas
 from kit.core.errors import LensError, ReviewError
-from kit.core.jsonio import parse_bytes, read_bytes
-from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, REASONS, Answer, Review, Workload
-from kit.core.rules import NOT_APPLICABLE, SELECTED, UNSELECTED
+from kit.core.jsonio import FilePath, JsonObject, parse_bytes, read_bytes
+from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer, Review, Workload
 from kit.core.synthetic import is_synthetic
+from kit.core.vocabulary import REASONS, RISKS, ChoiceStatus
+
+# Plain strings, compared with every status read from a file.
+SELECTED: str = ChoiceStatus.SELECTED.value
+NOT_APPLICABLE: str = ChoiceStatus.NOT_APPLICABLE.value
+UNSELECTED: str = ChoiceStatus.UNSELECTED.value
 
 #: Status codes in the matrices: what a choice without an entry is, then the two that count.
 STATUS_CODES = {UNSELECTED: 0, SELECTED: 1, NOT_APPLICABLE: 2}
 STATUS_NAMES = (UNSELECTED, SELECTED, NOT_APPLICABLE)
 #: Reason codes: 0 is "no reason given", then the API's reasons in order.
-REASON_CODES = {reason: code for code, reason in enumerate(REASONS, start=1)}
-REASON_NAMES = ("", *REASONS)
+REASON_CODES: dict[str, int] = {reason.value: code for code, reason in enumerate(REASONS, start=1)}
+REASON_NAMES: tuple[str, ...] = ("", *(reason.value for reason in REASONS))
 
 #: ``milestone`` for each review's last milestone.
 LATEST = "latest"
@@ -63,7 +68,7 @@ LATEST = "latest"
 
 StatusName = Literal["SELECTED", "NOT_APPLICABLE", "UNSELECTED"]
 ReasonName = Literal["OUT_OF_SCOPE", "BUSINESS_PRIORITIES", "ARCHITECTURE_CONSTRAINTS", "OTHER", "NONE"]
-assert set(ReasonName.__args__) == set(REASONS)  # type: ignore[attr-defined]
+assert set(get_args(ReasonName)) == set(REASONS)
 
 
 class ChoiceAnswerData(Struct, forbid_unknown_fields=True, gc=False):
@@ -119,9 +124,29 @@ class ParkedData(Struct, forbid_unknown_fields=True, gc=False):
     done: bool = False
 
 
+class PrefillData(Struct, forbid_unknown_fields=True, gc=False):
+    source: str
+    date: str
+
+
+RiskName = Literal["UNANSWERED", "HIGH", "MEDIUM", "NONE", "NOT_APPLICABLE"]
+
+
+class AwsSyncData(Struct, forbid_unknown_fields=True, gc=False):
+    synced: str
+    answers: LensAnswers
+    region: str | None = None
+    lenses: dict[str, str] = {}
+    risks: dict[str, dict[str, RiskName]] = {}
+
+
+class SyncData(Struct, forbid_unknown_fields=True, gc=False):
+    aws: dict[str, AwsSyncData] = {}
+
+
 class ReviewFile(Struct, forbid_unknown_fields=True, gc=False):
     format: Literal["pillarkit-review"]
-    version: Literal[1]
+    version: Literal[1, 2]
     workload: WorkloadData
     lenses: Annotated[list[LensEntryData], Meta(min_length=1)]
     answers: LensAnswers
@@ -129,14 +154,13 @@ class ReviewFile(Struct, forbid_unknown_fields=True, gc=False):
     milestones: list[MilestoneData] = []
     parking_lot: list[ParkedData] = []
     extensions: dict[str, Any] = {}
+    # Format version 2: pre-filled marks and sync snapshots (read by the schema check, not analysed).
+    prefilled: dict[str, dict[str, PrefillData]] = {}
+    sync: SyncData | UnsetType = UNSET
 
 
-assert set(ReviewFile.__struct_fields__) == {"format", "version", "workload", "lenses", "answers"} | {
-    "pillar_priorities",
-    "milestones",
-    "parking_lot",
-    "extensions",
-}
+assert set(ReviewFile.__struct_fields__) == set(schemas.load("review")["properties"])
+assert set(get_args(RiskName)) == set(RISKS)
 assert set(WorkloadData.__struct_fields__) == set(Workload().to_dict())
 
 _DECODER = msgspec.json.Decoder(ReviewFile)
@@ -147,6 +171,15 @@ _REASON = attrgetter("Reason")
 _CHOICE_ID = attrgetter("ChoiceId")
 _STATUS = attrgetter("Status")
 _MISSING = -1
+#: A choice's column in its question's map, or None: ``dict.get`` unbound, mapped over many at C speed.
+_COLUMN_OF: Callable[[dict[str, int], str], int | None] = dict.get
+
+
+class _Named(Protocol):
+    """A milestone as a file holds it, or as a review does: what picking one reads."""
+
+    @property
+    def name(self) -> str: ...
 
 
 class _Unsure(Exception):
@@ -200,7 +233,7 @@ class LensRecord:
     choice_reasons: list[tuple[int, int]] = field(default_factory=list)  # (column, reason code)
     orphans: int = 0  # answers naming questions or choices the lens lacks (kept in the file, not counted)
 
-    def canonical(self) -> tuple:
+    def canonical(self) -> tuple[object, ...]:
         """The same content in a fixed order, to compare two records."""
         return (
             sorted(self.selected),
@@ -235,7 +268,7 @@ class ReviewRecord:
     #: Read by the slow path (for the tests and the benchmark).
     slow: bool = False
 
-    def canonical(self) -> tuple:
+    def canonical(self) -> tuple[object, ...]:
         """Everything but ``slow``, with the records in a fixed order, to compare the two paths."""
         return (
             self.source,
@@ -279,7 +312,7 @@ class ReviewReader:
 
     # --- entry points ----------------------------------------------------------------
 
-    def read_file(self, path: str | os.PathLike) -> ReviewRecord:
+    def read_file(self, path: FilePath) -> ReviewRecord:
         """One file; :class:`ReviewError` (or :class:`MilestoneMissing`) naming it when it cannot be analysed."""
         source = str(path)
         return self.read_bytes(read_bytes(path, ReviewError), source)
@@ -324,7 +357,7 @@ class ReviewReader:
 
     # --- which answers --------------------------------------------------------------------
 
-    def _pick(self, milestones: list, source: str) -> tuple[int | None, int | None]:
+    def _pick(self, milestones: Sequence[_Named], source: str) -> tuple[int | None, int | None]:
         """(the analysed milestone's index, or None for the current answers; the baseline's index or None)."""
         count = len(milestones)
         if self.milestone is None:
@@ -344,8 +377,8 @@ class ReviewReader:
 
     def _fast(self, document: ReviewFile, source: str, reasons: bool = True) -> ReviewRecord:
         applied, changed = self._lenses(document.lenses)
-        if not document.answers.keys() <= applied.keys():
-            raise _Unsure  # answers for a lens the review does not apply
+        if not (document.answers.keys() | document.prefilled.keys()) <= applied.keys():
+            raise _Unsure  # answers or pre-filled marks for a lens the review does not apply
         layouts = {alias: self.layout(lens) for alias, lens in applied.items()}
         # Review.load builds every current answer (Answer.from_api), so all of them are checked.
         current = {
@@ -383,7 +416,7 @@ class ReviewReader:
             if alias in applied:
                 raise _Unsure
             if entry.lens is not UNSET:
-                applied[alias] = self._embedded_lens(entry.lens, alias)  # type: ignore[arg-type]
+                applied[alias] = self._embedded_lens(entry.lens, alias)
                 continue
             if alias not in self._bundled:
                 raise _Unsure
@@ -393,7 +426,7 @@ class ReviewReader:
             applied[alias] = lens
         return applied, changed
 
-    def _embedded_lens(self, document: dict, alias: str) -> lenses.Lens:
+    def _embedded_lens(self, document: JsonObject, alias: str) -> lenses.Lens:
         # Keyed by content, so an entry can never stand for a different lens; a lens that fails is
         # remembered as failing, and its files go the slow way, which words the error for each file.
         key = alias + "\0" + lenses.content_hash(document)
@@ -443,9 +476,10 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
     ``SelectedChoices`` and of ``ChoiceAnswers``: no column twice in ``ChoiceAnswers``, every
     SELECTED entry selected, nothing selected that has another status there.
     """
-    column_maps = list(map(layout.columns.get, answers))
-    if None in column_maps:
+    found_maps: list[dict[str, int] | None] = list(map(layout.columns.get, answers))
+    if None in found_maps:
         return False
+    column_maps = cast(list[dict[str, int]], found_maps)
     values = list(answers.values())
     chosen_lists = list(map(_SELECTED_CHOICES, values))
     entry_lists = list(map(_CHOICE_ANSWERS, values))
@@ -461,9 +495,10 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
             )
     entries = list(chain.from_iterable(entry_lists))
     ids = list(map(_CHOICE_ID, entries))
-    columns = list(map(dict.get, chain.from_iterable(map(repeat, column_maps, map(len, entry_lists))), ids))
-    if None in columns:
+    found_columns = list(map(_COLUMN_OF, chain.from_iterable(map(repeat, column_maps, map(len, entry_lists))), ids))
+    if None in found_columns:
         return False  # a choice its question lacks
+    columns = cast(list[int], found_columns)
     if len(set(columns)) != len(columns):
         raise _Unsure  # a choice listed twice in one answer's ChoiceAnswers
     statuses = list(map(_STATUS, entries))
@@ -471,7 +506,7 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
     chosen_lengths = list(map(len, chosen_lists))
     entry_lengths = list(map(len, entry_lists))
     others = len(statuses) - statuses.count(SELECTED)
-    selected: Any = None
+    selected: list[int] | None = None
     if not others:
         if chosen == ids and chosen_lengths == entry_lengths:
             selected = columns
@@ -509,7 +544,7 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
     return True
 
 
-def _positions(items: list, value: object) -> list[int]:
+def _positions(items: list[str], value: str) -> list[int]:
     """Where ``value`` stands in ``items`` (list.index repeatedly: a C search per hit, not a loop per item)."""
     found = []
     start = 0
@@ -523,12 +558,18 @@ def _positions(items: list, value: object) -> list[int]:
 
 
 def _by_sets(
-    column_maps: list, chosen_lists: list, chosen: list, columns: list, statuses: list, is_selected: list | None
-) -> Any:
+    column_maps: list[dict[str, int]],
+    chosen_lists: list[list[str]],
+    chosen: list[str],
+    columns: list[int],
+    statuses: list[str],
+    is_selected: list[bool] | None,
+) -> list[int]:
     """The selected columns of answers in any valid arrangement, checked with set relations (see :func:`_together`)."""
-    picked = list(map(dict.get, chain.from_iterable(map(repeat, column_maps, map(len, chosen_lists))), chosen))
-    if None in picked:
+    found = list(map(_COLUMN_OF, chain.from_iterable(map(repeat, column_maps, map(len, chosen_lists))), chosen))
+    if None in found:
         raise _Unsure  # cannot happen for known ids; the slow path would say what it is
+    picked = cast(list[int], found)
     picked_set = set(picked)
     if is_selected is None:
         if not picked_set.issuperset(columns):

@@ -108,7 +108,7 @@ def read_json(path: FilePath, error: type[PillarkitError]) -> object:
     return parse_bytes(read_bytes(path, error), str(path), error)
 
 
-def read_bytes(path: str | os.PathLike, error: type[PillarkitError]) -> bytes:
+def read_bytes(path: FilePath, error: type[PillarkitError]) -> bytes:
     """A file's bytes; a file that cannot be read becomes ``error`` naming it (as :func:`read_json` words it)."""
     source = str(path)
     try:

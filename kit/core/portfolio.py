@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from kit.core import bulk_reviews, fieldstats, options, scoring
 from kit.core import milestones as milestone_changes
 from kit.core.errors import PillarkitError, ReviewError
+from kit.core.jsonio import FilePath, JsonObject
 from kit.core.lens import Lens
 from kit.core.review import Workload
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, RISKS, UNANSWERED
@@ -48,9 +49,10 @@ from kit.core.vocabulary import HIGH, MEDIUM, NONE, RISKS, UNANSWERED
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    from numpy.typing import ArrayLike
 
 #: Risk codes in the matrices: the position in RISKS (UNANSWERED, HIGH, MEDIUM, NONE, NOT_APPLICABLE).
-RISK_CODE = {risk: code for code, risk in enumerate(RISKS)}
+RISK_CODE: dict[str, int] = {risk: code for code, risk in enumerate(RISKS)}
 RATED = (HIGH, MEDIUM, NONE)
 #: Facets a report can be split by.
 FACETS = ("industry", "environment", "year", "region", "facilitator")
@@ -86,14 +88,14 @@ class Skipped:
         """The one line that names the file and says why: ``file: place: problem``."""
         return f"{self.file}: {self.error}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str]:
         return {"file": self.file, "error": self.error}
 
 
 # --- finding and reading files ---------------------------------------------------------------
 
 
-def review_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+def review_files(paths: Iterable[FilePath]) -> Iterator[Path]:
     """Every file named, and every ``*.json`` under every folder named (recursively, sorted).
 
     Hidden files and folders (``.name``: temporary files, checkpoints, version control) are
@@ -113,7 +115,7 @@ def review_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
         yield from map(Path, found)
 
 
-def read(paths: Iterable[str | os.PathLike], milestone: str | None = None) -> Portfolio:
+def read(paths: Iterable[FilePath], milestone: str | None = None) -> Portfolio:
     """Read, score and gather review files and folders into a :class:`Portfolio`.
 
     ``milestone`` is ``None`` for each review's current answers, ``"latest"`` for its last
@@ -224,13 +226,17 @@ REVIEW_COLUMNS = (
 _WORKLOAD_DEFAULTS = Workload().to_dict()
 
 
+#: One review's rows of one lens: its row in the portfolio, its answers, and its baseline's (or None).
+_Rows = tuple[int, bulk_reviews.LensRecord, bulk_reviews.LensRecord | None]
+
+
 class _Builder:
     def __init__(self, milestone: str | None):
         self.milestone = milestone
-        self.facets: dict[str, list] = {name: [] for name in REVIEW_COLUMNS}
+        self.facets: dict[str, list[Any]] = {name: [] for name in REVIEW_COLUMNS}
         self.skipped: list[Skipped] = []
-        # (alias, content hash) -> [lens, [(review row, record, baseline record or None)]]
-        self.groups: dict[tuple[str, str], list] = {}
+        # (alias, content hash) -> (lens, [(review row, record, baseline record or None)])
+        self.groups: dict[tuple[str, str], tuple[Lens, list[_Rows]]] = {}
         self.lens_changed = 0
         self.orphans = 0
         self.slow = 0
@@ -265,7 +271,7 @@ class _Builder:
         self.lens_changed += record.lens_changed
         self.slow += record.slow
         for alias, lens in record.lenses:
-            group = self.groups.setdefault((alias, lens.content_hash), [lens, []])
+            group = self.groups.setdefault((alias, lens.content_hash), (lens, []))
             answers = record.answers[alias]
             self.orphans += answers.orphans
             group[1].append((row, answers, record.baseline.get(alias)))
@@ -302,7 +308,7 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def _lens_data(key: str, alias: str, lens: Lens, items: list) -> LensData:
+def _lens_data(key: str, alias: str, lens: Lens, items: list[_Rows]) -> LensData:
     import numpy as np
 
     layout = bulk_reviews.LensLayout(lens)
@@ -312,12 +318,15 @@ def _lens_data(key: str, alias: str, lens: Lens, items: list) -> LensData:
     baseline = np.full(risks.shape, -1, dtype=np.int8)
     with_baseline = [i for i, (_, _, before) in enumerate(items) if before is not None]
     if with_baseline:
-        before_statuses, before_na, _, _ = _matrices(layout, [items[i][2] for i in with_baseline])
+        befores = [before for _, _, before in items if before is not None]
+        before_statuses, before_na, _, _ = _matrices(layout, befores)
         baseline[with_baseline] = _score(layout, before_statuses, before_na)
     return LensData(key, alias, lens, layout, rows, statuses, risks, question_reasons, choice_reasons, baseline)
 
 
-def _matrices(layout: bulk_reviews.LensLayout, records: Sequence[bulk_reviews.LensRecord]):
+def _matrices(
+    layout: bulk_reviews.LensLayout, records: Sequence[bulk_reviews.LensRecord]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Status, question-not-applicable and reason matrices of records (one row each)."""
     import numpy as np
 
@@ -386,7 +395,7 @@ class Portfolio:
 
     def __init__(
         self,
-        facets: dict[str, list],
+        facets: dict[str, list[Any]],
         lenses: dict[str, LensData],
         skipped: list[Skipped],
         notices: list[str] | None = None,
@@ -480,7 +489,7 @@ class Portfolio:
         """
         keep = [True] * len(self)
 
-        def narrow(values: Iterable, test: Callable[[Any], bool]) -> None:
+        def narrow(values: Iterable[Any], test: Callable[[Any], bool]) -> None:
             for i, value in enumerate(values):
                 keep[i] = keep[i] and test(value)
 
@@ -489,24 +498,22 @@ class Portfolio:
             rows = set(self.lenses[lens].rows.tolist())
             narrow(range(len(self)), rows.__contains__)
         if industry is not None:
-            chosen = set(industry)
-            narrow(self.facets["industry"], lambda v: (v or NOT_GIVEN) in chosen)
+            industries = set(industry)
+            narrow(self.facets["industry"], lambda v: (v or NOT_GIVEN) in industries)
         if environment is not None:
-            chosen = set(environment)
-            narrow(self.facets["environment"], chosen.__contains__)
+            narrow(self.facets["environment"], set(environment).__contains__)
         if year is not None:
-            chosen = set(year)
-            narrow(self.facets["year"], chosen.__contains__)
+            narrow(self.facets["year"], set(year).__contains__)
         if region is not None:
-            chosen = set(region)
-            narrow(self.facets["regions"], lambda regions: bool(chosen.intersection(regions)))
+            regions_chosen = set(region)
+            narrow(self.facets["regions"], lambda regions: bool(regions_chosen.intersection(regions)))
         if since is not None:
             narrow(self.facets["date"], lambda d: d is not None and d >= since)
         if until is not None:
             narrow(self.facets["date"], lambda d: d is not None and d <= until)
         return self.where(keep, None if lens is None else [lens])
 
-    def facet_values(self, facet: str) -> list:
+    def facet_values(self, facet: str) -> list[Any]:
         """The values a facet takes, sorted (regions one by one; an empty one as :data:`NOT_GIVEN`)."""
         return sorted({value for _, value in self._facet_pairs(facet)}, key=lambda v: (v == NOT_GIVEN, str(v)))
 
@@ -611,7 +618,7 @@ class Portfolio:
                 combined[name] = np.concatenate([f[name].to_numpy() for f in frames])
         return pd.DataFrame(combined)
 
-    def _facet_codes(self) -> dict[str, tuple]:
+    def _facet_codes(self) -> dict[str, tuple[np.ndarray, list[Any]]]:
         import numpy as np
 
         result = {}
@@ -639,7 +646,7 @@ class Portfolio:
 
     # --- the JSON contract ---------------------------------------------------------------------
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JsonObject:
         """What ``pillarkit portfolio --json`` prints, exactly.
 
         ``{"reviews": N, "skipped": [{"file", "error"}], "lenses": {KEY: {"reviews": n,
@@ -793,7 +800,8 @@ def choice_counts(data: LensData) -> np.ndarray:
     return counts
 
 
-def _share(part, whole):
+def _share(part: ArrayLike, whole: ArrayLike) -> np.ndarray:
+    """``part / whole`` element by element, NaN where ``whole`` is 0 (a share of nobody)."""
     import numpy as np
 
     part = np.asarray(part, dtype=float)
@@ -819,7 +827,7 @@ def question_report(portfolio: Portfolio) -> pd.DataFrame:
         counts = question_counts(data)
         pillars = {p.id: p.name for p in data.lens.pillars}
         for index, question in enumerate(data.layout.questions):
-            row = {
+            row: dict[str, object] = {
                 "lens": key,
                 "pillar": question.pillar_id,
                 "pillar_name": pillars[question.pillar_id],
@@ -974,7 +982,7 @@ def by_facet(
 CHANGE_KINDS = milestone_changes.KINDS
 
 
-def _change_table():
+def _change_table() -> np.ndarray:
     import numpy as np
 
     table = np.zeros((len(RISKS), len(RISKS)), dtype=np.int8)
@@ -1066,7 +1074,12 @@ def field_report(portfolio: Portfolio) -> pd.DataFrame:
     for figure in fieldstats.all_figures():
         value = None
         rated_count = 0
-        if by_question is not None and figure.question_id in by_question.index:
+        if (
+            by_question is not None
+            and by_choice is not None
+            and figure.question_id is not None
+            and figure.question_id in by_question.index
+        ):
             question = by_question.loc[figure.question_id]
             rated_count = int(question["rated"])
             if figure.measure == "question_high_risk":

@@ -31,10 +31,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import os
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -42,9 +41,12 @@ from pathlib import Path
 from kit.core import fieldstats
 from kit.core import lens as lenses
 from kit.core.errors import ReviewError
-from kit.core.jsonio import dumps, write_atomic
-from kit.core.review import FORMAT, FORMAT_VERSION, REASONS
-from kit.core.rules import NOT_APPLICABLE, SELECTED
+from kit.core.jsonio import FilePath, JsonObject, dumps, write_atomic
+from kit.core.review import FORMAT, FORMAT_VERSION
+from kit.core.vocabulary import REASONS, ChoiceStatus
+
+SELECTED = ChoiceStatus.SELECTED
+NOT_APPLICABLE = ChoiceStatus.NOT_APPLICABLE
 
 #: The key under ``extensions`` that marks a review as synthetic.
 EXTENSION = "synthetic"
@@ -140,8 +142,8 @@ class QuestionPlan:
     none_of_these: float
 
 
-def _figures(measure: str) -> dict:
-    found: dict = {}
+def _figures(measure: str) -> dict[str | tuple[str, str | None], float]:
+    found: dict[str | tuple[str, str | None], float] = {}
     for figure in fieldstats.all_figures():
         if figure.measure == measure and figure.percent is not None and figure.question_id:
             key = figure.question_id if measure != "choice_selected" else (figure.question_id, figure.choice_id)
@@ -219,14 +221,14 @@ def plans(alias: str = LENS) -> tuple[QuestionPlan, ...]:
 # --- one review -----------------------------------------------------------------------------
 
 
-def _choice_entry(cid: str, status: str, reason: str | None = None) -> dict:
-    entry = {"ChoiceId": cid, "Status": status}
+def _choice_entry(cid: str, status: str, reason: str | None = None) -> JsonObject:
+    entry: JsonObject = {"ChoiceId": cid, "Status": status}
     if reason:
         entry["Reason"] = reason
     return entry
 
 
-def _answer(plan: QuestionPlan, rng: random.Random, maturity: float) -> dict:
+def _answer(plan: QuestionPlan, rng: random.Random, maturity: float) -> JsonObject:
     question = plan.question
     if rng.random() < _QUESTION_NA:
         return {"SelectedChoices": [], "ChoiceAnswers": [], "IsApplicable": False, "Reason": rng.choice(REASONS[:4])}
@@ -235,7 +237,8 @@ def _answer(plan: QuestionPlan, rng: random.Random, maturity: float) -> dict:
         return {"SelectedChoices": [none.id], "ChoiceAnswers": [_choice_entry(none.id, SELECTED)], "IsApplicable": True}
     shared = _phi(math.sqrt(_MATURITY) * maturity + math.sqrt(1 - _MATURITY) * rng.gauss(0.0, 1.0))
     together = rng.random() < plan.together
-    selected, entries = [], []
+    selected: list[str] = []
+    entries: list[JsonObject] = []
     for choice, chance in zip(question.practices, plan.chances):
         draw = shared if together else rng.random()
         if draw < chance:
@@ -248,12 +251,12 @@ def _answer(plan: QuestionPlan, rng: random.Random, maturity: float) -> dict:
     return {"SelectedChoices": selected, "ChoiceAnswers": entries, "IsApplicable": True}
 
 
-def _earlier(answer: dict, question: lenses.Question, rng: random.Random) -> dict:
+def _earlier(answer: JsonObject, question: lenses.Question, rng: random.Random) -> JsonObject:
     """The same question at an earlier milestone: most changes since were improvements, a few regressions."""
     if not answer.get("IsApplicable", True):
         return answer
     statuses = {e["ChoiceId"]: e for e in answer["ChoiceAnswers"]}
-    entries = []
+    entries: list[JsonObject] = []
     none = question.none_of_these
     for choice in question.practices:
         entry = statuses.get(choice.id)
@@ -273,7 +276,7 @@ def _earlier(answer: dict, question: lenses.Question, rng: random.Random) -> dic
     }
 
 
-def _weighted(rng: random.Random, pairs) -> str:
+def _weighted(rng: random.Random, pairs: Sequence[tuple[str, float]]) -> str:
     total = sum(weight for _, weight in pairs)
     pick = rng.random() * total
     for value, weight in pairs:
@@ -287,7 +290,7 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}"
 
 
-def review_document(index: int, seed: int, complete: bool = False, alias: str = LENS) -> dict:
+def review_document(index: int, seed: int, complete: bool = False, alias: str = LENS) -> JsonObject:
     """The ``index``-th synthetic review of a portfolio drawn with ``seed``, as a review file's JSON.
 
     ``complete`` answers every question (the benchmark's reviews); otherwise about one review in
@@ -349,18 +352,19 @@ def is_synthetic(extensions: object) -> bool:
     return isinstance(extensions, dict) and bool(extensions.get(EXTENSION))
 
 
-def file_name(document: dict) -> str:
-    words = re.sub(r"[^a-z0-9]+", "-", document["workload"]["name"].lower()).strip("-")
+def file_name(document: JsonObject) -> str:
+    name: str = document["workload"]["name"]
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return f"{words or 'review'}.json"
 
 
-def documents(count: int, seed: int, complete: bool = False) -> Iterator[dict]:
+def documents(count: int, seed: int, complete: bool = False) -> Iterator[JsonObject]:
     for index in range(count):
         yield review_document(index, seed, complete)
 
 
 def write_portfolio(
-    folder: str | os.PathLike, count: int = DEFAULT_REVIEWS, seed: int = DEFAULT_SEED, durable: bool = True
+    folder: FilePath, count: int = DEFAULT_REVIEWS, seed: int = DEFAULT_SEED, durable: bool = True
 ) -> list[Path]:
     """Write ``count`` synthetic review files (and a README saying they are synthetic) into ``folder``.
 

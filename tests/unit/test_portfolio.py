@@ -14,9 +14,10 @@ from kit.core import milestones, scoring, synthetic
 from kit.core import portfolio as portfolios
 from kit.core.errors import ReviewError
 from kit.core.review import Answer, Review
-from kit.core.rules import NOT_APPLICABLE, SELECTED
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, RISKS
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, RISKS, ChoiceStatus
 
+SELECTED = ChoiceStatus.SELECTED
+NOT_APPLICABLE = ChoiceStatus.NOT_APPLICABLE  # the choice status
 RATED = (HIGH, MEDIUM, NONE)
 
 
