@@ -20,11 +20,11 @@ Stable CSS classes for browser tests: ``pk-portfolio`` (root), ``pk-portfolio-su
 from __future__ import annotations
 
 import datetime as dt
-import html as _html
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets as w
+from markupsafe import Markup, escape
 
 from kit.app.storage import download_link
 from kit.app.ui import button, checkbox, classed, dropdown, held, html, show
@@ -64,26 +64,19 @@ CSS = """
 """
 
 
-def _esc(text: object) -> str:
-    return _html.escape("" if text is None else str(text), quote=True)
-
-
 def _percent(value: Any) -> str:
     return "–" if value is None or value != value else f"{value:.0%}"
 
 
-def table_html(columns: list[tuple[str, bool]], rows: Iterable[Iterable[Any]], limit: int = 60) -> str:
-    """A small escaped HTML table (header, numeric flags) of at most ``limit`` rows."""
-    rows = list(rows)
-    head = "".join(f"<th{' class=pk-num' if numeric else ''}>{_esc(title)}</th>" for title, numeric in columns)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td{' class=pk-num' if numeric else ''}>{_esc(v)}</td>" for v, (_, numeric) in zip(row, columns))
-        + "</tr>"
-        for row in rows[:limit]
-    )
-    more = f"<p><em>{len(rows) - limit} more rows in the workbook (export below).</em></p>" if len(rows) > limit else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+def table_html(caption: str, columns: list[tuple[str, bool]], rows: Iterable[Iterable[Any]], limit: int = 60) -> str:
+    """A report's table (header, numeric flags) of at most ``limit`` rows, from the report's own template."""
+    from kit.render.portfolio.report import Column, table
+
+    rows = [["" if value is None else str(value) for value in row] for row in rows]
+    markup = table(caption, [Column(title, numeric) for title, numeric in columns], rows[:limit])
+    if len(rows) > limit:
+        markup += Markup("<p><em>{} more rows in the workbook (export below).</em></p>").format(len(rows) - limit)
+    return str(markup)
 
 
 class PortfolioApp:
@@ -113,7 +106,7 @@ class PortfolioApp:
             "pk-filter-lens",
         )
         self.industry = self._multi(portfolio.facet_values("industry"), "pk-filter-industry")
-        self.environment = self._multi(portfolio.facet_values("environment"), "pk-filter-environment")
+        self.environment = self._multi(portfolio.facet_values("environment"), "pk-filter-environment", "environment")
         self.year = self._multi(portfolio.facet_values("year"), "pk-filter-year")
         dates = sorted(d for d in portfolio.facets["date"] if d is not None)
         narrow = {"layout": w.Layout(width="10.5em")}
@@ -183,8 +176,10 @@ class PortfolioApp:
     # --- building ------------------------------------------------------------------------
 
     @staticmethod
-    def _multi(values: list, css: str) -> w.SelectMultiple:
-        labels = [(str(v), v) for v in values]
+    def _multi(values: list, css: str, facet: str = "") -> w.SelectMultiple:
+        from kit.render.portfolio.report import facet_label
+
+        labels = [(facet_label(facet, v), v) for v in values]
         return classed(
             w.SelectMultiple(
                 options=labels, value=tuple(values), rows=min(5, max(2, len(values))), layout=w.Layout(width="12em")
@@ -194,7 +189,7 @@ class PortfolioApp:
 
     @staticmethod
     def _filter(label: str, control: w.Widget) -> w.Widget:
-        return classed(w.VBox([html(f"<span class='pk-filter-label'>{_esc(label)}</span>"), control]), "pk-filter")
+        return classed(w.VBox([html(f"<span class='pk-filter-label'>{escape(label)}</span>"), control]), "pk-filter")
 
     def _guarded(self, callback: Callable) -> Callable:
         """A callback whose failure is shown in the message line rather than lost in the kernel's log."""
@@ -204,9 +199,9 @@ class PortfolioApp:
                 self.message.value = ""
                 return callback(*args)
             except PillarkitError as exc:
-                self.message.value = _esc(str(exc))
+                self.message.value = escape(str(exc))
             except Exception as exc:  # shown, and re-raised so the kernel's log has the traceback
-                self.message.value = _esc(f"Something went wrong: {exc}")
+                self.message.value = escape(f"Something went wrong: {exc}")
                 raise
 
         return run
@@ -267,7 +262,8 @@ class PortfolioApp:
     # --- drawing -------------------------------------------------------------------------------
 
     def _redraw(self, key: str) -> None:
-        from kit.render.portfolio import charts
+        from kit.render import charts
+        from kit.render.portfolio.report import facet_label
 
         image, table = self.pages[key]
         synthetic = self.current.synthetic
@@ -279,7 +275,9 @@ class PortfolioApp:
                 for r in reports.pillars.itertuples()
             ]
             markup = table_html(
-                [("Pillar", False), ("Rated", True), ("High", True), ("High or medium", True), ("No risk", True)], rows
+                "Share of rated answers by pillar",
+                [("Pillar", False), ("Rated", True), ("High", True), ("High or medium", True), ("No risk", True)],
+                rows,
             )
         elif key == "questions":
             figure = charts.question_shares(reports.top_high, "high", "Questions most often high risk", synthetic)
@@ -287,13 +285,19 @@ class PortfolioApp:
                 (f"{r.code} {r.title}", r.rated, _percent(r.high), _percent(r.no_risk))
                 for r in reports.questions.sort_values("high", ascending=False).itertuples()
             ]
-            markup = table_html([("Question", False), ("Rated", True), ("High", True), ("No risk", True)], rows)
+            markup = table_html(
+                "Every question, most often high risk first",
+                [("Question", False), ("Rated", True), ("High", True), ("No risk", True)],
+                rows,
+            )
         elif key == "practices":
             practices = reports.practices[(~reports.practices["none_of_these"]) & (reports.practices["rated"] > 0)]
             ordered = practices.sort_values("adoption", kind="stable")
             figure = charts.practice_adoption(ordered.head(15), "Least adopted practices", synthetic)
             rows = [(f"{r.code} {r.title}", r.rated, _percent(r.adoption)) for r in ordered.itertuples()]
-            markup = table_html([("Practice", False), ("Rated", True), ("Adoption", True)], rows)
+            markup = table_html(
+                "Every practice, least adopted first", [("Practice", False), ("Rated", True), ("Adoption", True)], rows
+            )
         elif key == "themes":
             figure = charts.themes(reports.themes, synthetic)
             rows = [
@@ -301,15 +305,23 @@ class PortfolioApp:
                 for r in reports.themes.itertuples()
             ]
             markup = table_html(
-                [("Theme", False), ("Pillars", False), ("Rated", True), ("High", True), ("High or medium", True)], rows
+                "Themes",
+                [("Theme", False), ("Pillars", False), ("Rated", True), ("High", True), ("High or medium", True)],
+                rows,
             )
         elif key == "facets":
             facet = self.facet.value
             frame = portfolios.by_facet(self.current, facet, "pillars")
-            figure = charts.facet_heatmap(frame, FACET_WORDS[facet], synthetic)
-            rows = [(r.value, r.value_reviews, r.pillar_name, _percent(r.high)) for r in frame.itertuples()]
+            labelled = frame.assign(value=[facet_label(facet, v) for v in frame["value"]])
+            figure = charts.facet_heatmap(labelled, FACET_WORDS[facet], synthetic)
+            rows = [
+                (facet_label(facet, r.value), r.value_reviews, r.pillar_name, _percent(r.high))
+                for r in frame.itertuples()
+            ]
             markup = table_html(
-                [(FACET_WORDS[facet], False), ("Reviews", True), ("Pillar", False), ("High", True)], rows
+                f"Share high risk by {FACET_WORDS[facet].lower()} and pillar",
+                [(FACET_WORDS[facet], False), ("Reviews", True), ("Pillar", False), ("High", True)],
+                rows,
             )
         elif key == "over_time":
             over = reports.over_time
@@ -318,7 +330,9 @@ class PortfolioApp:
             changed = over[(over["improved"] + over["regressed"]) > 0].sort_values("net", ascending=False)
             rows = [(f"{r.code} {r.title}", r.compared, r.improved, r.regressed) for r in changed.itertuples()]
             markup = table_html(
-                [("Question", False), ("Compared", True), ("Improved", True), ("Regressed", True)], rows
+                "Questions that changed since the previous milestone",
+                [("Question", False), ("Compared", True), ("Improved", True), ("Regressed", True)],
+                rows,
             )
         else:
             field = reports.field
@@ -335,9 +349,13 @@ class PortfolioApp:
                 )
                 for r in field.itertuples()
             ]
-            markup = table_html([("2020 figure", False), ("Match", False), ("2020", True), ("Here", True)], rows)
+            markup = table_html(
+                "The 2020 figures and this portfolio",
+                [("2020 figure", False), ("Match", False), ("2020", True), ("Here", True)],
+                rows,
+            )
         with held([image, table]):
-            image.value = charts.png(figure)
+            image.value = charts.figure_png(figure)
             table.value = markup
         self._drawn[key] = True
 

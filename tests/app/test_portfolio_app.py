@@ -55,7 +55,9 @@ def test_a_filter_redraws_the_page_on_screen_and_the_others_when_picked(app):
     for key, _label in PAGES:
         app.picker.value = key
         assert app.stack.selected_index == [k for k, _ in PAGES].index(key)
-        assert bytes(app.pages[key][0].value).startswith(b"\x89PNG") and app.pages[key][1].value.startswith("<table>")
+        assert bytes(app.pages[key][0].value).startswith(b"\x89PNG") and app.pages[key][1].value.startswith(
+            '<table class="pk-portfolio-table">'
+        )
     app.clear_filters()
     assert len(app.current) == len(app.full)
 

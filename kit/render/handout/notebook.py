@@ -26,7 +26,7 @@ from kit.core.review import Review
 from kit.render.handout import sections
 from kit.render.handout.audit import remote_references
 from kit.render.handout.facts import Facts, anchor
-from kit.render.handout.style import CONTENT_SECURITY_POLICY, stylesheet
+from kit.render.handout.style import CONTENT_SECURITY_POLICY, HANDOUT_FOOTER, stylesheet
 
 #: The chart's size: drawn at 7 inches and 192 dpi, shown 672 CSS pixels wide (sharp on screen and paper).
 CHART_WIDTH_INCHES = 7.0
@@ -36,23 +36,26 @@ CHART_CSS_WIDTH = 672
 PAGE_TEMPLATE = "pillarkit-handout.html.j2"
 
 
-def _html_output(markup: str, plain: str) -> nbformat.NotebookNode:
+def html_output(markup: str, plain: str) -> nbformat.NotebookNode:
+    """Rendered markup as a static output (``plain`` is its text/plain stand-in)."""
     return nbformat.v4.new_output("display_data", data={"text/html": str(markup), "text/plain": plain})
 
 
-def _png_output(png: bytes, alt: str) -> nbformat.NotebookNode:
+def png_output(png: bytes, alt: str, width: int = CHART_CSS_WIDTH) -> nbformat.NotebookNode:
+    """A chart as a static output: the PNG shown ``width`` CSS pixels wide, with ``alt`` as its text alternative."""
     return nbformat.v4.new_output(
         "display_data",
         data={"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
-        metadata={"image/png": {"width": CHART_CSS_WIDTH, "alt": alt}},
+        metadata={"image/png": {"width": width, "alt": alt}},
     )
 
 
-def _cell(cell_id: str, tag: str, outputs: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_code_cell(source="", id=cell_id)
-    cell.outputs = outputs
-    cell.metadata["tags"] = [tag]
-    return cell
+def cell(cell_id: str, tag: str, outputs: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    """A code cell without source holding ``outputs``, tagged (the print styles break pages on tags)."""
+    made = nbformat.v4.new_code_cell(source="", id=cell_id)
+    made.outputs = outputs
+    made.metadata["tags"] = [tag]
+    return made
 
 
 class _Charts:
@@ -99,31 +102,29 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
         f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
     )
     notebook.metadata["pillarkit"] = {"kind": "handout", "generated": facts.generated}
-    cells = [_cell("cover", "pk-cover", [_html_output(sections.cover(facts), f"Cover: {review.workload.name}")])]
+    cells = [cell("cover", "pk-cover", [html_output(sections.cover(facts), f"Cover: {review.workload.name}")])]
 
-    summary = [_html_output(sections.summary_intro(facts), "Executive summary")]
+    summary = [html_output(sections.summary_intro(facts), "Executive summary")]
     for alias, lens_score in facts.result.lenses.items():
-        summary.append(_html_output(sections.chart_caption(facts, alias), "Risk by pillar"))
-        summary.append(_png_output(CHARTS.png(rows_from_lens_score(lens_score)), sections.chart_alt(facts, alias)))
-    summary.append(_html_output(sections.counts_table(facts) + sections.top_risks(facts), "Counts and top risks"))
-    cells.append(_cell("summary", "pk-summary", summary))
+        summary.append(html_output(sections.chart_caption(facts, alias), "Risk by pillar"))
+        summary.append(png_output(CHARTS.png(rows_from_lens_score(lens_score)), sections.chart_alt(facts, alias)))
+    summary.append(html_output(sections.counts_table(facts) + sections.top_risks(facts), "Counts and top risks"))
+    cells.append(cell("summary", "pk-summary", summary))
 
     for alias, lens in review.lenses.items():
         for position, pillar in enumerate(lens.pillars, start=1):
             section = sections.pillar_section(facts, alias, pillar, position, len(lens.pillars))
             cells.append(
-                _cell(
-                    anchor("pillar", alias, pillar.id), "pk-pillar", [_html_output(section, f"Pillar: {pillar.name}")]
-                )
+                cell(anchor("pillar", alias, pillar.id), "pk-pillar", [html_output(section, f"Pillar: {pillar.name}")])
             )
 
-    cells.append(_cell("plan", "pk-plan", [_html_output(sections.plan_section(facts), "Improvement plan")]))
-    cells.append(_cell("parking-lot", "pk-parking", [_html_output(sections.parking_section(facts), "Parking lot")]))
+    cells.append(cell("plan", "pk-plan", [html_output(sections.plan_section(facts), "Improvement plan")]))
+    cells.append(cell("parking-lot", "pk-parking", [html_output(sections.parking_section(facts), "Parking lot")]))
     if facts.diff is not None:
         changes = sections.changes_section(facts)
-        cells.append(_cell("changes", "pk-changes", [_html_output(changes, "Changes since the last milestone")]))
+        cells.append(cell("changes", "pk-changes", [html_output(changes, "Changes since the last milestone")]))
     sources = sections.sources_section(facts, facts.uses_field_statistics())
-    cells.append(_cell("sources", "pk-sources", [_html_output(sources, "Sources and attribution")]))
+    cells.append(cell("sources", "pk-sources", [html_output(sources, "Sources and attribution")]))
     notebook.cells = cells
     return notebook
 
@@ -153,20 +154,20 @@ def _exporter() -> Any:
         return _EXPORTER
 
 
-def notebook_to_html(notebook: nbformat.NotebookNode) -> str:
-    """Convert a handout notebook to one self-contained HTML document; :class:`ExportError` if it would fetch anything."""
+def notebook_to_html(notebook: nbformat.NotebookNode, what: str = "handout", footer: str = HANDOUT_FOOTER) -> str:
+    """Convert a notebook of static outputs to one self-contained HTML document; :class:`ExportError` if it
+    would fetch anything. ``what`` names the document in that error; ``footer`` is its printed pages' footer
+    (the portfolio report is made this way too)."""
     from kit import __version__
 
     exporter = _exporter()
-    resources = {"pillarkit": {"css": stylesheet(), "csp": CONTENT_SECURITY_POLICY, "version": __version__}}
+    resources = {"pillarkit": {"css": stylesheet(footer), "csp": CONTENT_SECURITY_POLICY, "version": __version__}}
     with _EXPORTER_LOCK:
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
     remote = remote_references(body)
     if remote:
         # The page template drops every remote reference; this only fires if nbconvert changes under us.
-        raise ExportError.at(
-            "handout", "", f"the HTML would fetch {remote[0]!r} from the network; refusing to write it"
-        )
+        raise ExportError.at(what, "", f"the HTML would fetch {remote[0]!r} from the network; refusing to write it")
     return str(body)
 
 

@@ -19,13 +19,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: What a printed page's footer says: the handout's, and the portfolio report's.
+HANDOUT_FOOTER = "Well-Architected review handout"
+PORTFOLIO_FOOTER = "Well-Architected portfolio report"
+
+
 @cache
-def stylesheet() -> str:
-    """The handout's CSS, with the risk palette of :mod:`kit.render.charts` (imported here, so that the
-    tabular exports never load matplotlib)."""
+def stylesheet(footer: str = HANDOUT_FOOTER) -> str:
+    """The handout's CSS (the portfolio report's too, with its own ``footer`` on printed pages), with the
+    risk palette of :mod:`kit.render.charts` (imported here, so that the tabular exports never load matplotlib)."""
     from kit.render.charts import PALETTE, TEXT_COLOUR
 
-    return environment().get_template("handout.css.j2").render(palette=PALETTE, text_colour=TEXT_COLOUR)
+    return environment().get_template("handout.css.j2").render(palette=PALETTE, text_colour=TEXT_COLOUR, footer=footer)
 
 
-__all__ = ["CONTENT_SECURITY_POLICY", "stylesheet"]
+__all__ = ["CONTENT_SECURITY_POLICY", "HANDOUT_FOOTER", "PORTFOLIO_FOOTER", "stylesheet"]

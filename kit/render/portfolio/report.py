@@ -1,11 +1,12 @@
 """The portfolio report: one self-contained HTML document of the seed talk's analysis, and the other formats.
 
-Made like the handout: :func:`build_notebook` makes a fresh notebook of static outputs only
-(HTML fragments from the Jinja2 template ``templates/report.html.j2``, rendered with autoescape,
-and PNG charts from :mod:`kit.render.portfolio.charts`), and :func:`to_html` converts it with
-nbconvert and the handout's template and stylesheet: no script, no remote reference, a
-Content-Security-Policy that loads nothing, and the handout's audit
-(:func:`kit.render.handout.remote_references`) refusing to write a page that would fetch anything.
+Made from the handout's pieces: :func:`build_notebook` makes a fresh notebook of static outputs
+only, each part rendered from its ``portfolio_*.html.j2`` template in the handout's autoescaped
+Jinja environment (:mod:`kit.render.handout.jinja`), with the portfolio's charts from
+:mod:`kit.render.charts` as PNG; :func:`to_html` converts it with the handout's nbconvert page
+and stylesheet (:func:`kit.render.handout.notebook.notebook_to_html`): no script, a
+Content-Security-Policy that loads nothing, and the handout's audit refusing to write a page
+that would fetch anything. This module gathers what each part shows, as data.
 
 :func:`to_bytes` and :func:`export` pick the format from a suffix: ``.html`` (this report),
 ``.xlsx`` (a sheet per report) and ``.csv`` (the tidy table), both from
@@ -14,47 +15,33 @@ Content-Security-Policy that loads nothing, and the handout's audit
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import math
 import os
-import threading
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
 
 from kit.core import fieldstats
 from kit.core import portfolio as portfolios
 from kit.core.errors import ExportError
 from kit.core.jsonio import write_atomic
 from kit.core.portfolio import FACET_WORDS, THEMES, Portfolio, Reports
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, RISKS, UNANSWERED, Environment
+from kit.render.handout.jinja import macro, render
 
 if TYPE_CHECKING:
     import nbformat
     import pandas as pd
+    from matplotlib.figure import Figure
 
 #: The facets the report splits by.
 REPORT_FACETS = ("industry", "environment", "year")
-TEMPLATE_FILE = "report.html.j2"
-#: Charts are drawn at 8 inches and 144 dpi and shown 760 CSS pixels wide (sharp on screen and paper).
-CHART_DPI = 144
-CHART_CSS_WIDTH = 760
-
-#: Styles the report adds to the handout's stylesheet.
-PORTFOLIO_CSS = """
-.pk-synthetic { background: #fff4e5; border-left: 4px solid #D55E00; padding: .6rem .9rem; margin: 1rem 0; border-radius: 3px; }
-.pk-synthetic code { font-size: .9em; }
-.pk-synthetic-note { color: #b34700; font-weight: 600; }
-.pk-portfolio-kpis { grid-template-columns: repeat(4, minmax(0, 1fr)); }
-.pk-findings li { margin: .35rem 0; }
-.pk-folded { margin: 1rem 0; }
-.pk-folded > summary { cursor: pointer; color: var(--pk-link); font-weight: 600; }
-.pk-portfolio-table td:first-child { overflow-wrap: anywhere; }
-.pk-skipped ul { margin: .25rem 0 0; }
-@media (max-width: 40rem) { .pk-portfolio-kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
-"""
+#: Charts are drawn 9 inches wide at 160 dpi and shown 864 CSS pixels wide (sharp on screen and paper).
+CHART_DPI = 160
+CHART_CSS_WIDTH = 864
 
 
 @dataclass(frozen=True)
@@ -90,7 +77,7 @@ class Info:
     notices: list[str]
     state: str
     dates: str
-    lenses: list[dict]
+    lenses: list[dict[str, Any]]
     synthetic: bool
     all_synthetic: bool
     synthetic_count: int
@@ -165,7 +152,7 @@ class Findings:
     """The summary in sentences (the report's and the notebook's)."""
 
     lede: str
-    kpis: list[dict] = field(default_factory=list)
+    kpis: list[dict[str, str]] = field(default_factory=list)
     worst: list[str] = field(default_factory=list)
     best: list[str] = field(default_factory=list)
     themes: str = ""
@@ -190,18 +177,18 @@ def findings(portfolio: Portfolio, reports: Reports, count: int = 5) -> Findings
     if not len(portfolio):
         return Findings("No review could be analysed.")
     lede = (
-        f"{len(portfolio)} reviews rated {rated} questions in all: {percent(totals[HIGH] / rated if rated else None)} "
+        f"{len(portfolio):,} reviews rated {rated:,} questions in all: {percent(totals[HIGH] / rated if rated else None)} "
         f"of those answers are high risk and {percent(totals[MEDIUM] / rated if rated else None)} medium."
     )
     kpis = [
-        {"value": str(len(portfolio)), "label": "reviews", "css": "none"},
+        {"value": str(len(portfolio)), "label": "reviews", "risk": ""},
         {
             "value": percent(totals[HIGH] / rated if rated else None),
             "label": "of rated answers high risk",
-            "css": "high",
+            "risk": HIGH,
         },
-        {"value": percent(totals[MEDIUM] / rated if rated else None), "label": "medium risk", "css": "medium"},
-        {"value": percent(totals[NONE] / rated if rated else None), "label": "no risk", "css": "none"},
+        {"value": percent(totals[MEDIUM] / rated if rated else None), "label": "medium risk", "risk": MEDIUM},
+        {"value": percent(totals[NONE] / rated if rated else None), "label": "no risk", "risk": NONE},
     ]
     worst = [_question_line(r, "high", "of workloads are high risk") for r in reports.top_high.head(count).itertuples()]
     best = [_question_line(r, "no_risk", "have no risk") for r in reports.best.head(count).itertuples()]
@@ -225,26 +212,6 @@ def findings(portfolio: Portfolio, reports: Reports, count: int = 5) -> Findings
     return Findings(lede, kpis, worst, best, theme_text, practice_lines)
 
 
-# --- the template ----------------------------------------------------------------------------------
-
-
-@cache
-def _template():
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-    environment = Environment(
-        loader=PackageLoader("kit.render.portfolio", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=False,
-    )
-    return environment.get_template(TEMPLATE_FILE)
-
-
-def _macro(name: str, *args: Any) -> str:
-    return str(getattr(_template().module, name)(*args))
-
-
 # --- tables -------------------------------------------------------------------------------------------
 
 
@@ -254,13 +221,13 @@ def _count(value: Any) -> str:
 
 def pillar_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     multi = frame["lens"].nunique() > 1
-    columns = [Column("Pillar", width="24%"), Column("Reviews", True), Column("Rated", True)]
+    columns = [Column("Pillar", width="22%"), Column("Reviews", True), Column("Rated", True)]
     columns += [
         Column("High", True),
         Column("High or medium", True),
         Column("No risk", True),
         Column("N/A", True),
-        Column("Unanswered", True, "11%"),
+        Column("Unanswered", True, "12%"),
     ]
     rows = []
     for r in frame.itertuples():
@@ -339,15 +306,26 @@ def theme_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     return columns, rows
 
 
+def facet_label(facet: str, value: object) -> str:
+    """How a facet's value reads: an environment in words ("Pre-production"), anything else as it is."""
+    if facet == "environment":
+        try:
+            return Environment(str(value)).words
+        except ValueError:
+            pass
+    return str(value)
+
+
 def facet_table(frame: pd.DataFrame, facet: str) -> tuple[list[Column], list[list[str]]]:
     """A row per facet value, a column per pillar (share high risk)."""
     multi = frame["lens"].nunique() > 1 if len(frame) else False
     names = [f"{n} ({lens})" if multi else n for n, lens in zip(frame["pillar_name"], frame["lens"])]
     pillars = list(dict.fromkeys(names))
-    columns = [Column(FACET_WORDS[facet], width="18%"), Column("Reviews", True)] + [Column(p, True) for p in pillars]
+    columns = [Column(FACET_WORDS[facet], width="16%"), Column("Reviews", True, "9%")]
+    columns += [Column(p, True) for p in pillars]
     rows: dict[str, list[str]] = {}
     for (value, reviews), name, share in zip(zip(frame["value"], frame["value_reviews"]), names, frame["high"]):
-        row = rows.setdefault(value, [value, _count(reviews)] + ["–"] * len(pillars))
+        row = rows.setdefault(value, [facet_label(facet, value), _count(reviews)] + ["–"] * len(pillars))
         row[2 + pillars.index(name)] = percent(share)
     return columns, list(rows.values())
 
@@ -400,40 +378,24 @@ def field_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
 # --- the notebook -----------------------------------------------------------------------------------
 
 
-def _html(markup: str, plain: str):
-    import nbformat
+def _png(figure: Figure, alt: str) -> nbformat.NotebookNode:
+    from kit.render.charts import figure_png
+    from kit.render.handout.notebook import png_output
 
-    return nbformat.v4.new_output("display_data", data={"text/html": markup, "text/plain": plain})
-
-
-def _png(figure, alt: str):
-    import nbformat
-
-    from kit.render.portfolio.charts import png
-
-    data = png(figure, dpi=CHART_DPI)
-    return nbformat.v4.new_output(
-        "display_data",
-        data={"image/png": base64.b64encode(data).decode("ascii"), "text/plain": alt},
-        metadata={"image/png": {"width": CHART_CSS_WIDTH, "alt": alt}},
-    )
+    return png_output(figure_png(figure, dpi=CHART_DPI), alt, CHART_CSS_WIDTH)
 
 
-def _cell(cell_id: str, tag: str, outputs: list):
-    import nbformat
-
-    cell = nbformat.v4.new_code_cell(source="", id=cell_id)
-    cell.outputs = outputs
-    cell.metadata["tags"] = [tag]
-    return cell
+def table(caption: str, columns: list[Column], rows: list[list[str]]) -> Markup:
+    """A report's table from the report's template: every cell escaped, numeric columns aligned right."""
+    return macro("portfolio_macros.html.j2", "table")(caption, columns, rows)
 
 
-def _table(caption: str, made: tuple[list[Column], list[list[str]]]) -> str:
-    return _macro("table", caption, *made)
+def _table(caption: str, made: tuple[list[Column], list[list[str]]]) -> Markup:
+    return table(caption, *made)
 
 
-def _folded(summary_text: str, caption: str, made: tuple[list[Column], list[list[str]]]) -> str:
-    return _macro("folded", summary_text, caption, *made)
+def _folded(summary_text: str, caption: str, made: tuple[list[Column], list[list[str]]]) -> Markup:
+    return macro("portfolio_macros.html.j2", "folded")(summary_text, caption, *made)
 
 
 def build_notebook(
@@ -442,7 +404,9 @@ def build_notebook(
     """The report as a fresh notebook of static outputs (HTML and PNG only), one cell per section."""
     import nbformat
 
-    from kit.render.portfolio import charts
+    from kit.render import charts
+    from kit.render.handout.notebook import cell as _cell
+    from kit.render.handout.notebook import html_output as _html
 
     reports = reports or Reports.of(portfolio)
     info = Info.of(portfolio, now)
@@ -450,13 +414,15 @@ def build_notebook(
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["title"] = info.title + ": Well-Architected portfolio report"
     notebook.metadata["pillarkit"] = {"kind": "portfolio", "generated": info.generated, "synthetic": synthetic}
-    cells = [_cell("cover", "pk-cover", [_html(_macro("cover", info), "Cover")])]
-    cells.append(
-        _cell("summary", "pk-summary", [_html(_macro("summary", info, findings(portfolio, reports)), "Summary")])
-    )
+    cells = [_cell("cover", "pk-cover", [_html(render("portfolio_cover.html.j2", info=info), "Cover")])]
+    summary = render("portfolio_summary.html.j2", info=info, findings=findings(portfolio, reports))
+    cells.append(_cell("summary", "pk-summary", [_html(summary, "Summary")]))
 
-    def intro(anchor: str, eyebrow: str, title: str, text: str):
-        return _html(_macro("section_intro", anchor, eyebrow, title, text, info), title)
+    def intro(anchor: str, eyebrow: str, title: str, text: str) -> nbformat.NotebookNode:
+        section = render(
+            "portfolio_section.html.j2", anchor=anchor, eyebrow=eyebrow, title=title, intro=text, info=info
+        )
+        return _html(section, title)
 
     pillars = reports.pillars
     cells.append(
@@ -553,9 +519,10 @@ def build_notebook(
         )
     ]
     for facet, frame in reports.facets.items():
+        labelled = frame.assign(value=[facet_label(facet, v) for v in frame["value"]])
         facet_outputs.append(
             _png(
-                charts.facet_heatmap(frame, FACET_WORDS[facet], synthetic),
+                charts.facet_heatmap(labelled, FACET_WORDS[facet], synthetic),
                 f"High risk by pillar and {FACET_WORDS[facet].lower()}",
             )
         )
@@ -591,7 +558,7 @@ def build_notebook(
                 )
             )
     cells.append(_cell("over-time", "pk-changes", over_outputs))
-    field_frame = reports.field
+    field_frame = reports.field if reports.field is not None else portfolios.field_report(portfolio)
     cells.append(
         _cell(
             "field",
@@ -604,7 +571,14 @@ def build_notebook(
                     "Each published 2020 figure next to the same measure here. The 2020 reviews used the 2018 framework; each figure's match to the current question or practice is high, medium or loose.",
                 ),
                 _png(charts.against_field(field_frame, synthetic), "This portfolio beside the 2020 reviews"),
-                _html(_table("The 2020 figures and this portfolio", field_table(field_frame)), "Field table"),
+                _html(
+                    _folded(
+                        f"All {len(field_frame)} figures from 2020, one by one",
+                        "The 2020 figures and this portfolio",
+                        field_table(field_frame),
+                    ),
+                    "Field table",
+                ),
             ],
         )
     )
@@ -621,62 +595,21 @@ def build_notebook(
         "blog_title": provenance["blog"]["title"],
         "mapping_note": provenance["mapping_note"],
     }
-    cells.append(_cell("sources", "pk-sources", [_html(_macro("sources", info, source), "Method and sources")]))
+    sources = render("portfolio_sources.html.j2", info=info, source=source)
+    cells.append(_cell("sources", "pk-sources", [_html(sources, "Method and sources")]))
     notebook.cells = cells
     return notebook
 
 
 # --- HTML ---------------------------------------------------------------------------------------------
 
-_EXPORTER = None
-_LOCK = threading.Lock()
-
-
-def _exporter():
-    """One configured HTMLExporter, with the handout's template (which loads nothing and runs nothing)."""
-    global _EXPORTER
-    with _LOCK:
-        if _EXPORTER is None:
-            from jinja2 import DictLoader
-            from nbconvert import HTMLExporter
-
-            from kit.render.handout_style import TEMPLATE, TEMPLATE_NAME
-
-            _EXPORTER = HTMLExporter(
-                template_name="lab",
-                template_file=TEMPLATE_NAME,
-                extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
-                exclude_input=True,
-                exclude_input_prompt=True,
-                exclude_output_prompt=True,
-                anchor_link_text="",
-            )
-        return _EXPORTER
-
-
-def notebook_to_html(notebook: nbformat.NotebookNode) -> str:
-    """The report notebook as one self-contained HTML document; refused if it would fetch anything."""
-    from kit import __version__
-    from kit.render.handout import remote_references
-    from kit.render.handout_style import CONTENT_SECURITY_POLICY, stylesheet
-
-    resources = {
-        "pillarkit": {"css": stylesheet() + PORTFOLIO_CSS, "csp": CONTENT_SECURITY_POLICY, "version": __version__}
-    }
-    exporter = _exporter()
-    with _LOCK:
-        body, _ = exporter.from_notebook_node(notebook, resources=resources)
-    remote = remote_references(body)
-    if remote:
-        raise ExportError.at(
-            "portfolio report", "", f"the HTML would fetch {remote[0]!r} from the network; refusing to write it"
-        )
-    return body
-
 
 def to_html(portfolio: Portfolio, reports: Reports | None = None, now: dt.datetime | None = None) -> str:
     """The report as one self-contained HTML document: no script, and nothing fetched when it is opened."""
-    return notebook_to_html(build_notebook(portfolio, reports, now))
+    from kit.render.handout.notebook import notebook_to_html
+    from kit.render.handout.style import PORTFOLIO_FOOTER
+
+    return notebook_to_html(build_notebook(portfolio, reports, now), "portfolio report", PORTFOLIO_FOOTER)
 
 
 # --- every format -------------------------------------------------------------------------------------
@@ -689,7 +622,7 @@ FORMATS = {
 }
 
 
-def format_of(path: str | os.PathLike) -> str:
+def format_of(path: str | os.PathLike[str]) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         known = ", ".join(FORMATS)
@@ -712,7 +645,7 @@ def to_bytes(portfolio: Portfolio, suffix: str, reports: Reports | None = None) 
     return to_html(portfolio, reports).encode("utf-8")
 
 
-def export(portfolio: Portfolio, path: str | os.PathLike, reports: Reports | None = None) -> Path:
+def export(portfolio: Portfolio, path: str | os.PathLike[str], reports: Reports | None = None) -> Path:
     """Write the report (``.html``), the workbook (``.xlsx``) or the tidy table (``.csv``) atomically."""
     suffix = format_of(path)
     write_atomic(path, to_bytes(portfolio, suffix, reports))
@@ -721,12 +654,14 @@ def export(portfolio: Portfolio, path: str | os.PathLike, reports: Reports | Non
 
 __all__ = [
     "FORMATS",
+    "Column",
     "Findings",
     "build_notebook",
     "export",
+    "facet_label",
     "findings",
     "format_of",
-    "notebook_to_html",
+    "table",
     "to_bytes",
     "to_html",
 ]
