@@ -179,10 +179,22 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio = commands.add_parser(
         "portfolio",
         help="analyse many reviews at once: risks by question, practice and pillar, facets, changes, the 2020 field",
-        description="Analyse review files and folders (searched recursively for *.json) together. A file that "
-        "cannot be read is skipped with one line saying why; the rest are analysed.",
+        description="Analyse review files and folders (searched recursively for *.json) together, or the "
+        "workloads of the AWS Well-Architected Tool (--aws), or both. A file or workload that cannot be read is "
+        "skipped with one line saying why; the rest are analysed.",
     )
-    portfolio.add_argument("paths", nargs="+", metavar="PATH", help="review files and folders of them")
+    portfolio.add_argument("paths", nargs="*", metavar="PATH", help="review files and folders of them")
+    portfolio.add_argument(
+        "--aws",
+        action="store_true",
+        help="also read every workload of the WA Tool in the account and region (pillarkit[aws]; no notes are read)",
+    )
+    portfolio.add_argument(
+        "--region", metavar="R", help="with --aws: the AWS region (default: your AWS configuration's)"
+    )
+    portfolio.add_argument(
+        "--profile", metavar="P", help="with --aws: the AWS profile to use (default: your AWS configuration's)"
+    )
     portfolio.add_argument("--json", action="store_true", help="print the counts as JSON (a contract, see the README)")
     portfolio.add_argument(
         "-o",
@@ -201,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="latest|NAME",
         help="analyse each review's latest milestone, or its milestone of that name, instead of its current answers",
     )
-    portfolio.set_defaults(run=cmd_portfolio)
+    portfolio.set_defaults(run=cmd_portfolio, usage_error=portfolio.error)
 
     demo = commands.add_parser("demo", help="write synthetic example files")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True, metavar="DEMO_COMMAND")
@@ -542,13 +554,22 @@ PORTFOLIO_KINDS = {".html": "HTML report", ".xlsx": "workbook, a sheet per repor
 def cmd_portfolio(args) -> int:
     from kit.core import portfolio as portfolios
 
+    if not args.paths and not args.aws:
+        args.usage_error("give review files or folders (PATH ...), or --aws to read the WA Tool's workloads")
+    if (args.region or args.profile) and not args.aws:
+        args.usage_error("--region and --profile choose where --aws reads; add --aws")
     if args.output:
         from kit.render.portfolio.report import format_of
 
         format_of(args.output)  # a wrong suffix fails before any file is read
     if args.milestone is not None and not args.milestone.strip():
         raise ReviewError.at("--milestone", "", "needs 'latest' or a milestone's name")
-    result = portfolios.read(args.paths, milestone=args.milestone)
+    documents: list[tuple[str, object]] = []
+    if args.aws:
+        from kit.exchange import watool
+
+        documents += watool.portfolio_documents(watool.client(args.region, args.profile))
+    result = portfolios.read(args.paths, milestone=args.milestone, documents=documents)
     if args.anonymise:
         result = result.anonymised()
     for item in result.skipped:

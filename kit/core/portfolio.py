@@ -115,11 +115,17 @@ def review_files(paths: Iterable[FilePath]) -> Iterator[Path]:
         yield from map(Path, found)
 
 
-def read(paths: Iterable[FilePath], milestone: str | None = None) -> Portfolio:
+def read(
+    paths: Iterable[FilePath],
+    milestone: str | None = None,
+    documents: Iterable[tuple[str, object | PillarkitError]] = (),
+) -> Portfolio:
     """Read, score and gather review files and folders into a :class:`Portfolio`.
 
     ``milestone`` is ``None`` for each review's current answers, ``"latest"`` for its last
     milestone, or a milestone's name; a review without it is skipped, with a line saying so.
+    ``documents`` adds reviews from elsewhere (the WA Tool), after the files: (name, the review's
+    JSON), or (name, the error that kept it from being read), which is skipped with its line.
     """
     reader = bulk_reviews.ReviewReader(milestone)
     builder = _Builder(milestone)
@@ -128,19 +134,20 @@ def read(paths: Iterable[FilePath], milestone: str | None = None) -> Portfolio:
             builder.add(reader.read_file(path))
         except PillarkitError as exc:
             builder.skip(str(path), exc)
-    return builder.build()
-
-
-def from_documents(documents: Iterable[tuple[str, object]], milestone: str | None = None) -> Portfolio:
-    """A portfolio of review documents already parsed, as (name, JSON) pairs (the demo, tests)."""
-    reader = bulk_reviews.ReviewReader(milestone)
-    builder = _Builder(milestone)
     for source, data in documents:
+        if isinstance(data, PillarkitError):
+            builder.skip(source, data)
+            continue
         try:
             builder.add(reader.read_bytes(json.dumps(data).encode("utf-8"), source))
         except PillarkitError as exc:
             builder.skip(source, exc)
     return builder.build()
+
+
+def from_documents(documents: Iterable[tuple[str, object]], milestone: str | None = None) -> Portfolio:
+    """A portfolio of review documents already parsed, as (name, JSON) pairs (the demo, tests)."""
+    return read((), milestone, documents)
 
 
 def demo(count: int | None = None, seed: int | None = None) -> Portfolio:

@@ -555,15 +555,24 @@ def _alias_for(name: str, taken: Iterable[str]) -> str:
     return alias
 
 
-def _read_answers(wa, workload_id: str, lens_alias: str, milestone: int | None, context: str) -> tuple[dict, dict]:
-    """(answers in API shape, WA Tool risks) by question id, for one lens of a workload."""
+def _read_answers(
+    wa, workload_id: str, lens_alias: str, milestone: int | None, context: str, notes: bool = True
+) -> tuple[dict, dict]:
+    """(answers in API shape, WA Tool risks) by question id, for one lens of a workload.
+
+    ``notes`` False reads the summaries alone: the choices, statuses, reasons and risks they carry
+    are everything but the notes, and a question costs no ``GetAnswer`` call of its own.
+    """
     params: dict = {"WorkloadId": workload_id, "LensAlias": lens_alias}
     if milestone is not None:
         params["MilestoneNumber"] = milestone
     answers, risks = {}, {}
     for summary in list(_pages(wa, "ListAnswers", params, "AnswerSummaries", context)):
         qid = summary["QuestionId"]
-        got = _call(wa, Call("GetAnswer", params | {"QuestionId": qid}), f"{context}.{qid}").get("Answer", {})
+        if not notes:
+            got = summary
+        else:
+            got = _call(wa, Call("GetAnswer", params | {"QuestionId": qid}), f"{context}.{qid}").get("Answer", {})
         answer = canonical(_answer_from_wa(got))
         if not _is_blank(answer):
             answers[qid] = answer
@@ -571,12 +580,21 @@ def _read_answers(wa, workload_id: str, lens_alias: str, milestone: int | None, 
     return answers, risks
 
 
-def pull(wa, workload_id: str, milestone: int | None = None, known_lenses: dict[str, str] | None = None) -> Review:
+def pull(
+    wa,
+    workload_id: str,
+    milestone: int | None = None,
+    known_lenses: dict[str, str] | None = None,
+    *,
+    notes: bool = True,
+) -> Review:
     """A new review holding a workload's answers (as of ``milestone`` if given), its milestones and sync record.
 
     ``known_lenses`` maps our alias -> a custom lens ARN, so a custom lens keeps the alias it
     had; an official lens other than the Framework cannot be exported and is left out (the
-    review's ``notices`` say so).
+    review's ``notices`` say so). ``notes`` False leaves the answers' notes behind and reads
+    each lens in a page or two of ``ListAnswers`` instead of a ``GetAnswer`` per question (what
+    the portfolio needs: it never reads notes).
     """
     workload = _call(wa, Call("GetWorkload", {"WorkloadId": workload_id}), "workload").get("Workload", {})
     by_arn = {arn: alias for alias, arn in (known_lenses or {}).items()}
@@ -632,7 +650,7 @@ def pull(wa, workload_id: str, milestone: int | None = None, known_lenses: dict[
     for alias, wa_alias in mapping.items():
         if wa_alias.startswith("arn:"):
             record["lenses"][alias] = wa_alias
-        answers, risks = _read_answers(wa, workload_id, wa_alias, milestone, f"answers.{alias}")
+        answers, risks = _read_answers(wa, workload_id, wa_alias, milestone, f"answers.{alias}", notes)
         lens = review.lenses[alias]
         for qid, data in answers.items():
             review.answers[alias][qid] = Answer.from_api(data, review.source, ["answers", alias, qid])
@@ -651,7 +669,9 @@ def pull(wa, workload_id: str, milestone: int | None = None, known_lenses: dict[
             continue
         answers_then = {}
         for alias, wa_alias in mapping.items():
-            answers_then[alias], _ = _read_answers(wa, workload_id, wa_alias, number, f"milestones.{number}.{alias}")
+            answers_then[alias], _ = _read_answers(
+                wa, workload_id, wa_alias, number, f"milestones.{number}.{alias}", notes
+            )
         recorded = summary.get("RecordedAt")
         date = recorded.isoformat() if isinstance(recorded, dt.datetime) else str(recorded or "")
         review.milestones.append(Milestone(summary.get("MilestoneName", f"Milestone {number}"), date, answers_then))
@@ -758,3 +778,43 @@ def risk_disagreements(review: Review, workload_id: str) -> list[Disagreement]:
 def list_workloads(wa) -> list[dict]:
     """Every workload: id, name, lenses and RiskCounts, following NextToken to the end."""
     return list(_pages(wa, "ListWorkloads", {}, "WorkloadSummaries", "workloads"))
+
+
+# --- the portfolio -----------------------------------------------------------------------
+
+
+def workload_source(wa, workload_id: str) -> str:
+    """How the portfolio names a workload read from the WA Tool: ``wa-tool/REGION/WORKLOAD_ID``."""
+    region = getattr(getattr(wa, "meta", None), "region_name", None) or "default-region"
+    return f"wa-tool/{region}/{workload_id}"
+
+
+def pull_all(wa) -> Iterator[tuple[str, Review | SyncError]]:
+    """Every workload of the client's account and region, pulled for ``pillarkit portfolio --aws``.
+
+    Yields (source, review) for each workload, in ``ListWorkloads`` order, with its current
+    answers and its milestones (so ``--milestone`` and the changes over time work as for files),
+    without notes (:func:`pull`'s ``notes=False``: a lens costs a page or two of ``ListAnswers``).
+    A workload that cannot be read (no lens pillarkit has, a refused call) yields its
+    :class:`SyncError` instead, to be listed as skipped; a failure to list the workloads at all
+    raises. The WA Tool keeps no review date, so a review's date is the workload's last update.
+    """
+    for summary in list_workloads(wa):
+        workload_id = summary["WorkloadId"]
+        source = workload_source(wa, workload_id)
+        try:
+            review = pull(wa, workload_id, notes=False)
+        except SyncError as exc:
+            yield source, exc
+            continue
+        updated = summary.get("UpdatedAt")
+        if not review.workload.review_date and isinstance(updated, dt.datetime):
+            review.workload.review_date = updated.date().isoformat()
+        review.source = source
+        yield source, review
+
+
+def portfolio_documents(wa) -> Iterator[tuple[str, dict | SyncError]]:
+    """:func:`pull_all` as :func:`kit.core.portfolio.read` takes it: (source, review JSON or the error)."""
+    for source, pulled in pull_all(wa):
+        yield source, pulled if isinstance(pulled, SyncError) else pulled.to_dict()

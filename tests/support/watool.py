@@ -33,6 +33,8 @@ from kit.core.scoring import question_risk
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
+#: When every workload was last updated, as ListWorkloads says.
+UPDATED_AT = dt.datetime(2026, 10, 5, 9, 30, tzinfo=dt.UTC)
 
 
 # --- checking requests against the service model ------------------------------------------
@@ -386,6 +388,7 @@ class FakeWATool:
                     "IsApplicable": full["IsApplicable"],
                     "Risk": full["Risk"],
                 }
+                | ({"Reason": full["Reason"]} if "Reason" in full else {})  # the API's summaries carry it
             )
         result = {"WorkloadId": workload.id, "LensAlias": params["LensAlias"], "AnswerSummaries": summaries}
         if start + size < len(questions):
@@ -431,6 +434,7 @@ class FakeWATool:
                     "WorkloadName": workload.fields["WorkloadName"],
                     "Lenses": workload.lenses,
                     "RiskCounts": counts,
+                    "UpdatedAt": UPDATED_AT,
                 }
             )
         start = int(params.get("NextToken", "0") or 0)
