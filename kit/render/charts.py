@@ -609,9 +609,12 @@ def over_time(frame: pd.DataFrame, count: int = 12, synthetic: bool = False) -> 
             )
     widest = max(int(changed["improved"].max()), int(changed["regressed"].max()), 1)
     axes.set_xlim(-widest * 1.25, widest * 1.25)
+    from matplotlib.ticker import FuncFormatter
+
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{abs(value):g}"))  # reviews, both ways
     axes.axvline(0, color=MUTED, linewidth=0.8)
     axes.invert_yaxis()
-    axes.set_xlabel("reviews", fontsize=FONT - 1, color=MUTED)
+    axes.set_xlabel("reviews: regressed to the left, improved to the right", fontsize=FONT - 1, color=MUTED)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=FONT - 1, frameon=False)
     return figure
 
@@ -650,6 +653,7 @@ def against_field(frame: pd.DataFrame, synthetic: bool = False) -> Figure:
     axes.set_yticks(positions, labels, fontsize=FONT - 1)
     axes.set_ylim(len(shown) - 0.5, -0.5)
     _percent_axis(axes)
+    axes.tick_params(axis="x", top=True, labeltop=True)  # a tall chart: the scale above as well as below
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, fontsize=FONT - 1, frameon=False)
     return figure
 

@@ -177,7 +177,7 @@ def findings(portfolio: Portfolio, reports: Reports, count: int = 5) -> Findings
     if not len(portfolio):
         return Findings("No review could be analysed.")
     lede = (
-        f"{len(portfolio):,} reviews rated {rated:,} questions in all: {percent(totals[HIGH] / rated if rated else None)} "
+        f"{len(portfolio):,} reviews gave {rated:,} rated answers in all: {percent(totals[HIGH] / rated if rated else None)} "
         f"of those answers are high risk and {percent(totals[MEDIUM] / rated if rated else None)} medium."
     )
     kpis = [
