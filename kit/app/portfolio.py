@@ -72,10 +72,10 @@ def table_html(caption: str, columns: list[tuple[str, bool]], rows: Iterable[Ite
     """A report's table (header, numeric flags) of at most ``limit`` rows, from the report's own template."""
     from kit.render.portfolio.report import Column, table
 
-    rows = [["" if value is None else str(value) for value in row] for row in rows]
-    markup = table(caption, [Column(title, numeric) for title, numeric in columns], rows[:limit])
-    if len(rows) > limit:
-        markup += Markup("<p><em>{} more rows in the workbook (export below).</em></p>").format(len(rows) - limit)
+    cells = [["" if value is None else str(value) for value in row] for row in rows]
+    markup = table(caption, [Column(title, numeric) for title, numeric in columns], cells[:limit])
+    if len(cells) > limit:
+        markup += Markup("<p><em>{} more rows in the workbook (export below).</em></p>").format(len(cells) - limit)
     return str(markup)
 
 
@@ -267,6 +267,7 @@ class PortfolioApp:
 
         image, table = self.pages[key]
         synthetic = self.current.synthetic
+        rows: list[tuple[Any, ...]]
         reports = self.reports
         if key == "pillars":
             figure = charts.pillar_mix(reports.pillars, synthetic)
