@@ -32,6 +32,7 @@ from kit.core import options
 from kit.core import portfolio as portfolios
 from kit.core.errors import PillarkitError
 from kit.core.portfolio import FACET_WORDS, Portfolio, Reports
+from kit.core.vocabulary import NONE
 
 #: The reports one can pick, in order: (key, button label).
 PAGES = (
@@ -277,7 +278,7 @@ class PortfolioApp:
             ]
             markup = table_html(
                 "Share of rated answers by pillar",
-                [("Pillar", False), ("Rated", True), ("High", True), ("High or medium", True), ("No risk", True)],
+                [("Pillar", False), ("Rated", True), ("High", True), ("High or medium", True), (NONE.words, True)],
                 rows,
             )
         elif key == "questions":
@@ -288,7 +289,7 @@ class PortfolioApp:
             ]
             markup = table_html(
                 "Every question, most often high risk first",
-                [("Question", False), ("Rated", True), ("High", True), ("No risk", True)],
+                [("Question", False), ("Rated", True), ("High", True), (NONE.words, True)],
                 rows,
             )
         elif key == "practices":

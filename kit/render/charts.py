@@ -461,7 +461,7 @@ def question_shares(
         questions[measure],
         color=colour,
         height=0.7,
-        label={"high": "High", "high_or_medium": "High or medium", "no_risk": "No risk"}[measure],
+        label={"high": "High", "high_or_medium": "High or medium", "no_risk": NONE.words}[measure],
     )
     # The number goes past the longer of the two bars, so it never sits on the lighter one.
     ends = questions["high_or_medium"] if measure == "high" else questions[measure]

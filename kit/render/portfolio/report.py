@@ -225,7 +225,7 @@ def pillar_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     columns += [
         Column("High", True),
         Column("High or medium", True),
-        Column("No risk", True),
+        Column(NONE.words, True),
         Column("N/A", True),
         Column("Unanswered", True, "12%"),
     ]
@@ -245,7 +245,7 @@ def question_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
         Column("Rated", True),
         Column("High", True),
         Column("High or medium", True),
-        Column("No risk", True),
+        Column(NONE.words, True),
     ]
     rows = [
         [
@@ -290,7 +290,7 @@ def theme_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
         Column("Rated", True),
         Column("High", True),
         Column("High or medium", True),
-        Column("No risk", True),
+        Column(NONE.words, True),
     ]
     rows = [
         [
@@ -307,7 +307,7 @@ def theme_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
 
 
 def facet_label(facet: str, value: object) -> str:
-    """How a facet's value reads: an environment in words ("Pre-production"), anything else as it is."""
+    """How a facet's value reads: an environment in the vocabulary's words, anything else as it is."""
     if facet == "environment":
         try:
             return Environment(str(value)).words
@@ -523,7 +523,7 @@ def build_notebook(
         facet_outputs.append(
             _png(
                 charts.facet_heatmap(labelled, FACET_WORDS[facet], synthetic),
-                f"High risk by pillar and {FACET_WORDS[facet].lower()}",
+                f"{HIGH.words} by pillar and {FACET_WORDS[facet].lower()}",
             )
         )
         facet_outputs.append(
