@@ -138,14 +138,16 @@ class RiskChart:
 
     def _build(self, labels: tuple[str, ...], scale: int) -> None:
         """Lay out axes, bars, count labels and legend, and keep the empty chart as background."""
-        from matplotlib.patches import Patch
         from matplotlib.transforms import Bbox
 
         fig = self.figure
         fig.clear()
         n = max(len(labels), 1)
-        legend_height = 0.36
-        height = n * ROW_HEIGHT + legend_height + 0.08
+        # The legend takes one row when it fits the width, else two (a narrow or large-type chart).
+        columns = len(WORST_FIRST) if self._legend_fits() else 3
+        legend_rows = math.ceil(len(WORST_FIRST) / columns)
+        legend_height = 0.36 + (legend_rows - 1) * 0.2 * self.font_size / FONT_SIZE
+        height = n * ROW_HEIGHT * max(1.0, self.font_size / FONT_SIZE) + legend_height + 0.08
         fig.set_size_inches(self.width, height)
         label_width = self._label_width(labels)
         left = min(0.5, (label_width + 0.12) / self.width)
@@ -180,11 +182,10 @@ class RiskChart:
                 )
                 for y in positions
             ]
-        handles = [Patch(facecolor=PALETTE[risk], label=risk.words) for risk in WORST_FIRST]
         fig.legend(
-            handles=handles,
+            handles=self._legend_handles(),
             loc="lower center",
-            ncol=len(WORST_FIRST),
+            ncol=columns,
             fontsize=self.font_size - 1,
             frameon=False,
             handlelength=1.1,
@@ -203,6 +204,25 @@ class RiskChart:
             (_x0, y0), (_x1, y1) = to_display([(0, y + 0.5), (scale, y - 0.5)])
             box = Bbox.from_extents(ax.bbox.x0, y0, ax.bbox.x1 + 1, y1)
             self._strips.append(self.canvas.copy_from_bbox(box))
+
+    def _legend_handles(self) -> list:
+        from matplotlib.patches import Patch
+
+        return [Patch(facecolor=PALETTE[risk], label=risk.words) for risk in WORST_FIRST]
+
+    def _legend_fits(self) -> bool:
+        """Whether the legend fits on one row across the figure's width (measured, not guessed)."""
+        probe = self.figure.legend(
+            handles=self._legend_handles(),
+            ncol=len(WORST_FIRST),
+            fontsize=self.font_size - 1,
+            frameon=False,
+            handlelength=1.1,
+            columnspacing=1.0,
+        )
+        width = probe.get_window_extent(self.canvas.get_renderer()).width / self.dpi
+        probe.remove()
+        return width <= self.width - 0.1
 
     def _label_width(self, labels: Sequence[str]) -> float:
         """The widest label in inches, measured with the figure's own renderer."""
