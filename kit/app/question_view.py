@@ -437,6 +437,22 @@ class QuestionView:
         self.revealed = True
         self._show_reveal()
 
+    def toggle_practice(self, number: int) -> None:
+        """Tick or untick the ``number``-th practice (from 1), as a click does; nothing if it is not on screen."""
+        practices = [row for row in self._visible if row is not self.none_row]
+        if 1 <= number <= len(practices):
+            self._toggle(practices[number - 1])
+
+    def toggle_none_of_these(self) -> None:
+        if self.none_row in self._visible:
+            self._toggle(self.none_row)
+
+    def _toggle(self, row: ChoiceRow) -> None:
+        # Hidden choices stay hidden (the room answers in its own words first), and a practice
+        # marked "does not apply" is not ticked; a click could do neither.
+        if self.revealed and not row.checkbox.disabled:
+            row.checkbox.value = not row.checkbox.value
+
     def _show_reveal(self) -> None:
         show(self.choices, self.revealed)
         show(self.reveal, not self.revealed)

@@ -36,6 +36,8 @@ def totals_html(counts: RiskCounts, label: str = "") -> str:
 class RiskPanel:
     def __init__(self, width_px: int = 480):
         self.chart: RiskChart | None = None
+        #: The chart's width in inches, dots per inch and font size in points (see :meth:`set_size`).
+        self.size = (5.0, 96, 9.0)
         self.image = classed(
             w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width_px}px", height="auto")),
             "pk-risk-chart",
@@ -101,6 +103,16 @@ class RiskPanel:
             found.append(rows)
         return found
 
+    def set_size(self, width: float, dpi: int, font_size: float) -> None:
+        """Draw the chart at another size from now on (and redraw it if it was drawn)."""
+        if (width, dpi, font_size) == self.size:
+            return
+        self.size = (width, dpi, font_size)
+        self._pngs.clear()
+        if self.chart is not None:
+            self.chart = None
+            self.draw()
+
     def prepare(self, rows: list[tuple[str, RiskCounts]]) -> bool:
         """Render ``rows`` ahead of need, so the tick that leads there only swaps the picture; True if it drew."""
         if self.chart is None or _key(rows) in self._pngs:
@@ -115,7 +127,8 @@ class RiskPanel:
             if self.chart is None:
                 from kit.render.charts import RiskChart
 
-                self.chart = RiskChart()
+                width, dpi, font_size = self.size
+                self.chart = RiskChart(width=width, dpi=dpi, font_size=font_size)
             png = self._pngs[key] = self.chart.render(rows)
             if len(self._pngs) > CACHE_SIZE:
                 del self._pngs[next(iter(self._pngs))]
