@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     intake.set_defaults(run=cmd_intake)
 
     serve = commands.add_parser(
-        "serve", help=f"serve the review app with Voila on http://localhost:{options.PORT.default} (Ctrl-C stops it)"
+        "serve",
+        help=f"serve the review app with Voila on http://{options.HOST.default}:{options.PORT.default} (Ctrl-C stops it)",
     )
     serve.add_argument("review", nargs="?", metavar="REVIEW_FILE", help="a review file to open (default: a new review)")
     serve.add_argument(

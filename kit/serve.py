@@ -2,10 +2,15 @@
 
 Voila runs in a session of its own, so Ctrl-C reaches only this process, which then stops
 Voila cleanly (one keypress, no "Shutdown this Voila server?" prompt) and waits for it.
+
+Voila reads ``voila.json`` beside the notebook and finds pillarkit's page template (which asks
+no CDN for anything) through ``JUPYTER_PATH``, set to the shipped notebooks' folder. Its log
+keeps warnings and errors, less the two that every page load would repeat (:class:`QuietLog`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -49,13 +54,40 @@ def voila_command(target: str, port: int, open_browser: bool = False) -> list[st
     return command
 
 
+def voila_environment(env: dict | None = None) -> dict:
+    """``env`` (default: this process's) with the shipped template's folder first on ``JUPYTER_PATH``."""
+    environment = dict(os.environ if env is None else env)
+    paths = [str(notebooks_folder()), *filter(None, environment.get("JUPYTER_PATH", "").split(os.pathsep))]
+    environment["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return environment
+
+
 def launch(
     cwd: Path, target: str, port: int, env: dict | None = None, open_browser: bool = False, **popen
 ) -> subprocess.Popen:
     """Start Voila in ``cwd`` (where it reads ``voila.json``) in a session of its own."""
     return subprocess.Popen(
-        voila_command(target, port, open_browser), cwd=cwd, env=env, start_new_session=True, **popen
+        voila_command(target, port, open_browser),
+        cwd=cwd,
+        env=voila_environment(env),
+        start_new_session=True,
+        **popen,
     )
+
+
+class QuietLog(logging.Filter):
+    """Drops the log lines that every page load repeats and that ask nothing of the user.
+
+    "Notebook review.ipynb is not trusted": trust is about showing a notebook's saved outputs,
+    and Voila runs the shipped notebook afresh with its sources hidden. voila.json installs
+    this filter on Voila's console handler (``Voila.logging_config``).
+    """
+
+    REPEATED = ("is not trusted",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(text in message for text in self.REPEATED)
 
 
 def stop(child: subprocess.Popen, timeout: float = 20) -> int:
@@ -84,7 +116,7 @@ def _run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     child = launch(notebooks, notebook, port, env, open_browser)
-    print(f"pillarkit: {what} at http://localhost:{port}/ (Ctrl-C to stop){after}", flush=True)
+    print(f"pillarkit: {what} at http://{options.HOST.default}:{port}/ (Ctrl-C to stop){after}", flush=True)
     try:
         return child.wait()
     except KeyboardInterrupt:
