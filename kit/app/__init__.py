@@ -146,7 +146,15 @@ Side column
   pk-workload-rto         Text: recovery time objective
   pk-workload-rpo         Text: recovery point objective
   pk-workload-compliance  Text: compliance needs
-  pk-pillar-priorities    TagsInput: pillar ids, most important first
+  pk-pillar-priorities    the ordered picker of pillar priorities, most important first
+  pk-priority-empty       "No priorities yet" (hidden once one is ranked)
+  pk-priority-list        box of the ranked pillars
+  pk-priority-row         one ranked pillar: its number and name, then three buttons
+  pk-priority-name        "1. Security" (span.pk-priority-rank holds the number)
+  pk-priority-up          Button: move it up (its tooltip, "Move Security up", is its accessible name)
+  pk-priority-down        Button: move it down
+  pk-priority-remove      Button: take it out of the priorities
+  pk-priority-add         Dropdown: add one of the review's other pillars at the end (hidden when none is left)
   pk-lens-list            box of lens checkboxes
   pk-lens-toggle          Checkbox: apply a lens (bundled and custom ones)
   pk-lens-custom          on the checkbox of an uploaded lens

@@ -34,6 +34,17 @@ def classed(widget: w.DOMWidget, *classes: str) -> w.DOMWidget:
     return widget
 
 
+def spoken(widget: w.DOMWidget, label: str) -> w.DOMWidget:
+    """Give a control a label that screen readers announce but the screen does not show.
+
+    For a control whose purpose is plain on screen (a picker beside its buttons, a box with a
+    placeholder): the label is the widget's own description, linked to the control by ipywidgets,
+    and class ``pk-sr-label`` hides it from sight only.
+    """
+    widget.description = label
+    return classed(widget, "pk-sr-label")
+
+
 def set_class(widget: w.DOMWidget, name: str, on: bool) -> None:
     """Add or remove one CSS class; no message is sent when nothing changes."""
     present = name in widget._dom_classes

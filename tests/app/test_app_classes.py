@@ -52,8 +52,9 @@ def test_every_listed_class_is_on_a_widget_and_every_widget_class_is_listed(app)
     app.parking_lot.text.value = "topic"
     app.parking_lot.add.click()
     app.agenda.edit.value = True
-    for page in range(4):
+    for page in range(5):
         app.show_side_page(page)
+    app.workload_panel.priorities.add.value = app.workload_panel.priorities.add.options[1][1]
     app.workload_panel.lens_upload.value = upload_value(
         "s3-like.json", (DATA / "lenses" / "published" / "s3-like.json").read_bytes()
     )

@@ -138,7 +138,8 @@ def test_the_workload_panel_fills_in_the_workload(app):
     fields["review_date"].value = dt.date(2025, 3, 4)
     panel.context["recovery_time_objective"].value = "4 hours"
     panel.context["compliance"].value = "PCI DSS"
-    panel.priorities.value = ["sec", "ops"]
+    panel.priorities.add.value = "sec"
+    panel.priorities.add.value = "ops"
     workload = app.review.workload
     assert workload.name == "Checkout <b>v2</b>"
     assert workload.environment == "PREPRODUCTION"
@@ -162,9 +163,38 @@ def test_the_workload_panel_shows_a_loaded_review(app):
     app.load_review(review)
     assert app.workload_panel.fields["name"].value == "Loaded"
     assert app.workload_panel.fields["participants"].value == "Ana\nSam"
-    assert app.workload_panel.priorities.value == ["sec"]
-    app.workload_panel.priorities.value = ["ops", "sec"]
-    assert app.review.pillar_priorities == ["ops", "sec", "unknown-pillar"]  # never dropped in silence
+    picker = app.workload_panel.priorities
+    assert picker.ranked == ["sec"]
+    picker.add.value = "ops"
+    assert app.review.pillar_priorities == ["sec", "ops", "unknown-pillar"]  # never dropped in silence
+    _first, second = picker.rows.children
+    up = second.children[1]
+    up.click()  # "Move … up" on the second pillar
+    assert app.review.pillar_priorities == ["ops", "sec", "unknown-pillar"]
+
+
+def test_the_pillar_priorities_are_an_ordered_picker_of_the_reviews_pillars(app):
+    picker = app.workload_panel.priorities
+    names = dict(picker.names)
+    assert set(names) == {p.id for lens in app.review.lenses.values() for p in lens.pillars}
+    assert picker.rows.children == () and picker.empty.layout.display is None  # "No priorities yet"
+    assert [value for _label, value in picker.add.options] == ["", *names]
+    for pillar_id in names:
+        picker.add.value = pillar_id
+    assert app.review.pillar_priorities == list(names)
+    assert picker.add.layout.display == "none"  # every pillar is ranked: nothing left to add
+    rows = picker.rows.children
+    labels = [row.children[0].value for row in rows]
+    assert [label.split("</span> ", 1)[1] for label in labels] == list(names.values())
+    first = rows[0]
+    up, down, _remove = first.children[1:]
+    assert up.disabled and not down.disabled and rows[-1].children[2].disabled
+    assert down.tooltip == f"Move {names[next(iter(names))]} down"  # what a screen reader announces
+    down.click()
+    assert app.review.pillar_priorities[:2] == list(names)[1::-1]
+    picker.rows.children[0].children[3].click()  # remove the first
+    assert app.review.pillar_priorities == list(names)[:1] + list(names)[2:]
+    assert [value for _label, value in picker.add.options] == ["", list(names)[1]]
 
 
 # --- display modes --------------------------------------------------------------------
