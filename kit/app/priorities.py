@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import ipywidgets as w
+from markupsafe import escape
 
 from kit.app.events import Events
-from kit.app.ui import button, classed, esc, html
+from kit.app.ui import button, classed, html
 
 #: The add picker's first entry (its value, "", adds nothing).
 ADD_PROMPT = "Add a pillar…"
@@ -83,7 +84,7 @@ class PriorityPicker:
 
     def _row(self, position: int, pillar_id: str) -> w.HBox:
         name = self.names[pillar_id]
-        label = html(f"<span class='pk-priority-rank'>{position + 1}.</span> {esc(name)}", "pk-priority-name")
+        label = html(f"<span class='pk-priority-rank'>{position + 1}.</span> {escape(name)}", "pk-priority-name")
         up = button("", "pk-priority-up", icon="arrow-up", tooltip=f"Move {name} up")
         down = button("", "pk-priority-down", icon="arrow-down", tooltip=f"Move {name} down")
         remove = button("", "pk-priority-remove", icon="times", tooltip=f"Remove {name} from the priorities")
