@@ -116,7 +116,7 @@ PALETTE_BADGES
 .pk-app .pk-agenda-now { color: #0072B2; }
 .pk-app .pk-park-row { align-items: center; gap: .4em; }
 .pk-app .pk-park-item { flex: 1 1 auto; }
-.pk-app .pk-park-is-done { text-decoration: line-through; color: #777; }
+.pk-app .pk-park-is-done { text-decoration: line-through; color: #6b6b6b; }
 .pk-app .pk-park-who, .pk-app .pk-park-where { font-size: .85em; color: #555; margin-left: .4em; }
 .pk-app .pk-hint { font-size: .88em; color: #555; }
 .pk-app .pk-binder-note p { background: #fdf3dd; padding: .4em .6em; border-radius: 4px; }
