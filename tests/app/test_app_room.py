@@ -102,7 +102,7 @@ def test_the_overview_holds_every_question_in_review_order_grouped_by_pillar(app
     assert [g["title"] for g in widget.groups] == ["Operations", "Security"]
     indices = [item[0] for group in widget.groups for item in group["items"]]
     assert indices == list(range(len(app.sequence)))
-    assert [item[2] for item in widget.groups[0]["items"]][0] == "How do you deploy changes?"
+    assert widget.groups[0]["items"][0][2] == "How do you deploy changes?"
     assert widget.risks == [UNANSWERED] * 3 and widget.current == 0
 
 
