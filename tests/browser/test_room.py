@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import scenario
+from tests.browser.harness import READY, READY_TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -394,3 +395,61 @@ def test_every_control_has_a_name_a_screen_reader_announces(browser_session):
     # The badge says its risk in words, so colour is never the only cue.
     scenario.box(page, 1).check()
     expect(page.locator(scenario.BADGE)).to_have_text("High risk")
+
+
+# --- `pillarkit serve` itself ------------------------------------------------------------------
+
+
+def test_pillarkit_serve_prints_the_address_voila_listens_on_and_keeps_a_quiet_log(chrome, tmp_path):
+    """Against ``pillarkit serve``: its one line names 127.0.0.1 (where Voila listens), pages open with
+    the room's view, and loading pages adds nothing to the log."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.support.voila import free_port, wait_for_http, wait_for_kernels
+
+    port = free_port()
+    out = tmp_path / "serve.log"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    pillarkit = Path(sys.executable).with_name("pillarkit")
+    with open(out, "wb") as log:
+        server = subprocess.Popen(
+            [str(pillarkit), "serve", "--port", str(port), "--folder", str(tmp_path / "reviews")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_http(url)
+        wait_for_kernels(server.pid, 1, timeout=180)  # the preheated kernel has run the notebook
+        context = chrome.new_context(viewport={"width": 1280, "height": 720})
+        outside: list[str] = []
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                else (outside.append(route.request.url), route.abort())
+            ),
+        )
+        try:
+            for _ in range(2):
+                page = context.new_page()
+                page.goto(url)
+                expect(page.locator(READY)).to_be_visible(timeout=READY_TIMEOUT_MS)
+                expect(page).to_have_title("pillarkit · Untitled workload")
+                page.close(run_before_unload=True)
+        finally:
+            context.close()
+        assert outside == []
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    lines = [line for line in out.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    assert lines[0].startswith(f"pillarkit: the review app is at http://127.0.0.1:{port}/ ")
+    assert lines[-1] == "pillarkit: stopped"
+    assert lines[1:-1] == [], "the server logged something for a page load:\n" + "\n".join(lines[1:-1])
