@@ -32,7 +32,7 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# Serves notebooks/review.ipynb with Voila on http://localhost:8866; Ctrl-C stops it.
+# Serves notebooks/review.ipynb with Voila on http://127.0.0.1:8866; Ctrl-C stops it.
 run: $(VENV)/.installed
 	$(BIN)/pillarkit serve
 
