@@ -55,7 +55,9 @@ def test_without_chromium_on_the_server_the_browser_prints_the_handout(browser_s
     page.locator(".pk-export-edition select").select_option(label="Executive summary (4 pages)")
     page.locator(".pk-export-prepare").click()
     expect(page.locator(".pk-message-is-error")).to_have_count(0)
-    expect(page.locator(".pk-export-status")).to_contain_text("Save as PDF", timeout=60_000)  # the handout is made first
+    expect(page.locator(".pk-export-status")).to_contain_text(
+        "Save as PDF", timeout=60_000
+    )  # the handout is made first
     page.wait_for_function("() => window.__pkPrinted.length === 1", timeout=60_000)
     printed = page.evaluate("() => window.__pkPrinted[0]")
     assert "Executive summary" in printed["text"] and "Top risks" in printed["text"]

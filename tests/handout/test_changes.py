@@ -78,3 +78,39 @@ def test_a_malformed_frozen_answer_names_its_place(review):
     }
     with pytest.raises(ReviewError, match=r"milestones\[0\]\.answers\.two-pillars\.deploy\.SelectedChoices\[0\]"):
         changes.compare(review)
+
+
+def edits_of(diff) -> dict:
+    return {q.question.id: [(e.kind, e.choice.id if e.choice else None, e.after) for e in q.edits] for q in diff.edits}
+
+
+def test_the_edits_since_the_milestone_list_ticks_not_applicable_marks_and_notes(review):
+    diff = changes.compare(review)
+    assert edits_of(diff) == {
+        "deploy": [
+            (changes.TICKED, "deploy_pipeline", ""),
+            (changes.TICKED, "deploy_rollback", ""),
+            (changes.UNTICKED, "deploy_no", ""),
+            (changes.NOTES, None, "Deploys are manual on Fridays.\nRollback takes an hour."),
+        ],
+        "observe": [(changes.TICKED, "observe_no", ""), (changes.NOTES, None, "Nobody is paged at night.")],
+        "runbooks": [(changes.SET_ASIDE, None, "OUT_OF_SCOPE")],
+        "backup": [
+            (changes.UNTICKED, "backup_restore", ""),
+            (changes.NOTES, "backup_restore", "Restores were never tried."),
+            (changes.SET_ASIDE, "backup_offsite", "BUSINESS_PRIORITIES"),
+            (changes.NOTES, "backup_offsite", "One region is enough for now."),
+        ],
+        "scale": [(changes.UNTICKED, "scale_auto", "")],
+    }
+
+
+def test_an_edit_that_leaves_the_risk_alone_is_still_listed(review):
+    review.save_milestone("Now", "2025-03-14")
+    review.set_notes(ALIAS, "deploy", "Rollback now takes ten minutes.")
+    review.set_applicable(ALIAS, "runbooks", True)
+    diff = changes.compare(review)
+    assert diff.changes == [] or all(c.question.id == "runbooks" for c in diff.changes)
+    assert edits_of(diff)["deploy"] == [(changes.NOTES, None, "Rollback now takes ten minutes.")]
+    assert edits_of(diff)["runbooks"] == [(changes.RESTORED, None, "")]
+    assert changes.answer_edits(review.lenses[ALIAS].question("scale"), None, None) == []
