@@ -104,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"the format is taken from the suffix: {formats.suffixes(' or ')}",
     )
+    export.add_argument(
+        "--edition",
+        choices=("full", "summary"),
+        default="full",
+        help="the handout's edition: full (default), or summary: cover, summary and top risks, "
+        "roadmap and parking lot in at most four A4 pages",
+    )
+    export.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="the handout's paper size when printed (default: a4)"
+    )
     export.set_defaults(run=cmd_export)
 
     intake = commands.add_parser(
@@ -406,12 +416,15 @@ def cmd_export(args) -> int:
     from kit.core import roadmap
 
     export_format = formats.format_of(args.output)  # a wrong suffix, or no Chromium for a PDF,
+    formats.check_options(export_format, args.edition, args.paper, args.output)
     export_format.ready()  # fails before the review is read
     review = _load_review(args.review)
     for problem in roadmap.problems(review):
         print(f"warning: {problem}", file=sys.stderr)
-    formats.export(review, args.output)
-    print(f"wrote {args.output} ({export_format.kind} {export_format.what})")
+    formats.export(review, args.output, args.edition, args.paper)
+    what = "executive summary" if export_format.is_handout and args.edition == "summary" else export_format.what
+    paper = f", {'A4' if args.paper == 'a4' else 'US letter'} pages" if export_format.needs_chromium else ""
+    print(f"wrote {args.output} ({export_format.kind} {what}{paper})")
     return EXIT_OK
 
 

@@ -23,7 +23,7 @@ from kit.core import fieldstats
 from kit.core.lens import Choice
 from kit.core.review import Review
 from kit.core.scoring import Improvement, ReviewScore, improvement_list
-from kit.core.vocabulary import HIGH, SEVERITY
+from kit.core.vocabulary import SEVERITY, Risk
 
 #: How many top risks the handout's summary describes.
 COUNT = 5
@@ -84,9 +84,7 @@ def field_gap(item: Improvement, lens_alias: str) -> FieldGap | None:
 
 def _reasons(item: Improvement, high: list[Choice], priority: int | None, gap: FieldGap | None) -> list[str]:
     practices = len(item.question.practices)
-    reasons = [
-        "High risk" if item.risk == HIGH else "Medium risk",
-    ]
+    reasons = [Risk(item.risk).words]
     if high:
         count = len(high)
         reasons.append(

@@ -23,6 +23,13 @@ from kit.core.jsonio import write_atomic
 from kit.core.review import Review
 from kit.render import tables
 
+#: The handout's editions and paper sizes (kit.render.handout defines them; named here for the
+#: tabular formats, which never load the handout).
+FULL = "full"
+EDITIONS = (FULL, "summary")
+A4 = "a4"
+PAPERS = (A4, "letter")
+
 
 @dataclass(frozen=True)
 class ExportFormat:
@@ -38,10 +45,17 @@ class ExportFormat:
     media_type: str
     #: The word after the workload's slug in a download's name: ``payments-api-handout.html``.
     file_word: str
-    #: Makes the file's bytes from a review; raises :class:`ExportError` when it cannot.
-    make: Callable[[Review], bytes]
+    #: Makes the file's bytes from a review; raises :class:`ExportError` when it cannot. The handout's
+    #: formats also take ``edition`` and ``paper`` keywords (see :data:`is_handout`).
+    make: Callable[..., bytes]
     #: Whether making it starts Chromium (the PDF), which then must be installed.
     needs_chromium: bool = False
+    #: Whether it is the handout, which comes in editions ("full", "summary") and paper sizes ("a4", "letter").
+    is_handout: bool = False
+
+    def bytes_of(self, review: Review, edition: str = FULL, paper: str = A4) -> bytes:
+        """The file's bytes; the edition and paper size apply to the handout only."""
+        return self.make(review, edition=edition, paper=paper) if self.is_handout else self.make(review)
 
     @property
     def kind(self) -> str:
@@ -98,38 +112,63 @@ def format_of(path: str | os.PathLike[str]) -> ExportFormat:
     return found
 
 
-def to_bytes(review: Review, suffix: str) -> bytes:
+def check_options(export_format: ExportFormat, edition: str, paper: str, source: str = "export") -> None:
+    """Refuse an edition or paper size that is unknown, or given for a file that is not the handout."""
+    if edition not in EDITIONS:
+        raise ExportError.at(source, "", f"no edition {edition!r}; use one of {', '.join(EDITIONS)}")
+    if paper not in PAPERS:
+        raise ExportError.at(source, "", f"no paper size {paper!r}; use one of {', '.join(PAPERS)}")
+    if not export_format.is_handout and (edition, paper) != (FULL, A4):
+        handouts = ", ".join(f.suffix for f in FORMATS.values() if f.is_handout)
+        raise ExportError.at(
+            source, "", f"an edition and a paper size are for the handout ({handouts}), not {export_format.suffix}"
+        )
+
+
+def to_bytes(review: Review, suffix: str, edition: str = FULL, paper: str = A4) -> bytes:
     """The file :func:`export` writes for ``suffix``, made in memory (the app offers it as a download).
 
-    Raises :class:`ExportError` for an unknown suffix, or for a PDF without Chromium (with how to install it).
+    ``edition`` and ``paper`` apply to the handout. Raises :class:`ExportError` for an unknown
+    suffix, edition or paper size, or for a PDF without Chromium (with how to install it).
     """
-    return by_suffix(suffix).make(review)
+    export_format = by_suffix(suffix)
+    check_options(export_format, edition, paper)
+    return export_format.bytes_of(review, edition, paper)
 
 
-def export(review: Review, path: str | os.PathLike[str]) -> Path:
+def export(review: Review, path: str | os.PathLike[str], edition: str = FULL, paper: str = A4) -> Path:
     """Write the review to ``path`` in the format its suffix names, atomically; returns the path written.
 
-    Raises :class:`ExportError` for an unknown suffix, or for a PDF without Chromium (with how to install it).
+    ``edition`` ("full" or "summary") and ``paper`` ("a4" or "letter") apply to the handout. Raises
+    :class:`ExportError` for an unknown suffix, edition or paper size, or for a PDF without Chromium.
     """
-    write_atomic(path, format_of(path).make(review))
+    export_format = format_of(path)
+    check_options(export_format, edition, paper, str(path))
+    write_atomic(path, export_format.bytes_of(review, edition, paper))
     return Path(path)
 
 
-def _html(review: Review) -> bytes:
+def _html(review: Review, edition: str = FULL, paper: str = A4) -> bytes:
     from kit.render.handout import to_html
 
-    return to_html(review).encode("utf-8")
+    return to_html(review, edition=edition, paper=paper).encode("utf-8")
 
 
-def _pdf(review: Review) -> bytes:
+def _pdf(review: Review, edition: str = FULL, paper: str = A4) -> bytes:
     from kit.render.handout import to_html
     from kit.render.pdf import print_pdf
 
-    return print_pdf(to_html(review))
+    return print_pdf(to_html(review, edition=edition, paper=paper))
 
 
-register(ExportFormat(".html", "Handout (HTML)", "handout", "text/html;charset=utf-8", "handout", _html))
-register(ExportFormat(".pdf", "Handout (PDF)", "handout", "application/pdf", "handout", _pdf, needs_chromium=True))
+register(
+    ExportFormat(".html", "Handout (HTML)", "handout", "text/html;charset=utf-8", "handout", _html, is_handout=True)
+)
+register(
+    ExportFormat(
+        ".pdf", "Handout (PDF)", "handout", "application/pdf", "handout", _pdf, needs_chromium=True, is_handout=True
+    )
+)
 register(
     ExportFormat(
         ".xlsx",
@@ -147,4 +186,16 @@ register(
     )
 )
 
-__all__ = ["FORMATS", "ExportFormat", "by_suffix", "export", "format_of", "register", "suffixes", "to_bytes"]
+__all__ = [
+    "EDITIONS",
+    "FORMATS",
+    "PAPERS",
+    "ExportFormat",
+    "by_suffix",
+    "check_options",
+    "export",
+    "format_of",
+    "register",
+    "suffixes",
+    "to_bytes",
+]

@@ -189,7 +189,7 @@ def test_preparing_is_shown_while_the_file_is_made(app, monkeypatch):
     panel = (app.show_side_page(FILES), app.files_panel.export)[1]
     seen = []
 
-    def slow_to_bytes(review, suffix):
+    def slow_to_bytes(review, suffix, edition="full", paper="a4"):
         seen.append((panel.status.value, panel.prepare.disabled, suffix))
         return b"{}"
 
@@ -215,7 +215,10 @@ def test_a_link_is_dropped_when_the_format_or_the_review_changes(app):
 
 
 def test_pdf_without_chromium_says_how_to_install_it_in_one_line(app, monkeypatch, tmp_path, folder):
-    monkeypatch.setattr(pdf, "CHROMIUM", str(tmp_path / "no-such-chromium"))
+    app.show_side_page(FILES)  # the panel was built on a server that could print PDFs
+    if ".pdf" not in dict(map(reversed, app.files_panel.export.format.options)):
+        pytest.skip("this machine has no Chromium, so the app offers the browser's PDF instead")
+    monkeypatch.setattr(pdf, "CHROMIUM", str(tmp_path / "no-such-chromium"))  # ...and then lost its Chromium
     value = prepare(app, ".pdf")
     message = app.messages.current
     assert message is not None and message.level == "error"
@@ -238,7 +241,7 @@ def test_pdf_is_printed_by_chromium(answered):
 def test_an_unexpected_failure_is_reported_and_leaves_no_preparing(make_app, monkeypatch):
     app = make_app(raise_errors=False)
 
-    def broken(review, suffix):
+    def broken(review, suffix, *options):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(formats, "to_bytes", broken)
@@ -359,3 +362,37 @@ def test_a_move_reaches_the_exports_and_a_resumed_review(make_app, folder):
     resumed = make_app(path=app.path)
     assert resumed.position == (ALIAS, "deploy")
     assert shown(horizon(resumed)) and horizon(resumed).value == 36
+
+
+def test_without_chromium_the_pdf_comes_from_the_browsers_print_dialog(app, monkeypatch, tmp_path):
+    """Binder: no Chromium on the server, so no option that can only fail; the browser prints the handout."""
+    monkeypatch.setattr(pdf, "CHROMIUM", str(tmp_path / "no-such-chromium"))
+    app.show_side_page(FILES)
+    panel = app.files_panel.export
+    labels = [label for label, _ in panel.format.options]
+    assert "Handout (PDF)" not in labels and "Handout (PDF, from your browser)" in labels
+    sent = []
+    monkeypatch.setattr(panel.printer.widget, "send", lambda content, buffers=None: sent.append(content))
+    panel.format.value = "print"
+    assert panel.prepare.description == "Print…" and panel.edition.layout.display is None
+    panel.edition.value = "summary"
+    panel.prepare.click()
+    assert len(sent) == 1
+    document = sent[0]["html"]
+    assert document.startswith("<!DOCTYPE html>") and "Executive summary" in document and "@media print" in document
+    assert "size: A4;" in document
+    assert "Save as PDF" in panel.status.value
+    assert app.messages.current is None  # nothing went wrong
+
+
+def test_the_edition_picker_names_the_summary_file(app):
+    app.show_side_page(FILES)
+    panel = app.files_panel.export
+    panel.format.value = ".json"
+    assert panel.edition.layout.display == "none"  # an edition means nothing for the data
+    panel.format.value = ".html"
+    panel.edition.value = "summary"
+    panel.prepare.click()
+    attrs, _label, _media, content = link_of(panel.status.value)
+    assert attrs["download"].endswith("-summary.html")
+    assert b"Executive summary" in content and b'class="pk-pillar"' not in content

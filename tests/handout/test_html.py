@@ -109,7 +109,7 @@ def test_the_summary_counts_in_total_and_per_pillar(soup, review):
     kpis = {kpi["data-risk"]: int(kpi.select_one(".pk-kpi-number").get_text()) for kpi in soup.select(".pk-kpi")}
     assert kpis == dict(result.counts) == {HIGH: 2, MEDIUM: 1, NONE: 0, NOT_APPLICABLE: 1, UNANSWERED: 1}
     table = soup.select_one("table.pk-counts")
-    headers = [th.get_text() for th in table.select("thead th")]
+    headers = [th.get("aria-label") or th.get_text() for th in table.select("thead th")]  # the words a reader hears
     assert headers == ["Pillar", "High risk", "Medium risk", "No risk", "Not applicable", "Unanswered"]
     for row in table.select("tbody tr"):
         counts = result.lenses[row["data-lens"]].pillars[row["data-pillar"]].counts

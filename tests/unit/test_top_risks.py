@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from kit.core.lens import load
 from kit.core.review import Review, Workload
-from kit.core.rules import SELECTED
 from kit.core.top_risks import rank, top_risks
+from kit.core.vocabulary import ChoiceStatus
+
+SELECTED = ChoiceStatus.SELECTED
 
 LENS = "wellarchitected"
 

@@ -23,5 +23,18 @@ Writing the handout to a file, like every other export format, goes through
 
 from kit.render.handout.facts import Facts
 from kit.render.handout.notebook import build_notebook, notebook_to_html, to_html
+from kit.render.handout.sections import EDITIONS, FULL, SUMMARY
+from kit.render.handout.style import A4, LETTER, PAPERS
 
-__all__ = ["Facts", "build_notebook", "notebook_to_html", "to_html"]
+__all__ = [
+    "A4",
+    "EDITIONS",
+    "FULL",
+    "LETTER",
+    "PAPERS",
+    "SUMMARY",
+    "Facts",
+    "build_notebook",
+    "notebook_to_html",
+    "to_html",
+]

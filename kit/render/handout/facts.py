@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from kit.core import fieldstats
 from kit.core import milestones as milestone_changes
 from kit.core import roadmap as roadmaps
+from kit.core import top_risks as ranking
 from kit.core.fieldstats import FieldStat
 from kit.core.lens import Choice, Pillar, Question
 from kit.core.review import Answer, Prefill, Review
 from kit.core.scoring import Improvement, ReviewScore, improvement_list, score
-from kit.core.vocabulary import HIGH, MEDIUM, NOT_APPLICABLE, ChoiceStatus, Reason, Risk
+from kit.core.vocabulary import HIGH, NOT_APPLICABLE, ChoiceStatus, Reason, Risk
 from kit.render.handout.wording import nice_date
 
 #: How many top risks the executive summary describes.
@@ -59,10 +60,9 @@ class Facts:
     def pillar_name(self, alias: str, pillar: Pillar) -> str:
         return f"{pillar.name} ({self.review.lenses[alias].name})" if self.multi_lens else pillar.name
 
-    def top_risks(self) -> list[Improvement]:
-        """The first high-risk questions of the plan, or the first medium-risk ones when there is none."""
-        highs = [i for i in self.items if i.risk == HIGH]
-        return highs[:TOP_RISKS] or [i for i in self.items if i.risk == MEDIUM][:TOP_RISKS]
+    def top_risks(self) -> list[ranking.TopRisk]:
+        """The risks that matter most, ranked with their reasons (:mod:`kit.core.top_risks`)."""
+        return ranking.top_risks(self.review, self.result, TOP_RISKS)
 
     def uses_field_statistics(self) -> bool:
         """Whether any question or practice of the review's lenses shows a figure from the field."""

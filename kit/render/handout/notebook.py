@@ -26,12 +26,15 @@ from kit.core.review import Review
 from kit.render.handout import sections
 from kit.render.handout.audit import remote_references
 from kit.render.handout.facts import Facts, anchor
-from kit.render.handout.style import CONTENT_SECURITY_POLICY, HANDOUT_FOOTER, stylesheet
+from kit.render.handout.style import A4, CONTENT_SECURITY_POLICY, HANDOUT_FOOTER, PAPERS, stylesheet
 
 #: The chart's size: drawn at 7 inches and 192 dpi, shown 672 CSS pixels wide (sharp on screen and paper).
 CHART_WIDTH_INCHES = 7.0
 CHART_DPI = 192
 CHART_CSS_WIDTH = 672
+#: The narrow chart, for screens about a phone's width (390 CSS pixels): fewer inches at the same
+#: resolution, so its labels stay readable when the picture is scaled to the screen.
+NARROW_CHART_INCHES = 3.4
 #: The page template's name in nbconvert's environment (which is not ours: it escapes with ``| escape_html``).
 PAGE_TEMPLATE = "pillarkit-handout.html.j2"
 
@@ -41,12 +44,13 @@ def html_output(markup: str, plain: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": str(markup), "text/plain": plain})
 
 
-def png_output(png: bytes, alt: str, width: int = CHART_CSS_WIDTH) -> nbformat.NotebookNode:
-    """A chart as a static output: the PNG shown ``width`` CSS pixels wide, with ``alt`` as its text alternative."""
+def png_output(png: bytes, alt: str, width: int = CHART_CSS_WIDTH, variant: str = "wide") -> nbformat.NotebookNode:
+    """A chart as a static output: the PNG shown ``width`` CSS pixels wide, with ``alt`` as its text alternative;
+    ``variant`` ("wide" or "narrow") says which screens show it (see the handout's stylesheet)."""
     return nbformat.v4.new_output(
         "display_data",
         data={"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
-        metadata={"image/png": {"width": width, "alt": alt}},
+        metadata={"image/png": {"width": width, "alt": alt, "variant": variant}},
     )
 
 
@@ -61,7 +65,8 @@ def cell(cell_id: str, tag: str, outputs: list[nbformat.NotebookNode]) -> nbform
 class _Charts:
     """One reused chart Figure, and the PNGs it made, so identical charts are never drawn twice."""
 
-    def __init__(self, keep: int = 16):
+    def __init__(self, keep: int = 16, width: float = CHART_WIDTH_INCHES):
+        self._width = width
         self._lock = threading.Lock()
         self._chart: Any = None
         self._pngs: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
@@ -76,7 +81,7 @@ class _Charts:
                 self._pngs.move_to_end(key)
                 return self._pngs[key]
             if self._chart is None:
-                self._chart = RiskChart(width=CHART_WIDTH_INCHES, dpi=CHART_DPI)
+                self._chart = RiskChart(width=self._width, dpi=CHART_DPI)
             png: bytes = self._chart.render(rows)
             self._pngs[key] = png
             while len(self._pngs) > self._keep:
@@ -85,46 +90,58 @@ class _Charts:
 
 
 CHARTS = _Charts()
+CHARTS_NARROW = _Charts(width=NARROW_CHART_INCHES)
 
 
-def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.NotebookNode:
+def build_notebook(
+    review: Review, now: dt.datetime | None = None, edition: str = sections.FULL
+) -> nbformat.NotebookNode:
     """The handout as a fresh notebook of static outputs (HTML and PNG only), one cell per part.
 
     Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-parking``,
     ``pk-changes``, ``pk-sources``) so the print styles can break pages before them. ``now``
-    fixes the date in the colophon (for reproducible output).
+    fixes the date in the colophon (for reproducible output). ``edition`` is ``"full"`` (every
+    part) or ``"summary"`` (the executive edition: cover, summary with the top risks, the
+    roadmap's three columns and the parking lot).
     """
     from kit.render.charts import rows_from_lens_score
 
+    if edition not in sections.EDITIONS:
+        raise ExportError.at("handout", "", f"no edition {edition!r}; use one of {', '.join(sections.EDITIONS)}")
+    full = edition == sections.FULL
     facts = Facts.of(review, now)
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["title"] = (
-        f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
-    )
-    notebook.metadata["pillarkit"] = {"kind": "handout", "generated": facts.generated}
-    cells = [cell("cover", "pk-cover", [html_output(sections.cover(facts), f"Cover: {review.workload.name}")])]
+    kind = "handout" if full else "executive summary"
+    notebook.metadata["title"] = f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review {kind}"
+    notebook.metadata["pillarkit"] = {"kind": "handout", "edition": edition, "generated": facts.generated}
+    cover = sections.cover(facts, edition)
+    cells = [cell("cover", "pk-cover", [html_output(cover, f"Cover: {review.workload.name}")])]
 
     summary = [html_output(sections.summary_intro(facts), "Executive summary")]
     for alias, lens_score in facts.result.lenses.items():
+        rows = rows_from_lens_score(lens_score)
         summary.append(html_output(sections.chart_caption(facts, alias), "Risk by pillar"))
-        summary.append(png_output(CHARTS.png(rows_from_lens_score(lens_score)), sections.chart_alt(facts, alias)))
+        summary.append(png_output(CHARTS.png(rows), sections.chart_alt(facts, alias)))
+        summary.append(png_output(CHARTS_NARROW.png(rows), sections.chart_alt(facts, alias), variant="narrow"))
     summary.append(html_output(sections.counts_table(facts) + sections.top_risks(facts), "Counts and top risks"))
     cells.append(cell("summary", "pk-summary", summary))
 
-    for alias, lens in review.lenses.items():
+    for alias, lens in review.lenses.items() if full else ():
         for position, pillar in enumerate(lens.pillars, start=1):
             section = sections.pillar_section(facts, alias, pillar, position, len(lens.pillars))
             cells.append(
                 cell(anchor("pillar", alias, pillar.id), "pk-pillar", [html_output(section, f"Pillar: {pillar.name}")])
             )
 
-    cells.append(cell("plan", "pk-plan", [html_output(sections.plan_section(facts), "Improvement plan")]))
+    plan = sections.plan_section(facts, details=full)
+    cells.append(cell("plan", "pk-plan", [html_output(plan, "Improvement plan")]))
     cells.append(cell("parking-lot", "pk-parking", [html_output(sections.parking_section(facts), "Parking lot")]))
-    if facts.diff is not None:
-        changes = sections.changes_section(facts)
-        cells.append(cell("changes", "pk-changes", [html_output(changes, "Changes since the last milestone")]))
-    sources = sections.sources_section(facts, facts.uses_field_statistics())
-    cells.append(cell("sources", "pk-sources", [html_output(sources, "Sources and attribution")]))
+    if full:
+        if facts.diff is not None:
+            changes = sections.changes_section(facts)
+            cells.append(cell("changes", "pk-changes", [html_output(changes, "Changes since the last milestone")]))
+        sources = sections.sources_section(facts, facts.uses_field_statistics())
+        cells.append(cell("sources", "pk-sources", [html_output(sources, "Sources and attribution")]))
     notebook.cells = cells
     return notebook
 
@@ -154,14 +171,20 @@ def _exporter() -> Any:
         return _EXPORTER
 
 
-def notebook_to_html(notebook: nbformat.NotebookNode, what: str = "handout", footer: str = HANDOUT_FOOTER) -> str:
-    """Convert a notebook of static outputs to one self-contained HTML document; :class:`ExportError` if it
-    would fetch anything. ``what`` names the document in that error; ``footer`` is its printed pages' footer
-    (the portfolio report is made this way too)."""
+def notebook_to_html(
+    notebook: nbformat.NotebookNode, what: str = "handout", footer: str = HANDOUT_FOOTER, paper: str = A4
+) -> str:
+    """Convert a notebook of static outputs to one self-contained HTML document that prints on ``paper``
+    ("a4" or "letter"); :class:`ExportError` if it would fetch anything. ``what`` names the document in
+    that error; ``footer`` is its printed pages' footer (the portfolio report is made this way too)."""
     from kit import __version__
 
+    if paper not in PAPERS:
+        raise ExportError.at("handout", "", f"no paper size {paper!r}; use one of {', '.join(PAPERS)}")
     exporter = _exporter()
-    resources = {"pillarkit": {"css": stylesheet(footer), "csp": CONTENT_SECURITY_POLICY, "version": __version__}}
+    resources = {
+        "pillarkit": {"css": stylesheet(footer, paper), "csp": CONTENT_SECURITY_POLICY, "version": __version__}
+    }
     with _EXPORTER_LOCK:
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
     remote = remote_references(body)
@@ -171,6 +194,9 @@ def notebook_to_html(notebook: nbformat.NotebookNode, what: str = "handout", foo
     return str(body)
 
 
-def to_html(review: Review, now: dt.datetime | None = None) -> str:
-    """The handout as one self-contained HTML document: no script, and nothing fetched from the network."""
-    return notebook_to_html(build_notebook(review, now))
+def to_html(review: Review, now: dt.datetime | None = None, edition: str = sections.FULL, paper: str = A4) -> str:
+    """The handout as one self-contained HTML document: no script, and nothing fetched from the network.
+
+    ``edition``: "full" (the default) or "summary"; ``paper``: "a4" (the default) or "letter", for printing.
+    """
+    return notebook_to_html(build_notebook(review, now, edition), paper=paper)

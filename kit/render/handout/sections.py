@@ -15,7 +15,7 @@ from kit.core import fieldstats
 from kit.core import milestones as milestone_changes
 from kit.core import roadmap as roadmaps
 from kit.core.lens import Pillar, Question
-from kit.core.vocabulary import HIGH, WORST_FIRST, Environment
+from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED, WORST_FIRST, Environment
 from kit.render.handout import wording
 from kit.render.handout.facts import (
     Facts,
@@ -27,8 +27,16 @@ from kit.render.handout.facts import (
 )
 from kit.render.handout.jinja import macro, render
 
+#: The handout's editions: the whole review (the default), or the executive edition a CTO reads in
+#: five minutes: cover, summary with the top risks, the roadmap's three columns and the parking lot.
+FULL = "full"
+SUMMARY = "summary"
+EDITIONS = (FULL, SUMMARY)
+#: Column heads on a phone, where a risk's full words would not fit a fifth of the width.
+SHORT_RISK_WORDS = {HIGH: "High", MEDIUM: "Med.", NONE: "None", NOT_APPLICABLE: "N/A", UNANSWERED: "Open"}
 
-def cover(facts: Facts) -> Markup:
+
+def cover(facts: Facts, edition: str = FULL) -> Markup:
     review, workload = facts.review, facts.review.workload
     details = [
         ("Environment", Environment(workload.environment).words),
@@ -40,15 +48,17 @@ def cover(facts: Facts) -> Markup:
     ]
     pillar_names = {p.id: p.name for lens in review.lenses.values() for p in lens.pillars}
     contents = [("summary", "Executive summary")]
-    contents += [
-        (anchor("pillar", alias, pillar.id), facts.pillar_name(alias, pillar))
-        for alias, lens in review.lenses.items()
-        for pillar in lens.pillars
-    ]
+    if edition == FULL:
+        contents += [
+            (anchor("pillar", alias, pillar.id), facts.pillar_name(alias, pillar))
+            for alias, lens in review.lenses.items()
+            for pillar in lens.pillars
+        ]
     contents += [("plan", "Improvement plan and roadmap"), ("parking-lot", "Parking lot")]
-    if facts.diff is not None:
+    if facts.diff is not None and edition == FULL:
         contents.append(("changes", "Changes since the last milestone"))
-    contents.append(("sources", "Sources and attribution"))
+    if edition == FULL:
+        contents.append(("sources", "Sources and attribution"))
     return render(
         "cover.html.j2",
         name=workload.name.strip() or "Unnamed workload",
@@ -60,6 +70,7 @@ def cover(facts: Facts) -> Markup:
         priorities=[pillar_names.get(pid, pid) for pid in review.pillar_priorities],
         notes=workload.notes if workload.notes.strip() else "",
         contents=contents,
+        edition="Handout" if edition == FULL else "Executive summary",
     )
 
 
@@ -99,13 +110,14 @@ def counts_table(facts: Facts) -> Markup:
         for alias, lens_score in facts.result.lenses.items()
         for pid, pillar_score in lens_score.pillars.items()
     ]
-    return render("counts.html.j2", rows=rows, total=facts.result.counts)
+    return render("counts.html.j2", rows=rows, total=facts.result.counts, short=SHORT_RISK_WORDS)
 
 
 def top_risks(facts: Facts) -> Markup:
     chosen = facts.top_risks()
     risks = []
-    for item in chosen:
+    for top in chosen:
+        item = top.item
         missing = weightiest_first(item.missing)
         first = next((c.improvement.text for c in missing if c.improvement and c.improvement.text), "")
         risks.append(
@@ -115,15 +127,19 @@ def top_risks(facts: Facts) -> Markup:
                 "pillar": facts.pillar_name(item.lens, item.pillar),
                 "gap": wording.missing_summary(missing, len(item.question.practices)),
                 "first_step": first,
+                "question_id": item.question.id,
+                "why": "; ".join(top.reasons),
             }
         )
-    kind = "high-risk" if chosen and chosen[0].risk == HIGH else "medium-risk"
     empty = (
         "No question is high or medium risk."
         if facts.result.counts.answered
         else "No risks yet: nothing has been answered."
     )
-    return render("top_risks.html.j2", risks=risks, chosen=wording.plural(len(chosen), kind + " question"), empty=empty)
+    chosen_words = (
+        f"{wording.plural(len(chosen), 'question').capitalize()} of the {len(facts.items)} on the improvement plan"
+    )
+    return render("top_risks.html.j2", risks=risks, chosen=chosen_words, empty=empty)
 
 
 def question_block(facts: Facts, alias: str, question: Question) -> Markup:
@@ -145,7 +161,8 @@ def pillar_section(facts: Facts, alias: str, pillar: Pillar, position: int, tota
     )
 
 
-def plan_section(facts: Facts) -> Markup:
+def plan_section(facts: Facts, details: bool = True) -> Markup:
+    """The roadmap's three columns, then (unless ``details`` is False, as in the executive edition) every item's steps."""
     review = facts.review
     if not facts.items:
         empty = (
@@ -195,6 +212,7 @@ def plan_section(facts: Facts) -> Markup:
         lede=wording.plan_lede([names.get(p, p) for p in review.pillar_priorities]),
         horizons=columns,
         no_practice_missing=wording.NO_PRACTICE_MISSING,
+        details=details,
     )
 
 
@@ -230,8 +248,19 @@ def changes_section(facts: Facts) -> Markup:
         }
         for c in sorted(diff.changes, key=lambda c: milestone_changes.KINDS.index(c.kind))
     ]
+    edits = [
+        {
+            "question_id": q.question.id,
+            "anchor": anchor("q", q.lens, q.question.id),
+            "label": q.question.label,
+            "pillar": facts.pillar_name(q.lens, q.pillar),
+            "lines": [wording.edit_line(e) for e in q.edits],
+        }
+        for q in diff.edits
+    ]
     return render(
         "changes.html.j2",
+        edits=edits,
         milestone=diff.milestone,
         date=wording.nice_date(diff.milestone.date),
         summary=summary,

@@ -22,15 +22,24 @@ CONTENT_SECURITY_POLICY = (
 #: What a printed page's footer says: the handout's, and the portfolio report's.
 HANDOUT_FOOTER = "Well-Architected review handout"
 PORTFOLIO_FOOTER = "Well-Architected portfolio report"
+#: Paper sizes for printing, by name: the CSS ``@page`` size. A4 is the default (most of the world).
+A4 = "a4"
+LETTER = "letter"
+PAPERS = {A4: "A4", LETTER: "letter"}
 
 
 @cache
-def stylesheet(footer: str = HANDOUT_FOOTER) -> str:
-    """The handout's CSS (the portfolio report's too, with its own ``footer`` on printed pages), with the
-    risk palette of :mod:`kit.render.charts` (imported here, so that the tabular exports never load matplotlib)."""
+def stylesheet(footer: str = HANDOUT_FOOTER, paper: str = A4) -> str:
+    """The handout's CSS for pages of ``paper`` ("a4" or "letter"; the portfolio report's too, with its own
+    ``footer`` on printed pages), with the risk palette of :mod:`kit.render.charts` (imported here, so
+    that the tabular exports never load matplotlib)."""
     from kit.render.charts import PALETTE, TEXT_COLOUR
 
-    return environment().get_template("handout.css.j2").render(palette=PALETTE, text_colour=TEXT_COLOUR, footer=footer)
+    return (
+        environment()
+        .get_template("handout.css.j2")
+        .render(palette=PALETTE, text_colour=TEXT_COLOUR, footer=footer, paper=PAPERS[paper])
+    )
 
 
-__all__ = ["CONTENT_SECURITY_POLICY", "HANDOUT_FOOTER", "PORTFOLIO_FOOTER", "stylesheet"]
+__all__ = ["A4", "CONTENT_SECURITY_POLICY", "HANDOUT_FOOTER", "LETTER", "PAPERS", "PORTFOLIO_FOOTER", "stylesheet"]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kit.core import milestones
 from kit.core.lens import Choice, Lens
 from kit.core.scoring import RiskCounts
-from kit.core.vocabulary import HIGH, MEDIUM, UNANSWERED
+from kit.core.vocabulary import HIGH, MEDIUM, UNANSWERED, Reason
 from kit.render.tables import level_words
 
 #: Said of a HIGH or MEDIUM question with no missing practice ("None of these" ticked, or an "||" of practices all set aside).
@@ -142,3 +143,22 @@ def missing_summary(missing: list[Choice], practices: int) -> str:
     if len(missing) > 2:
         return f"{len(missing)} of {plural(practices, 'practice')} missing, including {named}."
     return f"Missing: {named}."
+
+
+def edit_line(edit: milestones.Edit) -> dict[str, str]:
+    """One edit to an answer since the milestone, in words ("Ticked “…”"), with a note's new text apart."""
+    subject = f"“{edit.choice.title}”" if edit.choice is not None else "the question"
+    if edit.kind == milestones.TICKED:
+        return {"words": f"Ticked {subject}", "text": ""}
+    if edit.kind == milestones.UNTICKED:
+        return {"words": f"Unticked {subject}", "text": ""}
+    if edit.kind == milestones.SET_ASIDE:
+        reason = f" ({Reason(edit.after).words.lower()})" if edit.after else ""
+        return {"words": f"Marked {subject} not applicable{reason}", "text": ""}
+    if edit.kind == milestones.RESTORED:
+        return {"words": f"Marked {subject} applicable again", "text": ""}
+    where = f" on {subject}" if edit.choice is not None else ""
+    if not edit.after.strip():
+        return {"words": f"Removed the note{where}", "text": ""}
+    verb = "Changed the note" if edit.before.strip() else "Added a note"
+    return {"words": f"{verb}{where}", "text": edit.after}
