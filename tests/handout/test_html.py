@@ -122,8 +122,12 @@ def test_the_summary_counts_in_total_and_per_pillar(soup, review):
 
 
 def test_the_summary_has_the_chart_as_an_inline_png_with_a_text_alternative(soup):
-    charts = soup.select("img.pk-chart")
+    charts = soup.select(".pk-figure--wide img.pk-chart")
     assert len(charts) == 1
+    # The same chart drawn narrower for a phone's width, with the same words for a screen reader.
+    narrow = soup.select(".pk-figure--narrow img.pk-chart")
+    assert len(narrow) == 1 and narrow[0]["alt"] == charts[0]["alt"]
+    assert narrow[0]["src"].startswith("data:image/png;base64,iVBOR") and narrow[0]["src"] != charts[0]["src"]
     assert charts[0]["src"].startswith("data:image/png;base64,iVBOR")
     assert (
         charts[0]["alt"]
@@ -132,15 +136,19 @@ def test_the_summary_has_the_chart_as_an_inline_png_with_a_text_alternative(soup
     assert charts[0]["width"] == str(notebook.CHART_CSS_WIDTH)
 
 
-def test_top_risks_are_the_high_risks_in_plan_order_one_paragraph_each(soup):
-    paragraphs = soup.select(".pk-top-risks p.pk-top-risk")
-    assert [p.strong.get_text() for p in paragraphs] == [
+def test_top_risks_rank_high_before_medium_and_say_why_each_is_there(soup):
+    risks = soup.select(".pk-top-risks .pk-top-risk")
+    assert [r.strong.get_text() for r in risks] == [
         "REL01 How do you back up data?",
         "OPS02 How do you know the workload is healthy?",
+        "OPS01 How do you deploy changes?",
     ]
-    assert "Missing: \u201cTest restores\u201d." in text(paragraphs[0])
-    assert "First step: Start to test restores this month." in text(paragraphs[0])
-    assert "The team follows none of these practices." not in text(paragraphs[1])
+    assert [r["data-question"] for r in risks] == ["backup", "observe", "deploy"]
+    assert "Missing: \u201cTest restores\u201d." in text(risks[0])
+    assert "First step: Start to test restores this month." in text(risks[0])
+    assert "The team follows none of these practices." not in text(risks[1])
+    for risk in risks:
+        assert text(risk.select_one(".pk-why")).startswith("Why it is here: ")
 
 
 def test_every_question_has_a_section_with_its_risk_badge(soup, review):
@@ -321,7 +329,8 @@ def test_two_lenses_name_their_lens_next_to_each_pillar(review):
     both = Review([lenses.load_file(LENS_FILE), lenses.bundled("serverless")])
     both.set_choice(ALIAS, "observe", "observe_no")
     soup = parse(handout.to_html(both, NOW))
-    assert len(soup.select("img.pk-chart")) == 2
+    assert len(soup.select(".pk-figure--wide img.pk-chart")) == 2  # one per lens (and a narrow one each for phones)
+    assert len(soup.select(".pk-figure--narrow img.pk-chart")) == 2
     names = [row.th.get_text() for row in soup.select("table.pk-counts tbody tr")]
     assert "Operations (Handout test lens)" in names and any(
         n.endswith("(Serverless Applications Lens)") for n in names
