@@ -37,7 +37,7 @@ new MutationObserver((changes) => {
       });
     }
   }
-}).observe(document.documentElement, {childList: true, subtree: true});
+}).observe(document, {childList: true, subtree: true});  // the document: its root element does not exist yet
 """
 
 
