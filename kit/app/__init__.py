@@ -10,9 +10,12 @@ liveness) and ``timing`` (injectable clock and scheduler). Views: ``app`` (Revie
 views and shows what the session tells it), ``question_view``, ``navigator``, ``risk_panel``,
 ``agenda``, ``parking_lot``, ``banners`` (resume offer, read-only), ``workload_panel``,
 ``files_panel`` (resume, upload, milestones), ``export_panel`` (the handout, spreadsheets and
-data as downloads, in every format of ``kit.render.formats``), ``toolbar``, ``page_script`` (the review's id
-in the page address, Ctrl+Z), ``messages`` (message line and log file), ``events`` (the one
-callback wrapper), ``ui`` (widget helpers, escaping) and ``style`` (the stylesheet).
+data as downloads, in every format of ``kit.render.formats``), ``overview`` (every question with
+its risk mark), ``keyboard`` (every key, Ctrl+Z for Undo among them, and their help),
+``priorities`` (the ordered picker of pillar priorities), ``tab_title``, ``icons``, ``printer``
+(the browser's print-to-PDF), ``toolbar``, ``page_script`` (the review's id in the page address),
+``messages`` (message line and log file), ``events`` (the one callback wrapper), ``ui`` (widget
+helpers, escaping) and ``style`` (the stylesheet). The anywidgets' page code is in ``js/``.
 
 Stable CSS classes for browser tests, added with ``add_class`` (user text never becomes a
 class). ``tests/app/test_app_classes.py`` checks that this list and the widgets agree.
@@ -22,8 +25,11 @@ App, modes and messages
   pk-presenter            on pk-app while presenter mode is on
   pk-compact              on pk-app while compact mode is on
   pk-read-only            on pk-app while another window writes the review (or this page lost its connection)
-  pk-page-script          hidden Output: the script that keeps ?review=<id> in the address and maps Ctrl+Z to Undo
+  pk-page-script          hidden Output: the script that keeps ?review=<id> in the address
   pk-style                the HTML widget holding the stylesheet
+  pk-tab-title            the (hidden) widget that names the browser tab "pillarkit · <workload>" in Voila
+  pk-icons                the (hidden) widget that hides every i.fa icon from screen readers (they are decoration)
+  pk-sr-label             on a widget whose description is read by screen readers but not shown
   pk-toolbar              top bar
   pk-title                "pillarkit <workload name>"
   pk-file-status          box of pk-saved-status and pk-download
@@ -31,11 +37,13 @@ App, modes and messages
                           "NOT SAVED: …" or "read-only · saved hh:mm:ss"
   pk-download             HTML holding the download anchor (a.pk-download-link, data URI) of the file as last saved,
                           refreshed once the review has settled; empty before the first save
-  pk-undo                 Button: undo the last change (Ctrl+Z outside text fields); disabled when there is none
+  pk-undo                 Button: undo the last change (Ctrl+Z or U outside text fields, kit.app.keyboard); disabled when there is none
   pk-modes                box of the three mode switches
   pk-presenter-toggle     ToggleButton: presenter mode
   pk-hide-choices         Checkbox: hide choices until revealed
   pk-compact-toggle       ToggleButton: compact mode
+  pk-keys                 the keyboard: its button (button.pk-keys-button) opens the help, a div.pk-keys-help
+                          (role dialog) on the page's body listing every key
   pk-message              the message line (hidden when there is none)
   pk-message-is-info      on pk-message, by level of the message shown (also -success, -warning, -error)
   pk-message-is-success
@@ -113,10 +121,13 @@ Side column
   pk-risk-panel           totals and chart
   pk-risk-totals          counts by risk (span.pk-total-high, …)
   pk-risk-chart           Image: the risk chart (PNG)
-  pk-side-picker          ToggleButtons: Agenda, Parking lot, Workload, Review file
+  pk-side-picker          ToggleButtons: Questions, Agenda, Parking lot, Workload, Review file
   pk-side-stack           the Stack of side pages
   pk-side-page            each side page
   pk-side-heading         headings inside side pages
+  pk-overview             the question overview: per pillar (h4.pk-overview-pillar) one button.pk-overview-item
+                          per question in review order, with one of pk-risk-high, pk-risk-medium,
+                          pk-risk-none, pk-risk-na, pk-risk-unanswered, aria-current on the one shown
   pk-agenda               the agenda page
   pk-agenda-head          box of the two agenda buttons
   pk-timer-toggle         ToggleButton: start or pause the timer
@@ -164,7 +175,10 @@ Side column
   pk-current-file         the file being saved to
   pk-export               the export section
   pk-export-row           box of the format picker and the button
-  pk-export-format        Dropdown: Handout (HTML), Handout (PDF), Spreadsheet (XLSX), Spreadsheet (CSV), Data (JSON)
+  pk-export-format        Dropdown: Handout (HTML), Handout (PDF), Spreadsheet (XLSX), Spreadsheet (CSV), Data (JSON);
+                          without Chromium on the server, "Handout (PDF, from your browser)" instead of Handout (PDF)
+  pk-export-edition       Dropdown: Full handout or Executive summary (shown for the handout's formats)
+  pk-printer              the (hidden) widget that opens the browser's print dialog on the handout (iframe.pk-print-frame)
   pk-export-prepare       Button: prepare the download
   pk-export-status        "Preparing the file…", then the download anchor (a.pk-export-link, data URI) and what it holds
   pk-resume-recent-text   the most recent other review

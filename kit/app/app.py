@@ -24,8 +24,11 @@ from kit.app.banners import OwnerBanner, ResumeBanner
 from kit.app.events import Events
 from kit.app.export_panel import ExportPanel
 from kit.app.files_panel import FileActions, FilesPanel
+from kit.app.icons import decorative_icons
+from kit.app.keyboard import Keyboard
 from kit.app.messages import Messages
 from kit.app.navigator import Navigator
+from kit.app.overview import Overview
 from kit.app.page_script import PageScript
 from kit.app.parking_lot import ParkingLot
 from kit.app.question_view import Mutate, QuestionView
@@ -33,12 +36,14 @@ from kit.app.risk_panel import RiskPanel
 from kit.app.session import Ownership, Role, SaveStatus, Session, SessionView
 from kit.app.storage import Autosaver, Storage, Upload, download_link
 from kit.app.style import style_widget
+from kit.app.tab_title import TabTitle
 from kit.app.timing import Clock, Handle, LoopScheduler, Scheduler
 from kit.app.toolbar import Toolbar
 from kit.app.ui import classed, set_class
 from kit.app.undo import Part
 from kit.app.workload_panel import WorkloadActions, WorkloadPanel
 from kit.core import options, roadmap, scoring
+from kit.core.dates import readable_moment
 from kit.core.errors import PillarkitError, ReadOnlyError, ReviewError
 from kit.core.lens import load_many as load_lenses
 from kit.core.review import Review, Workload
@@ -48,8 +53,13 @@ DEFAULT_LENSES = (options.DEFAULT_LENS.default,)
 #: Seconds after a change before the charts one tick away are drawn (a pause, not a deadline).
 LOOK_AHEAD_DELAY = 0.05
 
-SIDE_PAGES = ("Agenda", "Parking lot", "Workload", "Review file")
-AGENDA, PARKING, WORKLOAD, FILES = range(len(SIDE_PAGES))
+SIDE_PAGES = ("Agenda", "Parking lot", "Workload", "Review file", "Questions")
+AGENDA, PARKING, WORKLOAD, FILES, QUESTIONS = range(len(SIDE_PAGES))
+#: The order of the side pages' buttons (their indices stay fixed, so code and tests name them alike).
+SIDE_ORDER = (QUESTIONS, AGENDA, PARKING, WORKLOAD, FILES)
+#: The chart by mode (width in inches, dots per inch, font size in points): in presenter mode it is
+#: narrower in inches and sharper, so that its labels grow with the room's type when it is shown larger.
+CHART_SIZE = {False: (5.0, 96, 9.0), True: (4.0, 144, 10.5)}
 
 #: Reasons the session shows a review again in which the question on screen stays where it is.
 STAY = ("followed", "merged", "lenses", "undo", "restored")
@@ -143,6 +153,10 @@ class ReviewApp(SessionView):
         self.parking_lot = ParkingLot(events, self.messages, session.park, session.set_parked_done, self.go_to)
         self.banner = ResumeBanner(events, self._resume_offered)
         self.owner_banner = OwnerBanner(events, session.take_over)
+        self.overview = Overview(events, lambda index: self.go_to(*self.sequence[index]))
+        self.keyboard = Keyboard(events, self._key_actions())
+        self.tab_title = TabTitle()
+        self.toolbar.add_keys(self.keyboard.widget)
         self._workload_panel: WorkloadPanel | None = None
         self._files_panel: FilesPanel | None = None
         events.click(self.messages.dismiss, self.messages.clear, "dismissing a message")
@@ -165,19 +179,34 @@ class ReviewApp(SessionView):
         self.main = classed(w.Stack([question_page], selected_index=0), "pk-main")
         self.side_picker = classed(
             w.ToggleButtons(
-                options=[(name, i) for i, name in enumerate(SIDE_PAGES)], value=AGENDA, style={"button_width": "auto"}
+                options=[(SIDE_PAGES[i], i) for i in SIDE_ORDER],
+                value=AGENDA,
+                description="Side page",
+                style={"button_width": "auto"},
             ),
             "pk-side-picker",
+            "pk-sr-label",
         )
         placeholders = [classed(w.VBox([]), "pk-side-page") for _ in SIDE_PAGES]
         placeholders[AGENDA].children = [self.agenda.widget]
         placeholders[PARKING].children = [self.parking_lot.widget]
+        placeholders[QUESTIONS].children = [self.overview.widget]
         self.side_stack = classed(w.Stack(placeholders, selected_index=AGENDA), "pk-side-stack")
         events.observe(self.side_picker, self._on_side_page, "opening a side page")
         side = classed(w.VBox([self.risk_panel.widget, self.side_picker, self.side_stack]), "pk-side")
         body = classed(w.HBox([self.main, side]), "pk-body")
         self.widget = classed(
-            w.VBox([style_widget(), self.toolbar.widget, self.messages.widget, body, self.page_script.widget]),
+            w.VBox(
+                [
+                    style_widget(),
+                    self.tab_title.widget,
+                    decorative_icons(),
+                    self.toolbar.widget,
+                    self.messages.widget,
+                    body,
+                    self.page_script.widget,
+                ]
+            ),
             "pk-app",
         )
         self._built = True
@@ -296,6 +325,7 @@ class ReviewApp(SessionView):
             self._rescore()
         elif part.kind == "workload":
             self.toolbar.show_title(review.workload.name)
+            self.tab_title.show(review.workload.name)
             if self._workload_panel is not None:
                 with self.events.quiet():
                     self._workload_panel.populate(review)
@@ -361,11 +391,13 @@ class ReviewApp(SessionView):
             self.sequence = [(alias, q.id) for alias, lens in review.lenses.items() for q in lens.questions()]
             self._index = {key: i for i, key in enumerate(self.sequence)}
             self.navigator.rebuild(review)
+            self.overview.rebuild(review.lenses, self.sequence)
             self.agenda.rebuild()
             self.parking_lot.rebuild(review)
             if self._workload_panel is not None:
                 self._workload_panel.populate(review)
             self.toolbar.show_title(review.workload.name)
+            self.tab_title.show(review.workload.name)
             modes = self.session.modes
             if modes:
                 self.toolbar.set_modes(modes)
@@ -442,6 +474,7 @@ class ReviewApp(SessionView):
             prefill=review.prefill(alias, question_id),
         )
         self.navigator.show(alias, question_id, self.index_of(alias, question_id), len(self.sequence))
+        self.overview.show_current(self.index_of(alias, question_id))
         if self.score is not None:
             self.navigator.refresh_progress(self.score)
         self.session.position = (alias, question_id)
@@ -494,6 +527,7 @@ class ReviewApp(SessionView):
         if rescore and self.score is not None:
             self.risk_panel.show_totals(self.review, self.score)
             self.navigator.refresh_progress(self.score)
+            self.overview.show_score(self.score)
             self._draw_ahead()
 
     def undo(self) -> None:
@@ -530,10 +564,12 @@ class ReviewApp(SessionView):
         self.score = scoring.score(self.review)
         self.risk_panel.refresh(self.review, self.score, draw=draw)
         self.navigator.refresh_progress(self.score)
+        self.overview.show_score(self.score)
 
     def _set_workload(self, change: Callable[[Workload], None], label: str, key: str) -> None:
         self.session.set_workload(change, label, key)
         self.toolbar.show_title(self.review.workload.name)
+        self.tab_title.show(self.review.workload.name)
 
     def _on_modes(self, modes: dict[str, bool]) -> None:
         self._apply_modes(modes)
@@ -543,10 +579,33 @@ class ReviewApp(SessionView):
     def _apply_modes(self, modes: dict[str, bool]) -> None:
         set_class(self.widget, "pk-presenter", modes["presenter"])
         set_class(self.widget, "pk-compact", modes["compact"])
+        # Presenter mode draws the chart for a larger picture (sharper, with larger labels).
+        self.risk_panel.set_size(*CHART_SIZE[modes["presenter"]])
+
+    # --- the keyboard -----------------------------------------------------------------
+
+    def _key_actions(self) -> dict[str, Callable[[str], None]]:
+        """What each key does (kit.app.keyboard binds the keys and lists them in its help)."""
+        view = self.question_view
+        return {
+            "next": lambda _key: self.step(+1),
+            "previous": lambda _key: self.step(-1),
+            "tick": lambda key: view.toggle_practice(int(key)),
+            "none": lambda _key: view.toggle_none_of_these(),
+            "reveal": lambda _key: view.show_choices(),
+            "presenter": lambda _key: self.toolbar.toggle_presenter(),
+            "overview": lambda _key: self.show_side_page(QUESTIONS),
+            "undo": lambda _key: self._undo_key(),
+        }
+
+    def _undo_key(self) -> None:
+        """Ctrl+Z or U does what the Undo button does, and nothing while the button is off."""
+        if not self.toolbar.undo.disabled:
+            self.undo()
 
     def save_milestone(self, name: str) -> None:
         milestone = self.session.save_milestone(name)
-        self.messages.success(f"Milestone “{milestone.name}” saved ({milestone.date}).")
+        self.messages.success(f"Milestone “{milestone.name}” saved ({readable_moment(milestone.date)}).")
         if self._files_panel is not None:
             self._files_panel.show_milestones(self.review.milestones)
 

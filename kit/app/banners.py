@@ -19,13 +19,14 @@ from kit.app.events import Events
 from kit.app.session import Offer, Ownership, Role
 from kit.app.storage import SavedReview
 from kit.app.ui import button, classed, html, show
+from kit.core.dates import readable_moment
 
 #: At most this many differences are named per copy.
 SHOWN_DIFFERENCES = 6
 
 
 def when_text(saved: SavedReview) -> str:
-    return f"{saved.last_change.astimezone():%H:%M on %d %b %Y}"
+    return readable_moment(saved.last_change)
 
 
 class ResumeBanner:

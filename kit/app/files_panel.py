@@ -13,7 +13,8 @@ from kit.app.events import Events
 from kit.app.export_panel import ExportPanel
 from kit.app.messages import Messages
 from kit.app.storage import Storage, Upload, uploads
-from kit.app.ui import button, classed, html
+from kit.app.ui import button, classed, html, spoken
+from kit.core.dates import readable_moment
 from kit.core.review import Milestone
 
 
@@ -48,20 +49,32 @@ class FilesPanel:
         self.current = html("", "pk-current-file")
         self.recent = html("", "pk-resume-recent-text")
         self.resume_recent = button("Resume the most recent", "pk-resume-recent", icon="history")
-        self.picker = classed(w.Dropdown(options=[], layout=w.Layout(width="100%")), "pk-resume-picker")
+        self.picker = spoken(
+            classed(w.Dropdown(options=[], layout=w.Layout(width="100%")), "pk-resume-picker"), "Saved reviews"
+        )
         self.open = button("Open", "pk-resume-open", icon="folder-open")
         self.refresh_list = button(
             "Refresh", "pk-resume-refresh", icon="refresh", tooltip="Read the reviews folder again"
         )
         self.upload = classed(
-            w.FileUpload(accept=".json,application/json", multiple=False, description="Upload a review"), "pk-upload"
+            w.FileUpload(
+                accept=".json,application/json",
+                multiple=False,
+                description="Upload a review",
+                layout=w.Layout(width="auto"),
+            ),
+            "pk-upload",
         )
         self.new = button("New review", "pk-new-review", icon="file", tooltip="Save this review and start an empty one")
-        self.milestone_name = classed(
-            w.Text(
-                placeholder="Milestone name, e.g. “before migration”", layout=w.Layout(width="auto", flex="1 1 auto")
+        self.milestone_name = spoken(
+            classed(
+                w.Text(
+                    placeholder="Milestone name, e.g. “before migration”",
+                    layout=w.Layout(width="auto", flex="1 1 auto"),
+                ),
+                "pk-milestone-name",
             ),
-            "pk-milestone-name",
+            "Milestone name",
         )
         self.milestone_save = button("Save milestone", "pk-milestone-save", icon="flag")
         self.milestones = html("", "pk-milestones")
@@ -111,7 +124,7 @@ class FilesPanel:
         else:
             self.recent.value = (
                 f"<p>Most recent: <b>{escape(most_recent.workload or 'Untitled workload')}</b>, "
-                f"last answer {most_recent.last_change.astimezone():%Y-%m-%d %H:%M}.</p>"
+                f"last answer {escape(readable_moment(most_recent.last_change))}.</p>"
             )
         self.resume_recent.disabled = most_recent is None
         with self.events.quiet():
@@ -124,7 +137,10 @@ class FilesPanel:
         if not milestones:
             self.milestones.value = "<p class='pk-hint'>No milestone yet.</p>"
             return
-        items = "".join(f"<li>{escape(m.name)} <span class='pk-hint'>{escape(m.date)}</span></li>" for m in milestones)
+        items = "".join(
+            f"<li>{escape(m.name)} <span class='pk-hint'>{escape(readable_moment(m.date))}</span></li>"
+            for m in milestones
+        )
         self.milestones.value = f"<ul>{items}</ul>"
 
     # --- callbacks ----------------------------------------------------------------

@@ -3,9 +3,10 @@
 ipywidgets has no key events, so a small anywidget (``js/keyboard.js``) listens in the page and
 sends ``{"action": ..., "key": ...}`` to the kernel, where :class:`Keyboard` calls the handler
 the app gave for that action. The bindings are defined here, once: the page matches keys
-against them and the help overlay lists them. An action the app gives no handler for (undo,
-before the app has one) is neither bound nor listed, so the help never offers a key that does
-nothing.
+against them and the help overlay lists them. An action the app gives no handler for is
+neither bound nor listed, so the help never offers a key that does nothing. This is the page's
+only key listener: Ctrl+Z (or Cmd+Z) outside a text field is the app's Undo, as its button;
+inside one it is left to the browser's own undo of typing.
 
 In the page a key acts only while nobody is typing in a text field, and only for this app
 (in JupyterLab, when the focus is inside the app; in Voila, whose page is the app, also when

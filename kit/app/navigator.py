@@ -8,7 +8,7 @@ import ipywidgets as w
 from markupsafe import escape
 
 from kit.app.events import Events
-from kit.app.ui import button, classed, dropdown, held, html, show
+from kit.app.ui import button, classed, dropdown, held, html, show, spoken
 from kit.core.review import Review
 from kit.core.scoring import ReviewScore
 from kit.core.vocabulary import UNANSWERED
@@ -28,9 +28,9 @@ class Navigator:
         self.review: Review | None = None
         self.prev = button("Previous", "pk-prev", icon="arrow-left", tooltip="Previous question")
         self.next = button("Next", "pk-next", icon="arrow-right", tooltip="Next question", style="primary")
-        self.lens_picker = dropdown([], "pk-lens-picker", width="auto")
-        self.pillar_picker = dropdown([], "pk-pillar-picker", width="auto")
-        self.question_picker = dropdown([], "pk-question-picker", width="auto")
+        self.lens_picker = spoken(dropdown([], "pk-lens-picker", width="auto"), "Lens")
+        self.pillar_picker = spoken(dropdown([], "pk-pillar-picker", width="auto"), "Pillar")
+        self.question_picker = spoken(dropdown([], "pk-question-picker", width="auto"), "Question")
         self.position = html("", "pk-position")
         self.progress = html("", "pk-progress")
         self.prefilled = html("", "pk-prefilled-count")

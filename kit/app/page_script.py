@@ -1,15 +1,14 @@
-"""A few lines of script in the page: the review's id in the page address, and Ctrl+Z for Undo.
+"""A few lines of script in the page: the review's id in the page address.
 
 ipywidgets has no widget that runs script, but an ``Output`` widget shows a notebook output,
 and a notebook's JavaScript output runs in Voila, JupyterLab and Notebook 7 (widget outputs are
 trusted). So the app keeps one hidden ``Output`` whose only output is the script below, and
-replaces it when the review on screen changes. The script
+replaces it when the review on screen changes. The script writes ``?review=<id>`` into the
+address (Voila only: JupyterLab's address is its own), without a new history entry, so that a
+reload or the same link opened again shows the same review.
 
-* writes ``?review=<id>`` into the address (Voila only: JupyterLab's address is its own), without
-  a new history entry, so that a reload or the same link opened again shows the same review;
-* on the first run only, makes Ctrl+Z (or Cmd+Z) outside text fields press the app's Undo
-  button. Inside a text field the browser's own undo of typing is left alone, and in JupyterLab
-  only keys pressed inside the app are taken (elsewhere Ctrl+Z is JupyterLab's).
+Keys, Ctrl+Z for Undo among them, are the keyboard's (:mod:`kit.app.keyboard`): one listener
+for every key, so no key is handled twice.
 
 The id is eight hex digits made by the app, and goes in as a JSON string; nothing a user typed
 reaches the script.
@@ -31,25 +30,6 @@ SCRIPT = """(function () {
     if (review) { url.searchParams.set(parameter, review); } else { url.searchParams.delete(parameter); }
     if (url.href !== window.location.href) { window.history.replaceState(window.history.state, "", url.href); }
   }
-  if (window.pillarkitUndoKey) { return; }
-  window.pillarkitUndoKey = true;
-  document.addEventListener("keydown", function (event) {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || String(event.key).toLowerCase() !== "z") {
-      return;
-    }
-    var target = event.target instanceof Element ? event.target : null;
-    if (target && target.closest("textarea, select, [contenteditable=''], [contenteditable='true'], " +
-        "input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=file])")) {
-      return;
-    }
-    var app = target && target.closest(".pk-app");
-    if (!app && inVoila) { app = document.querySelector(".pk-app"); }
-    var button = app && app.querySelector("button.pk-undo");
-    if (!button) { return; }
-    event.preventDefault();
-    event.stopPropagation();
-    if (!button.disabled) { button.click(); }
-  }, true);
 })();
 """
 

@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from kit.app.events import Events
 from kit.app.messages import Messages
-from kit.app.ui import button, checkbox, classed, html
+from kit.app.ui import button, checkbox, classed, html, spoken
 from kit.core.review import ParkedItem, Review
 
 
@@ -34,12 +34,18 @@ class ParkingLot:
         self._set_done = set_done
         self._go_to = go_to
         self.review: Review | None = None
-        self.text = classed(
-            w.Text(placeholder="Park a topic or follow-up for later…", layout=w.Layout(flex="1 1 60%", width="auto")),
-            "pk-park-text",
+        self.text = spoken(
+            classed(
+                w.Text(
+                    placeholder="Park a topic or follow-up for later…", layout=w.Layout(flex="1 1 60%", width="auto")
+                ),
+                "pk-park-text",
+            ),
+            "Topic to park",
         )
-        self.owner = classed(
-            w.Text(placeholder="owner", layout=w.Layout(flex="0 1 25%", width="auto")), "pk-park-owner"
+        self.owner = spoken(
+            classed(w.Text(placeholder="owner", layout=w.Layout(flex="0 1 25%", width="auto")), "pk-park-owner"),
+            "Owner of the parked topic",
         )
         self.add = button(
             "Park", "pk-park-add", icon="thumb-tack", tooltip="Park this topic, linked to the question on screen"
@@ -108,6 +114,7 @@ class ParkingLot:
         lens, question_id = item.lens, item.question_id
         if question_id and lens in review.lenses and review.lenses[lens].has_question(question_id):
             go = button("Go to", "pk-park-goto", tooltip="Show the question this topic came up in")
+            go.layout.flex = "0 0 auto"
             events.click(go, lambda: self._go_to(lens, question_id), "going to a parked topic's question")
             children.append(go)
 

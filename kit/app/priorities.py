@@ -2,8 +2,9 @@
 
 Each ranked pillar has its number, its name and three buttons (move up, move down, remove),
 each named for a screen reader ("Move Security up"). A picker below adds one of the review's
-other pillars at the end. The order is handed to ``on_change`` as a list of pillar ids; the
-panel that owns this picker keeps what it does not show (ids of pillars no lens has).
+other pillars at the end. The new order is handed to ``on_change`` as a list of pillar ids and
+shown once that returns (an error leaves the picker as it was); the panel that owns this
+picker keeps what it does not show (ids of pillars no lens has).
 """
 
 from __future__ import annotations
@@ -47,26 +48,32 @@ class PriorityPicker:
 
     def move(self, pillar_id: str, step: int) -> None:
         """Move a ranked pillar up (``step`` -1) or down (+1)."""
-        index = self.ranked.index(pillar_id)
+        ranked = list(self.ranked)
+        index = ranked.index(pillar_id)
         other = index + step
-        if 0 <= other < len(self.ranked):
-            self.ranked[index], self.ranked[other] = self.ranked[other], self.ranked[index]
-            self._changed()
+        if 0 <= other < len(ranked):
+            ranked[index], ranked[other] = ranked[other], ranked[index]
+            self._propose(ranked)
 
     def remove(self, pillar_id: str) -> None:
-        self.ranked.remove(pillar_id)
-        self._changed()
+        self._propose([pid for pid in self.ranked if pid != pillar_id])
 
     def append(self, pillar_id: str) -> None:
         if pillar_id in self.names and pillar_id not in self.ranked:
-            self.ranked.append(pillar_id)
-            self._changed()
+            self._propose([*self.ranked, pillar_id])
 
     # --- drawing ----------------------------------------------------------------------
 
-    def _changed(self) -> None:
+    def _propose(self, ranked: list[str]) -> None:
+        # The order is shown once the review took it: a refusal (a window that does not write)
+        # leaves the picker as the review is.
+        try:
+            self.on_change(list(ranked))
+        except BaseException:
+            self._draw()
+            raise
+        self.ranked = ranked
         self._draw()
-        self.on_change(list(self.ranked))
 
     def _draw(self) -> None:
         for row in self.rows.children:

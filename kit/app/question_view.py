@@ -18,7 +18,20 @@ import ipywidgets as w
 from markupsafe import escape
 
 from kit.app.events import Events
-from kit.app.ui import checkbox, classed, dropdown, esc_lines, held, html, link, set_class, show, textarea, toggle
+from kit.app.ui import (
+    checkbox,
+    classed,
+    dropdown,
+    esc_lines,
+    held,
+    html,
+    link,
+    set_class,
+    show,
+    spoken,
+    textarea,
+    toggle,
+)
 from kit.core import fieldstats, roadmap
 from kit.core.errors import NoteTooLongError
 from kit.core.lens import Choice, Lens, Question
@@ -92,6 +105,7 @@ class ChoiceRow:
 
     def show_choice(self, choice: Choice, answer: Answer) -> None:
         self.choice = choice
+        self.more.tooltip = f"Details of “{choice.title}”: help, official link, does not apply, note"
         if self.more.value:
             self.more.value = False
         if self.details is not None:
@@ -126,12 +140,17 @@ class ChoiceRow:
         events = self.view.events
         self.help = html("", "pk-choice-help")
         self.na = checkbox("This practice does not apply", "pk-choice-na")
-        self.reason = dropdown(REASON_OPTIONS, "pk-choice-na-reason", value="")
-        self.notes = textarea(
-            "",
-            "pk-choice-notes",
-            placeholder=f"A note on this practice (up to {CHOICE_NOTES_LIMIT} characters)",
-            rows=2,
+        self.reason = spoken(
+            dropdown(REASON_OPTIONS, "pk-choice-na-reason", value=""), "Why the practice does not apply"
+        )
+        self.notes = spoken(
+            textarea(
+                "",
+                "pk-choice-notes",
+                placeholder=f"A note on this practice (up to {CHOICE_NOTES_LIMIT} characters)",
+                rows=2,
+            ),
+            "Note on this practice",
         )
         self.notes_count = html("", "pk-choice-notes-count")
         events.observe(self.na, self._on_na, "marking a practice as not applicable")
@@ -288,8 +307,11 @@ class QuestionView:
         self.none_row = ChoiceRow(self, -1, none_of_these=True)
         self.choices = classed(w.VBox([]), "pk-choices")
         self.na = checkbox("This question does not apply to this workload", "pk-na-toggle")
-        self.na_reason = dropdown(REASON_OPTIONS, "pk-na-reason", value="")
-        self.notes = textarea("", "pk-notes", placeholder="Notes: what the team said, decisions, evidence", rows=4)
+        self.na_reason = spoken(dropdown(REASON_OPTIONS, "pk-na-reason", value=""), "Why the question does not apply")
+        self.notes = spoken(
+            textarea("", "pk-notes", placeholder="Notes: what the team said, decisions, evidence", rows=4),
+            "Notes on this question",
+        )
         self.notes_count = html("", "pk-notes-count")
         show(self.na_reason, False)
         show(self.reveal, False)

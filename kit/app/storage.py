@@ -32,6 +32,7 @@ from markupsafe import escape
 
 from kit.app import settings
 from kit.app.timing import Handle, Scheduler
+from kit.core.dates import readable_moment
 from kit.core.errors import PillarkitError, ReviewError
 from kit.core.jsonio import parse_json
 
@@ -77,7 +78,7 @@ class SavedReview:
         name = self.workload or "Untitled workload"
         if not self.readable:
             name = "(unreadable file)"
-        return f"{name} · last answer {self.last_change.astimezone():%Y-%m-%d %H:%M} · {self.path.name}"
+        return f"{name} · last answer {readable_moment(self.last_change)} · {self.path.name}"
 
 
 class Storage:

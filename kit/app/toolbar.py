@@ -59,9 +59,13 @@ class Toolbar:
         events.observe(self.compact, self._on_compact, "switching compact mode")
         events.observe(self.hide_choices, self._on_hide, "hiding the choices")
         events.click(self.undo, on_undo, "undoing the last change")
-        modes = classed(w.HBox([self.presenter, self.hide_choices, self.compact]), "pk-modes")
+        self.mode_box = classed(w.HBox([self.presenter, self.hide_choices, self.compact]), "pk-modes")
         status = classed(w.HBox([self.saved, self.download, self.undo]), "pk-file-status")
-        self.widget = classed(w.HBox([self.title, status, modes]), "pk-toolbar")
+        self.widget = classed(w.HBox([self.title, status, self.mode_box]), "pk-toolbar")
+
+    def add_keys(self, keys: w.Widget) -> None:
+        """The keyboard's "Keys" button, last among the modes."""
+        self.mode_box.children = (*self.mode_box.children, keys)
 
     def modes(self) -> dict[str, bool]:
         return {
@@ -107,6 +111,10 @@ class Toolbar:
         with self.undo.hold_sync():
             self.undo.disabled = label is None
             self.undo.tooltip = f"Undo {label} (Ctrl+Z; {count} can be undone)" if label else "Nothing to undo (Ctrl+Z)"
+
+    def toggle_presenter(self) -> None:
+        """Presenter mode on or off, as a click on its button does."""
+        self.presenter.value = not self.presenter.value
 
     def _on_presenter(self, change: dict[str, object]) -> None:
         if change["new"] and self.compact.value:

@@ -18,6 +18,7 @@ import ipywidgets as w
 
 from kit.app.events import Events
 from kit.app.messages import Messages
+from kit.app.priorities import PriorityPicker
 from kit.app.storage import Upload, uploads
 from kit.app.ui import checkbox, classed, html, text, textarea
 from kit.core import lens as lenses
@@ -110,21 +111,24 @@ class WorkloadPanel:
             self.context[key] = text(label, cls, placeholder=hint)
             events.observe(self.context[key], self._context(key), "editing the business context")
             rows.append(self.context[key])
-        self.priorities = classed(
-            w.TagsInput(allow_duplicates=False, layout=w.Layout(width="100%")), "pk-pillar-priorities"
-        )
-        events.observe(self.priorities, self._on_priorities, "ordering pillar priorities")
+        self.priorities = PriorityPicker(events, self._on_priorities)
         rows += [
+            html("<h4>Pillar priorities</h4>", "pk-side-heading"),
             html(
-                "<div class='pk-hint'>Pillar priorities, most important first (they order the improvement list):</div>"
+                "<div class='pk-hint'>Most important first: they order the improvement list and the handout's top risks.</div>"
             ),
-            self.priorities,
+            self.priorities.widget,
         ]
 
         rows.append(html("<h3>Lenses</h3>", "pk-side-heading"))
         self.lens_boxes = classed(w.VBox([]), "pk-lens-list")
         self.lens_upload = classed(
-            w.FileUpload(accept=".json,application/json", multiple=False, description="Upload a custom lens"),
+            w.FileUpload(
+                accept=".json,application/json",
+                multiple=False,
+                description="Upload a custom lens",
+                layout=w.Layout(width="auto"),
+            ),
             "pk-lens-upload",
         )
         events.observe(self.lens_upload, self._on_lens_upload, "adding an uploaded lens")
@@ -162,9 +166,8 @@ class WorkloadPanel:
             self.fields["review_date"].value = None  # kept in the file as written until someone picks a date
         for key, *_ in CONTEXT_FIELDS:
             self.context[key].value = workload.business_context.get(key, "")
-        pillar_ids = list(dict.fromkeys(p.id for lens in review.lenses.values() for p in lens.pillars))
-        self.priorities.allowed_tags = pillar_ids
-        self.priorities.value = [p for p in review.pillar_priorities if p in pillar_ids]
+        pillars = {p.id: p.name for lens in review.lenses.values() for p in lens.pillars}
+        self.priorities.show(list(pillars.items()), review.pillar_priorities)
         self._lens_list()
 
     def _lens_list(self) -> None:
@@ -217,11 +220,10 @@ class WorkloadPanel:
 
         return changed
 
-    def _on_priorities(self, change: dict) -> None:
+    def _on_priorities(self, ranked: list[str]) -> None:
         assert self.review is not None
-        allowed = set(self.priorities.allowed_tags)
-        unknown = [p for p in self.review.pillar_priorities if p not in allowed]  # kept, never dropped in silence
-        self.actions.set_priorities(list(change["new"]) + unknown)
+        unknown = [p for p in self.review.pillar_priorities if p not in self.priorities.names]  # kept, never dropped
+        self.actions.set_priorities(ranked + unknown)
 
     def _lens_toggled(self, alias: str) -> Callable[[dict], None]:
         def toggled(change: dict) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kit.app.app import QUESTIONS
@@ -85,8 +87,43 @@ def test_the_page_gets_only_the_keys_the_app_handles_and_the_help_lists_them(app
     assert {"next", "previous", "tick", "none", "reveal", "presenter", "overview", "help"} <= set(actions)
     for binding in sent:
         assert binding["keys"] and binding["shown"] and binding["label"]
-    if not hasattr(app, "undo"):
-        assert "undo" not in actions  # never a key that does nothing
+    assert "undo" in actions  # Ctrl+Z and U: the keyboard is the page's one key listener
+    undo = next(b for b in sent if b["action"] == "undo")
+    assert undo["keys"] == ["ctrl+z", "u"]
+
+
+def test_the_undo_key_undoes_the_last_change_through_the_session_and_is_quiet_with_nothing_to_undo(app):
+    message(app, {"action": "undo", "key": "ctrl+z"})  # nothing yet: as the disabled button, nothing at all
+    assert app.messages.widget.layout.display == "none" and statuses(app) == {}
+    message(app, {"action": "tick", "key": "1"})
+    message(app, {"action": "tick", "key": "2"})
+    assert statuses(app) == {"deploy_pipeline": "SELECTED", "deploy_rollback": "SELECTED"}
+    assert not app.toolbar.undo.disabled
+    message(app, {"action": "undo", "key": "u"})
+    assert statuses(app) == {"deploy_pipeline": "SELECTED"}
+    assert rows(app)["deploy_pipeline"].checkbox.value and not rows(app)["deploy_rollback"].checkbox.value
+    assert app.overview.widget.risks[0] == app.score.lenses[ALIAS].questions["deploy"]
+    message(app, {"action": "undo", "key": "ctrl+z"})
+    assert statuses(app) == {} and app.toolbar.undo.disabled
+    assert app.overview.widget.risks[0] == UNANSWERED  # the overview follows an undo too
+    app.flush()
+    saved = json.loads(app.path.read_text(encoding="utf-8"))
+    assert not saved["answers"].get(ALIAS, {}).get("deploy", {}).get("choices")  # the undo is saved like any change
+
+
+def test_undoing_a_change_of_priorities_or_of_the_workload_name_shows_it_again(app):
+    picker = app.workload_panel.priorities
+    first, second = list(picker.names)[:2]
+    picker.add.value = first
+    picker.add.value = second
+    assert app.review.pillar_priorities == [first, second]
+    app.workload_panel.fields["name"].value = "Checkout"
+    assert app.tab_title.widget.title == "pillarkit · Checkout"
+    app.undo()
+    assert app.tab_title.widget.title == "pillarkit · Untitled workload"
+    app.undo()
+    assert app.review.pillar_priorities == [first] and picker.ranked == [first]
+    assert len(picker.rows.children) == 1
 
 
 def test_a_keyboard_refuses_handlers_for_actions_it_has_no_key_for(app):

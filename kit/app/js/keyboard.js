@@ -19,14 +19,16 @@ function typing(target) {
   return false;
 }
 
-// "n", "ArrowRight", "ctrl+z", "?" or a digit; digits by their physical key, so that layouts
+// "n", "ArrowRight", "ctrl+z", "ctrl+shift+z", "?" or a digit; digits by their physical key, so that layouts
 // where digits need Shift (AZERTY) still tick practices.
 function keyName(event) {
   const digit = /^(?:Digit|Numpad)([0-9])$/.exec(event.code || "");
   const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
   if (digit && plain) return digit[1];
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  return (event.ctrlKey || event.metaKey ? "ctrl+" : "") + (event.altKey ? "alt+" : "") + key;
+  const ctrl = event.ctrlKey || event.metaKey;
+  // Shift is named only with Ctrl (Ctrl+Shift+Z is redo elsewhere, never undo); alone it makes "?".
+  return (ctrl ? "ctrl+" : "") + (ctrl && event.shiftKey ? "shift+" : "") + (event.altKey ? "alt+" : "") + key;
 }
 
 function inVoila() {
