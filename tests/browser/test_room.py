@@ -283,6 +283,39 @@ def test_the_keyboard_moves_ticks_toggles_and_never_fires_while_typing(browser_s
     assert browser_session.console_errors(page) == []
 
 
+def test_ctrl_z_undoes_one_change_once_and_leaves_typing_to_the_browser(browser_session):
+    """One key listener for the page: Ctrl+Z (or U) outside a text field is the Undo button, once a press."""
+    page = open_at(browser_session, SIZES["1280x720"])
+    undo = page.locator("button.pk-undo")
+    expect(undo).to_be_disabled()
+    page.keyboard.press("1")
+    expect(scenario.box(page, 1)).to_be_checked()
+    page.keyboard.press("2")
+    expect(scenario.box(page, 2)).to_be_checked()
+    expect(undo).to_be_enabled()
+    page.keyboard.press("Control+z")  # one change back, not two: no second listener acts on the key
+    expect(scenario.box(page, 2)).not_to_be_checked()
+    page.wait_for_timeout(500)
+    expect(scenario.box(page, 1)).to_be_checked()
+    page.keyboard.press("Control+Shift+z")  # redo elsewhere; never an undo
+    page.wait_for_timeout(500)
+    expect(scenario.box(page, 1)).to_be_checked()
+    page.keyboard.press("u")  # U does what Ctrl+Z does
+    expect(scenario.box(page, 1)).not_to_be_checked()
+
+    # In a text field Ctrl+Z is the browser's undo of typing: the tick stays.
+    page.keyboard.press("1")
+    expect(scenario.box(page, 1)).to_be_checked()
+    notes = page.locator(scenario.NOTES)
+    notes.click()
+    page.keyboard.type("rollback")
+    page.keyboard.press("Control+z")
+    page.wait_for_timeout(500)
+    expect(scenario.box(page, 1)).to_be_checked()
+    expect(page.locator(".pk-message-is-error")).to_have_count(0)
+    assert browser_session.console_errors(page) == []
+
+
 # --- 4. labels, dates, the tab, local icons, the log ----------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """Binder's case in Chromium: the server has no Chromium, so the app prints the handout with the browser's
-own dialog (issue 12, item 7). Voila runs with ``PILLARKIT_CHROMIUM`` naming no program."""
+own dialog (issue 12, item 7). ``pillarkit serve`` runs with ``PILLARKIT_CHROMIUM`` naming no program."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import scenario
-from tests.support.voila import review_notebook, serve_folder
+from tests.support.voila import serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def voila(voila_scratch):
-    """Voila as in conftest.py, but on a server where no Chromium can be found."""
+    """``pillarkit serve`` as in conftest.py, but on a server where no Chromium can be found."""
     env = {
         "JUPYTER_CONFIG_DIR": str(voila_scratch / "config"),
         "JUPYTER_DATA_DIR": str(voila_scratch / "data"),
         "PILLARKIT_CHROMIUM": str(voila_scratch / "no-chromium-here"),
     }
-    with serve_folder({"review.ipynb": review_notebook()}, env=env, log=voila_scratch / "voila.log") as served:
+    with serve_app(voila_scratch / "reviews", env=env, log=voila_scratch / "voila.log") as served:
         yield served
 
 
