@@ -149,19 +149,21 @@ def test_navigation_is_one_row_and_the_risk_panel_stays_in_view_while_the_questi
         assert max(middles) - min(middles) < 6, f"the navigation wraps: {rows}"
         assert rows[0]["x"] < rows[1]["x"] < rows[2]["x"] < rows[3]["x"]
         # Open every practice's details so the question is taller than the screen, then scroll it.
+        # One at a time: a details box opening moves the toggles below it, so a click sent before
+        # it opened could land beside the next toggle.
         details = page.locator(".pk-choice-more:visible").all()
-        for toggle in details:
+        for opened, toggle in enumerate(details, start=1):
             toggle.click()
-        expect(page.locator(".pk-choice-details:visible")).to_have_count(len(details))
+            expect(page.locator(".pk-choice-details:visible")).to_have_count(opened)
         page.evaluate(f"() => document.querySelector('{SCROLLER}').scrollBy(0, 400)")
         page.wait_for_timeout(100)
         assert scroll_top(page) > 0, "nothing to scroll: the test proves nothing"
         within_viewport(page, scenario.CHART)
         shoot(page, screenshots, f"scrolled-{'presenter' if presenter else 'normal'}-{size}")
         page.evaluate(f"() => document.querySelector('{SCROLLER}').scrollTo(0, 0)")
-        for toggle in details:
+        for still_open, toggle in reversed(list(enumerate(details))):
             toggle.click()
-        expect(page.locator(".pk-choice-details:visible")).to_have_count(0)
+            expect(page.locator(".pk-choice-details:visible")).to_have_count(still_open)
 
 
 # --- 2. the question overview --------------------------------------------------------------
