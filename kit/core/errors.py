@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -72,12 +72,20 @@ class ReadOnlyError(ReviewError):
     """A change refused because another window is the one writing this review."""
 
 
-class NoteTooLongError(ReviewError):
+class TextTooLongError(ReviewError):
+    """Text longer than its field's limit (or too many items); it is refused, never cut."""
+
+
+class NoteTooLongError(TextTooLongError):
     """A note longer than the Well-Architected Tool accepts; it is refused, never cut."""
 
 
 class ExportError(PillarkitError):
     """An export that cannot be made as asked (for example a lens that breaks WA Tool limits)."""
+
+
+class WriteError(PillarkitError):
+    """Data the kit refuses to write, because reading it back would fail (a number JSON cannot hold, broken text)."""
 
 
 class OptionError(PillarkitError):
@@ -94,3 +102,29 @@ class SyncError(PillarkitError):
 
 class ServeError(PillarkitError):
     """The app cannot be served as asked (port taken, no checkout)."""
+
+
+#: How many diagnostics of one kind are listed before the rest are counted.
+SHOWN_PER_GROUP = 3
+
+
+def abridged(
+    diagnostics: Iterable[Diagnostic], shown: int = SHOWN_PER_GROUP, more: Callable[[int, str], str] | None = None
+) -> list[Diagnostic]:
+    """Diagnostics with many of one kind (one ``code``) cut down to the first ``shown`` and a count.
+
+    100,000 answers to questions a lens does not have are three lines and a fourth that says
+    "and 99,997 more like these". ``more(count, code)`` words that last line. The order of
+    the first appearance of each kind is kept (see :func:`grouped`).
+    """
+    result: list[Diagnostic] = []
+    for code, items in grouped(diagnostics):
+        if len(items) <= shown + 1:
+            result.extend(items)
+            continue
+        result.extend(items[:shown])
+        rest = len(items) - shown
+        first = items[0]
+        text = more(rest, code) if more else f"and {rest:,} more like these"
+        result.append(Diagnostic(first.source, "", text, code, first.wa_import))
+    return result

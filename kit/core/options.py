@@ -83,6 +83,14 @@ ORPHAN_SECONDS: Option[int] = Option(
     "PILLARKIT_ORPHAN_SECONDS",
 )
 
+# --- files -------------------------------------------------------------------------------
+MAX_FILE_MB: Option[int] = Option(
+    "max_file_mb",
+    20,
+    "the largest review or lens file the kit reads, in megabytes (a larger one is refused, not read)",
+    "PILLARKIT_MAX_FILE_MB",
+)
+
 # --- exports -----------------------------------------------------------------------------
 CHROMIUM: Option[str] = Option(
     "chromium", "", "the Chromium that prints PDF handouts (default: `chromium` on the PATH)", "PILLARKIT_CHROMIUM"
@@ -99,6 +107,7 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     PLAN_MINUTES,
     TIMER_TICK_SECONDS,
     ORPHAN_SECONDS,
+    MAX_FILE_MB,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
 )

@@ -159,7 +159,7 @@ def test_invalid_json_reports_line_and_column(tmp_path):
     path.write_text('{\n  "name": "x",\n  "pillars": [,]\n}', encoding="utf-8")
     with pytest.raises(LensError) as caught:
         lenses.load_file(path)
-    assert str(caught.value) == f"{path}: line 3, column 15: invalid JSON: Expecting value"
+    assert str(caught.value) == f"{path}: pillars[0], line 3, column 15: invalid JSON: Expecting value"
 
 
 def test_missing_file_is_one_line(tmp_path):
@@ -472,7 +472,7 @@ def test_non_standard_json_constants_are_refused_with_their_place(tmp_path):
     path.write_text('{"name": "NaN in a string is fine",\n  "title": NaN}', encoding="utf-8")
     with pytest.raises(LensError) as caught:
         lenses.load_file(path)
-    assert str(caught.value) == f"{path}: line 2, column 12: invalid JSON: NaN is not a JSON value"
+    assert str(caught.value) == f"{path}: title, line 2, column 12: invalid JSON: NaN is not a JSON value"
 
 
 def test_links_with_spaces_or_nothing_in_them_warn(write_lens, lens_document):
