@@ -227,7 +227,8 @@ def without_extensions(value: object) -> object:
 
 def content_hash(document: JsonObject) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # Half a surrogate pair cannot be in a file the kit read; one made in code still hashes.
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --- finding lenses -------------------------------------------------------------------
@@ -560,12 +561,19 @@ def _schema_message(error: ValidationError) -> str:
         return "must not be empty"
     if kind == "minLength":
         return "must not be empty"
+    if kind == "maxLength":
+        return f"has {len(error.instance):,} characters; at most {error.validator_value:,} are allowed"
     if kind == "enum":
         allowed = ", ".join(map(str, error.validator_value))
         return f"{error.instance!r} is not one of {allowed}"
     if kind == "type":
         return f"must be {'an' if error.validator_value in ('object', 'array', 'integer') else 'a'} {error.validator_value}"
-    return message
+    return message if len(message) <= 200 else message[:160] + "…"
+
+
+def _quoted(text: str, most: int = 80) -> str:
+    """``repr`` of text, cut with an ellipsis past ``most`` characters (a message is one readable line)."""
+    return repr(text) if len(text) <= most else repr(text[:most]) + f"… ({len(text):,} characters)"
 
 
 def _check_id(value: str, where: JsonPath, what: str, found: _Findings) -> bool:
@@ -694,7 +702,7 @@ def _check_question(
         try:
             node = rules.parse(rule["condition"])
         except rules.ConditionError as exc:
-            found.error(at, f"{exc} in {rule['condition']!r}")
+            found.error(at, f"{exc} in {_quoted(rule['condition'])}")
             continue
         unknown = sorted(rules.choice_ids(node) - set(seen))
         if unknown:

@@ -534,3 +534,41 @@ def test_our_extension_fields_are_typed(where, extension, message, write_lens, l
         node = node[key]
     node["pillarkit"] = extension
     assert any(message in line for line in _errors(document, write_lens))
+
+
+# --- hostile lenses -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ("!" * 5000 + "a", "has 5,001 characters; at most 2,048 are allowed"),
+        ("!" * 1500 + "a", "column 33: '!' and parentheses nested deeper than 32 levels in '!!!!"),
+        ("(" * 300 + "a" + ")" * 300, "column 33: '!' and parentheses nested deeper than 32 levels in '((((("),
+    ],
+)
+def test_deep_conditions_are_one_error_line_not_a_recursion_error(condition, message, write_lens, lens_document):
+    document = lens_document()
+    document["pillars"][0]["questions"][0]["riskRules"][0]["condition"] = condition
+    path = write_lens(document)
+    with pytest.raises(LensError) as caught:
+        lenses.load_file(path)
+    [line] = caught.value.lines()
+    assert line.startswith(f"{path}: pillars[0].questions[0].riskRules[0].condition: {message}")
+    assert len(line) < 300
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "limit"),
+    [([], "name", 1024), (["pillars", 0, "questions", 0], "description", 8192), (["pillars", 0], "id", 256)],
+)
+def test_text_past_a_readers_limit_is_refused_in_one_short_line(where, key, limit, write_lens, lens_document):
+    document = lens_document()
+    target = document
+    for part in where:
+        target = target[part]
+    target[key] = "x" * 200_000
+    with pytest.raises(LensError) as caught:
+        lenses.load_file(write_lens(document))
+    line = next(line for line in caught.value.lines() if f"has 200,000 characters; at most {limit:,}" in line)
+    assert len(line) < 300
