@@ -234,6 +234,39 @@ class Workload:
     #: Recovery time and point objectives, compliance needs and any other business context.
     business_context: dict[str, str] = field(default_factory=dict)
 
+    def set(self, name: str, value: object, source: str = "review") -> None:
+        """Set one field; text past its limit is refused (never cut), as is a wrong type or value.
+
+        ``source`` names the review in the error. The app's workload panel and ``Review.set_workload`` both come here.
+        """
+        if name in WORKLOAD_LISTS:
+            value = check_texts(value, source, "workload", name)
+        elif name == "environment":
+            if value not in ENVIRONMENTS:
+                raise ReviewError.at(
+                    source, "workload.environment", f"{value!r} is not one of {', '.join(ENVIRONMENTS)}"
+                )
+        elif name in WORKLOAD_TEXTS:
+            value = check_text(value, source, "workload", name)
+        else:
+            raise ReviewError.at(source, f"workload.{name}", "is not a field of the workload")
+        setattr(self, name, value)
+
+    def set_context(self, key: str, value: str, source: str = "review") -> None:
+        """Set (or, with blank text, remove) one entry of the business context, within its limits."""
+        context = self.business_context
+        check_text(key, source, "workload", "business_context", place="workload.business_context")
+        if not value.strip():
+            context.pop(key, None)
+            return
+        check_text(value, source, "workload", "business_context", place=f"workload.business_context.{key}")
+        _, most = limit("workload", "business_context")
+        if key not in context and most is not None and len(context) >= most:
+            raise TextTooLongError.at(
+                source, "workload.business_context", f"has {len(context)} entries already, the most allowed"
+            )
+        context[key] = value
+
     def to_dict(self) -> JsonObject:
         return {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)}
 
@@ -393,34 +426,12 @@ class Review:
         self._tidy(alias, question_id)
 
     def set_workload(self, name: str, value: object) -> None:
-        """Set one field of the workload; text past its limit is refused (never cut), as is a wrong type."""
-        if name in WORKLOAD_LISTS:
-            value = check_texts(value, self.source, "workload", name)
-        elif name == "environment":
-            if value not in ENVIRONMENTS:
-                raise ReviewError.at(
-                    self.source, "workload.environment", f"{value!r} is not one of {', '.join(ENVIRONMENTS)}"
-                )
-        elif name in WORKLOAD_TEXTS:
-            value = check_text(value, self.source, "workload", name)
-        else:
-            raise ReviewError.at(self.source, f"workload.{name}", "is not a field of the workload")
-        setattr(self.workload, name, value)
+        """Set one field of the workload (see :meth:`Workload.set`)."""
+        self.workload.set(name, value, self.source)
 
     def set_context(self, key: str, value: str) -> None:
-        """Set (or, with blank text, remove) one entry of the workload's business context."""
-        context = self.workload.business_context
-        check_text(key, self.source, "workload", "business_context", place="workload.business_context")
-        if not value.strip():
-            context.pop(key, None)
-            return
-        check_text(value, self.source, "workload", "business_context", place=f"workload.business_context.{key}")
-        _, most = limit("workload", "business_context")
-        if key not in context and most is not None and len(context) >= most:
-            raise TextTooLongError.at(
-                self.source, "workload.business_context", f"has {len(context)} entries already, the most allowed"
-            )
-        context[key] = value
+        """Set (or, with blank text, remove) one entry of the workload's business context (see :meth:`Workload.set_context`)."""
+        self.workload.set_context(key, value, self.source)
 
     def clear(self, alias: str, question_id: str) -> None:
         self.question(alias, question_id)
