@@ -30,11 +30,18 @@ def grouped(diagnostics: Iterable[Diagnostic]) -> list[tuple[str, list[Diagnosti
     return list(groups.items())
 
 
-def listed(values: Iterable[object], shown: int = 5) -> str:
-    """``'a', 'b', 'c'``, or past ``shown`` values ``'a', 'b', 'c', 'd', 'e' and 45 more``: one line stays short."""
+def listed(values: Iterable[object], shown: int = 5, most: int = 40) -> str:
+    """``'a', 'b', 'c'``, or past ``shown`` values ``'a', 'b', 'c', 'd', 'e' and 45 more``: one line stays short.
+
+    A value longer than ``most`` characters is cut with an ellipsis.
+    """
     values = list(values)
-    text = ", ".join(repr(v) for v in values[:shown])
+    text = ", ".join(_cut(repr(v), most) for v in values[:shown])
     return f"{text} and {len(values) - shown} more" if len(values) > shown else text
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 class PillarkitError(Exception):
