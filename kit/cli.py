@@ -136,7 +136,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"where reviews are autosaved (default: {options.FOLDER.default}/ here, or ${options.FOLDER.env})",
     )
-    serve.add_argument("--open", action="store_true", help="open the app in the default browser")
+    serve.add_argument(
+        "--open", action="store_true", help="open the app (its address, token included) in the default browser"
+    )
+    serve.add_argument(
+        "--host",
+        default=None,
+        metavar="ADDRESS",
+        help=f"the address to listen on (default: {options.HOST.default}, this machine only; 0.0.0.0 for every network)",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name (or address) browsers may use to reach the app besides localhost; repeat for several, "
+        f"or '*' for any (also ${options.ALLOW_HOSTS.env}, comma separated)",
+    )
+    serve.add_argument(
+        "--max-pages",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"how many app pages may be open at once, each with its own kernel (default: {options.MAX_PAGES.default}, "
+        f"or ${options.MAX_PAGES.env})",
+    )
     serve.set_defaults(run=cmd_serve)
 
     aws = commands.add_parser("aws", help="push to, pull from and list the AWS Well-Architected Tool (pillarkit[aws])")
@@ -498,7 +522,7 @@ def cmd_aws_list(args) -> int:
 def cmd_serve(args) -> int:
     from kit.serve import serve
 
-    return serve(args.review, args.port, args.folder, args.open)
+    return serve(args.review, args.port, args.folder, args.open, args.host, args.allow_host, args.max_pages)
 
 
 def cmd_options(args) -> int:

@@ -47,10 +47,35 @@ class Option(Generic[T]):
 
 
 # --- serving the app ---------------------------------------------------------------------
-PORT: Option[int] = Option(
-    "port", 8866, "the port `pillarkit serve` listens on, on this machine only", "PILLARKIT_PORT"
+PORT: Option[int] = Option("port", 8866, "the port `pillarkit serve` listens on", "PILLARKIT_PORT")
+HOST: Option[str] = Option(
+    "host", "127.0.0.1", "the address `pillarkit serve` listens on (`--host`; 0.0.0.0 for every network)"
 )
-HOST: Option[str] = Option("host", "127.0.0.1", "the address `pillarkit serve` listens on")
+TOKEN: Option[str] = Option(
+    "token",
+    "",
+    "the token the app's address must carry (default: a new random one each run, printed with the address)",
+    "PILLARKIT_TOKEN",
+)
+ALLOW_HOSTS: Option[str] = Option(
+    "allow_hosts",
+    "",
+    "host names, besides this machine's, a browser may use to reach `pillarkit serve`, comma separated "
+    "(`--allow-host`; '*' for any)",
+    "PILLARKIT_ALLOW_HOSTS",
+)
+MAX_PAGES: Option[int] = Option(
+    "max_pages",
+    8,
+    "how many app pages `pillarkit serve` runs at once, each with a kernel of about 100 MB (`--max-pages`)",
+    "PILLARKIT_MAX_PAGES",
+)
+PAGE_CONNECT_SECONDS: Option[int] = Option(
+    "page_connect_seconds",
+    60,
+    "how long a kernel started for a page waits for the page to connect before it is shut down",
+    "PILLARKIT_PAGE_CONNECT_SECONDS",
+)
 REVIEW: Option[str] = Option(
     "review",
     "",
@@ -100,6 +125,10 @@ PDF_TIMEOUT_SECONDS: Option[int] = Option("pdf_timeout_seconds", 120, "how long 
 ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     PORT,
     HOST,
+    TOKEN,
+    ALLOW_HOSTS,
+    MAX_PAGES,
+    PAGE_CONNECT_SECONDS,
     REVIEW,
     FOLDER,
     DEFAULT_LENS,

@@ -23,7 +23,7 @@ from pathlib import Path
 from subprocess import DEVNULL, Popen
 
 from kit.render.pdf import OFFLINE_FLAGS
-from kit.serve import APP_NOTEBOOK, launch, notebooks_folder, stop
+from kit.serve import APP_NOTEBOOK, launch, new_token, notebooks_folder, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(OFFLINE_FLAGS)
@@ -131,9 +131,11 @@ class Served:
     url: str
     root: Path
     process: Popen
+    #: The run's token (kit.voila_server): the first page carries it, then the browser has a cookie.
+    token: str = ""
 
     def page_url(self, notebook: str) -> str:
-        return f"{self.url}voila/render/{notebook}"
+        return f"{self.url}voila/render/{notebook}?token={self.token}"
 
     @property
     def reviews(self) -> Path:
@@ -156,8 +158,9 @@ def serve_folder(notebooks: dict[str, dict], env: dict | None = None, log: Path 
         environment = {**os.environ, **(env or {})}
         output = open(log, "ab") if log else DEVNULL  # noqa: SIM115 - closed below, after Voila stops
         try:
-            process = launch(root, ".", port, environment, stdout=output, stderr=output)
-            served = Served(f"http://127.0.0.1:{port}/", root, process)
+            token = new_token()
+            process = launch(root, ".", port, environment, token=token, stdout=output, stderr=output)
+            served = Served(f"http://127.0.0.1:{port}/", root, process, token)
             try:
                 wait_for_http(served.url)
                 wait_for_kernels(process.pid, len(notebooks))
