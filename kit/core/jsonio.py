@@ -460,12 +460,16 @@ def _mode_for(target: Path) -> int:
 
 #: Temporary files: ``.<name>.<random>.pillarkit.tmp`` (``TEMP_SUFFIX``), locked while written.
 TEMP_SUFFIX = ".pillarkit.tmp"
+#: A temporary file is made under this suffix, locked, then renamed to ``TEMP_SUFFIX``: so every
+#: ``.pillarkit.tmp`` file a live writer has is locked, and an unlocked one is a dead writer's.
+CREATING_SUFFIX = ".pillarkit.new"
 _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
+#: A writer killed between making its file and locking it (microseconds) leaves one of these.
+_CREATING = re.compile(r"^\..+\.[A-Za-z0-9_]{8}" + re.escape(CREATING_SUFFIX) + "$")
+CREATING_AGE = 60.0
 #: What earlier releases left (``.<name>.<random>.tmp``, unlocked): removed once clearly stale.
 _EARLIER_TEMPORARY = re.compile(r"^\..+\.(?:json|html|pdf|csv|xlsx)\.[A-Za-z0-9_]{8}\.tmp$")
 EARLIER_TEMPORARY_AGE = 600.0
-#: An empty, unlocked temporary file younger than this may be one a writer has just created.
-FRESH_SECONDS = 5.0
 
 
 def _lock(fd: int, wait: bool) -> bool:
@@ -482,9 +486,9 @@ def clean_temporaries(folder: FilePath, now: float | None = None) -> list[str]:
     """Remove the temporary files that interrupted writes left in ``folder``; returns their names.
 
     A writer holds a lock on its temporary file until the file has its final name, so a file
-    whose lock can be taken belongs to no live writer (one just created and still empty is
-    left for the next time). Files of earlier releases, which took no lock, go once they are
-    ten minutes old.
+    whose lock can be taken belongs to no live writer. A file a writer was killed in the
+    middle of making (``.pillarkit.new``) goes after a minute, and files of earlier releases,
+    which took no lock, once they are ten minutes old.
     """
     now = time.time() if now is None else now
     removed = []
@@ -493,9 +497,16 @@ def clean_temporaries(folder: FilePath, now: float | None = None) -> list[str]:
     except OSError:
         return removed
     for entry in entries:
-        earlier = _EARLIER_TEMPORARY.match(entry.name) is not None
-        if not (earlier or _TEMPORARY.match(entry.name)):
+        if _TEMPORARY.match(entry.name):
+            least_age = 0.0
+        elif _CREATING.match(entry.name):
+            least_age = CREATING_AGE
+        elif _EARLIER_TEMPORARY.match(entry.name):
+            least_age = EARLIER_TEMPORARY_AGE
+        else:
             continue
+        if fcntl is None:  # no locks to tell live writers by: only clearly stale files go
+            least_age = max(least_age, EARLIER_TEMPORARY_AGE)
         try:
             fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except OSError:
@@ -504,10 +515,7 @@ def clean_temporaries(folder: FilePath, now: float | None = None) -> list[str]:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or not _lock(fd, wait=False):
                 continue
-            age = now - info.st_mtime
-            if (earlier and age < EARLIER_TEMPORARY_AGE) or (info.st_size == 0 and age < FRESH_SECONDS):
-                continue
-            if fcntl is None and age < EARLIER_TEMPORARY_AGE:
+            if now - info.st_mtime < least_age:
                 continue
             os.unlink(entry.path)
             removed.append(entry.name)
@@ -549,12 +557,16 @@ def write_atomic(path: FilePath, text: str | bytes, newline: str | None = None) 
             ) from None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=CREATING_SUFFIX, dir=folder)
     except OSError as exc:
         raise _named(exc, target) from None
     try:
-        # Locked until it has its final name, so clean_temporaries never takes a live writer's file.
+        # Locked until it has its final name, so clean_temporaries never takes a live writer's
+        # file; it takes the name clean_temporaries looks for only once it is locked.
         _lock(fd, wait=True)
+        locked = temp[: -len(CREATING_SUFFIX)] + TEMP_SUFFIX
+        os.rename(temp, locked)
+        temp = locked
         # mkstemp makes the file private to its owner; the file keeps the mode it had, or gets
         # the one any new file gets (a review or a handout is meant to be shared).
         os.chmod(temp, _mode_for(target))

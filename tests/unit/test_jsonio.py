@@ -191,10 +191,13 @@ def test_a_live_writers_temporary_file_is_left_alone(tmp_path):
     assert clean_temporaries(tmp_path) == [live.name]
 
 
-def test_an_empty_temporary_file_just_made_is_left_for_next_time(tmp_path):
-    just_made = _leave_temporary(tmp_path, content=b"")
-    assert clean_temporaries(tmp_path) == []
-    assert clean_temporaries(tmp_path, now=time.time() + 60) == [just_made.name]
+def test_a_file_a_writer_was_killed_making_goes_after_a_minute(tmp_path):
+    # Made, not yet locked: a live writer passes this point in microseconds, a killed one stays.
+    making = tmp_path / f".review.json.abcd1234{jsonio.CREATING_SUFFIX}"
+    making.write_bytes(b"")
+    dead = _leave_temporary(tmp_path, content=b"")  # locked, then killed before writing: goes at once
+    assert clean_temporaries(tmp_path) == [dead.name]
+    assert clean_temporaries(tmp_path, now=time.time() + 61) == [making.name]
 
 
 def test_temporary_files_are_never_offered_as_reviews(tmp_path):
