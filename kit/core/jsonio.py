@@ -238,28 +238,29 @@ def parse_json(text: str, source: str, error: type[PillarkitError]) -> object:
             text, object_pairs_hook=_object, parse_int=_integer, parse_float=_float, parse_constant=_constant
         )
     except json.JSONDecodeError as exc:
-        path = _scan(text, stop=exc.pos)
-        where = _place(path[0] if path else [], exc.lineno, exc.colno)
+        at = _scan(text, stop=exc.pos)
+        where = _place(at[0] if at else [], exc.lineno, exc.colno)
         raise error.at(source, where, f"invalid JSON: {exc.msg}") from None
     except (_Suspect, RecursionError):
-        found = _scan(text)
-        if found is None:  # the hooks and the scan disagree; say what is known
-            raise error.at(source, "", "invalid JSON: a value other JSON readers would refuse") from None
-        path, offset, message = found
-        line, column = _position(text, offset)
-        raise error.at(source, _place(path, line, column), message) from None
+        raise _refused(text, source, error, "invalid JSON: a value other JSON readers would refuse") from None
     if text.count("[") + text.count("{") > MAX_DEPTH and _max_depth(text) > MAX_DEPTH:
-        found = _scan(text)
-        if found is not None:
-            path, offset, message = found
-            raise error.at(source, _place(path, *_position(text, offset)), message)
-        raise error.at(source, "", f"nested deeper than {MAX_DEPTH} levels")
+        raise _refused(text, source, error, f"nested deeper than {MAX_DEPTH} levels")
     if _SURROGATE_ESCAPE.search(text):
         problem = _problem_in(data, depth=False, numbers=False)
         if problem is not None:
             path, message = problem
             raise error.at(source, _place(path), message)
     return data
+
+
+def _refused(text: str, source: str, error: type[PillarkitError], fallback: str) -> PillarkitError:
+    """The first refused value of the text, with its place; ``fallback`` if the scan finds none."""
+    found = _scan(text)
+    if found is None:
+        return error.at(source, "", fallback)
+    path, offset, message = found
+    line, column = _position(text, offset)
+    return error.at(source, _place(path, line, column), message)
 
 
 _STRING_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
@@ -491,9 +492,9 @@ def clean_temporaries(folder: FilePath, now: float | None = None) -> list[str]:
     which took no lock, once they are ten minutes old.
     """
     now = time.time() if now is None else now
-    removed = []
+    removed: list[str] = []
     try:
-        entries = list(os.scandir(folder))
+        entries = list(os.scandir(os.fspath(folder)))
     except OSError:
         return removed
     for entry in entries:
