@@ -161,21 +161,27 @@ def _voila_classes():
                 LOGIN_PAGE.format(message=error, action=html.escape(action, quote=True), xsrf=self.xsrf_form_html())
             )
 
-    class Claims:
+    class Claims(tornado.web.RequestHandler):
         """A kernel request from the logged-in browser (the page asks for its kernel's model, then
-        connects to it) marks the kernel as claimed by a page, so it is never shut down as unclaimed."""
+        connects to it) marks the kernel as claimed by a page, so it is never shut down as unclaimed.
 
-        async def prepare(self, *args, **kwargs):
-            result = super().prepare(*args, **kwargs)
+        Mixed in before Jupyter's kernel handlers (a subclass of their common base, for the MRO and mypy).
+        """
+
+        async def prepare(self) -> None:
+            # Jupyter's handlers' prepare may be a coroutine or not, whatever the base class says.
+            result: object = super().prepare()
             if inspect.isawaitable(result):
-                result = await result
+                await result
             kernel_id = self.path_kwargs.get("kernel_id")
             if kernel_id and not self._finished and self.current_user:
                 PAGES.connected.add(kernel_id)
-            return result
 
-    class Page:
-        """The app's page: a kernel only for a browser's page request, and only while pages are under the cap."""
+    class Page(VoilaHandler):
+        """The app's page: a kernel only for a browser's page request, and only while pages are under the cap.
+
+        Mixed in before Voila's page handlers.
+        """
 
         @tornado.web.authenticated
         async def get(self, path=None):

@@ -98,7 +98,7 @@ def _child(node: object, part: str | int) -> object:
     return None
 
 
-def _place(path: list, line: int | None = None, column: int | None = None) -> str:
+def _place(path: JsonPath, line: int | None = None, column: int | None = None) -> str:
     where = json_path(path) if path else ""
     if line is None:
         return where
@@ -201,7 +201,7 @@ class _Suspect(ValueError):
     """Raised inside the parser's hooks; the slow scan then finds what and where."""
 
 
-def _object(pairs: list[tuple[str, object]]) -> dict:
+def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     data = dict(pairs)
     if len(data) != len(pairs):
         raise _Suspect
@@ -322,11 +322,11 @@ class _Frame:
         self.want_key = is_object
 
 
-def _stack_path(stack: list[_Frame]) -> list:
+def _stack_path(stack: list[_Frame]) -> JsonPath:
     return [frame.key for frame in stack if frame.key is not None]
 
 
-def _scan(text: str, stop: int | None = None) -> tuple[list, int, str] | None:
+def _scan(text: str, stop: int | None = None) -> tuple[JsonPath, int, str] | None:
     """Walk the text token by token, keeping the JSON path, up to the first refused value.
 
     Returns (path, offset, message) for that value; with ``stop``, (path, offset, "") for the
@@ -378,16 +378,19 @@ def _scan(text: str, stop: int | None = None) -> tuple[list, int, str] | None:
     return None
 
 
-def _problem_in(data: object, depth: bool = True, text: bool = True, numbers: bool = True) -> tuple[list, str] | None:
+def _problem_in(
+    data: object, depth: bool = True, text: bool = True, numbers: bool = True
+) -> tuple[JsonPath, str] | None:
     """The first value in ``data`` that the reader would refuse, as (path, message), or None.
 
     Iterative, so no nesting makes it recurse; it stops at the first problem.
     """
     # (value, its key, the entry of its container, depth); paths are built only for a problem.
-    pending: list[tuple[object, object, tuple | None, int]] = [(data, None, None, 1)]
+    # An entry is (its key, its container's entry), up to the root's None.
+    pending: list[tuple[object, Any, tuple[Any, Any] | None, int]] = [(data, None, None, 1)]
 
-    def path_of(entry: tuple | None, key: object) -> list:
-        parts = [] if key is None else [key]
+    def path_of(entry: tuple[Any, Any] | None, key: Any) -> JsonPath:
+        parts: list[Any] = [] if key is None else [key]
         while entry is not None:
             key, entry = entry
             if key is not None:

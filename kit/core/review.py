@@ -35,6 +35,7 @@ from kit.core.text import surrogate_in
 from kit.core.vocabulary import ENVIRONMENTS, REASONS, STATUSES, ChoiceStatus, Environment
 
 if TYPE_CHECKING:
+    from fastjsonschema import JsonSchemaValueException
     from jsonschema.exceptions import ValidationError
 
 #: Answers in the WA Tool API's shape, by lens alias, then question id (as a milestone keeps them).
@@ -66,7 +67,7 @@ def limit(*path: str) -> tuple[int | None, int | None]:
     (workload name 100, description 250, owner 255...), pillarkit's own elsewhere.
     """
     node = schemas.load("review")["properties"]
-    spec: dict = {}
+    spec: JsonObject = {}
     for i, part in enumerate(path):
         spec = node[part]
         if "$ref" in spec:
@@ -700,9 +701,8 @@ def _check_format(data: object, source: str) -> None:
     except JsonSchemaValueException as first:
         if _answer_count(data) > LISTED_IN_FULL:
             # Listing every problem of a file this large would take minutes; the first one is enough.
-            parts = [int(p) if p.isdigit() else p for p in first.path[1:]]  # the path starts at "data"
-            rule = first.message[len(first.name) :].strip() if first.message.startswith(first.name) else first.message
-            raise ReviewError.at(source, json_path(parts), rule) from None
+            where, rule = _compiled_problem(first)
+            raise ReviewError.at(source, where, rule) from None
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schemas.load("review"))
@@ -736,14 +736,20 @@ def check_writable(data: JsonObject, source: str) -> None:
     try:
         _compiled_schema()(data)
     except JsonSchemaValueException as exc:
-        parts = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # exc.path starts with "data"
-        name = exc.name or ""
-        rule = exc.message[len(name) :].strip() if name and exc.message.startswith(name) else exc.message
+        where, rule = _compiled_problem(exc)
         raise ReviewError.at(
             source,
-            json_path(parts),
+            where,
             f"{_short_value(exc.value)} {rule}: the review was not written, because it could not be opened again",
         ) from None
+
+
+def _compiled_problem(exc: JsonSchemaValueException) -> tuple[str, str]:
+    """(the place, the rule broken) of the compiled schema's complaint, without its "data.x.y" name."""
+    parts: JsonPath = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # the path starts at "data"
+    name = exc.name or ""
+    rule = exc.message[len(name) :].strip() if name and exc.message.startswith(name) else exc.message
+    return json_path(parts), rule
 
 
 def _answer_count(data: JsonObject) -> int:
