@@ -315,7 +315,7 @@ def cmd_new(args) -> int:
 
     template = _load_review(args.template)
     review, skipped = from_template(template, args.workload, args.lens, source=args.template)
-    for problem in skipped:
+    for problem in abridged(skipped):
         say(f"warning: {problem}", sys.stderr)
     review.save(output)
     count = review.prefilled_count()
@@ -476,7 +476,7 @@ def cmd_aws_pull(args) -> int:
         local = _load_review(str(output))
         known = watool.snapshot(local, args.workload_id).get("lenses", {})
     pulled = watool.pull(wa, args.workload_id, args.milestone, known_lenses=known)
-    for notice in pulled.notices:
+    for notice in abridged(pulled.notices):
         say(f"warning: {notice}", sys.stderr)
     if local is None:
         pulled.save(output)
