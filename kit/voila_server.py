@@ -6,7 +6,7 @@ the environment (:mod:`kit.core.options`) so that nothing secret is on a command
 * **A token.** Every page and API request needs the run's token
   (``PILLARKIT_TOKEN``): in the address `pillarkit serve` prints and opens, after which the
   browser keeps a cookie, as JupyterLab does. Without it there is the login page and nothing
-  else. The variable is removed before any kernel starts.
+  else. The app's kernels inherit the variable, to ask the server about their own page.
 * **Host names.** Only requests addressed to this machine (``localhost``, ``127.x.x.x``,
   ``[::1]``) and to the names in ``PILLARKIT_ALLOW_HOSTS`` are answered; any other Host
   header, as a DNS-rebinding page sends, gets 403 on every path, websockets included.
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 import inspect
-import os
 import re
 import sys
 import time
@@ -174,7 +173,10 @@ def _voila_classes():
             if inspect.isawaitable(result):
                 await result
             kernel_id = self.path_kwargs.get("kernel_id")
-            if kernel_id and not self._finished and self.current_user:
+            # A browser's page comes with the login cookie; the kernel asking about its own page
+            # (kit.app.page) comes with the token in a header, and claims nothing.
+            by_page = "Authorization" not in self.request.headers
+            if kernel_id and by_page and not self._finished and self.current_user:
                 PAGES.connected.add(kernel_id)
 
     class Page(VoilaHandler):
@@ -204,7 +206,9 @@ def _voila_classes():
         """Voila with the rules in this module's docstring."""
 
         def initialize(self, argv=None):
-            token = os.environ.pop(options.TOKEN.variable, "")
+            # Kept in the environment: the app's kernels inherit it, to ask this server about
+            # their own page (kit.app.page); no one else sees a process's environment.
+            token = options.TOKEN.value()
             super().initialize(argv)
             # jupyter_server's identity provider: the token in the address, then a login cookie.
             self.token = token or None
