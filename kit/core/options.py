@@ -64,9 +64,10 @@ ALLOW_HOSTS: Option[str] = Option(
     "(`--allow-host`; '*' for any)",
     "PILLARKIT_ALLOW_HOSTS",
 )
+#: Twelve: the ten rooms one server is meant to hold (issue 10's ten-page rehearsal) and room to spare.
 MAX_PAGES: Option[int] = Option(
     "max_pages",
-    8,
+    12,
     "how many app pages `pillarkit serve` runs at once, each with a kernel of about 100 MB (`--max-pages`)",
     "PILLARKIT_MAX_PAGES",
 )
