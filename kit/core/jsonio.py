@@ -535,12 +535,13 @@ def _named(exc: OSError, target: Path) -> OSError:
     return type(exc)(exc.errno, exc.strerror or str(exc), str(target)) if exc.errno else exc
 
 
-def write_atomic(path: FilePath, text: str | bytes, newline: str | None = None) -> None:
+def write_atomic(path: FilePath, text: str | bytes, newline: str | None = None, durable: bool = True) -> None:
     """Replace ``path`` with ``text`` so that a crash leaves the old file or the new one, never a torn one.
 
     ``text`` is written as UTF-8 (each "\\n" as ``newline`` if one is given), or bytes as they are.
     An :class:`OSError` names ``path`` (a full disk, a folder given as the file). Temporary files
-    left in the folder by interrupted writes are removed afterwards.
+    left in the folder by interrupted writes are removed afterwards. ``durable=False`` skips the
+    flushes to disk, for a file that means nothing after the machine crashes (the app's lease).
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -578,7 +579,8 @@ def write_atomic(path: FilePath, text: str | bytes, newline: str | None = None) 
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.replace(temp, target)
     except BaseException as exc:
         try:
@@ -591,6 +593,8 @@ def write_atomic(path: FilePath, text: str | bytes, newline: str | None = None) 
     finally:
         os.close(fd)
     clean_temporaries(folder)
+    if not durable:
+        return
     # Make the rename itself durable; some file systems refuse to open a folder, which is harmless.
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
