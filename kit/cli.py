@@ -400,9 +400,13 @@ def cmd_export(args) -> int:
 def cmd_intake(args) -> int:
     from kit.exchange.intake import intake
 
+    target = args.output or args.review
+    if same_file(args.workbook, target):
+        raise ReviewError.at(
+            target, "", "is the workbook being read; write the review to another file (nothing was written)"
+        )
     review = _load_review(args.review)
     result = intake(review, args.workbook)
-    target = args.output or args.review
     changed = len(result.changed)
     what = f"{_plural(result.rows, 'row')} read from {args.workbook}"
     if not result.baseline:

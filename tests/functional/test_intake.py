@@ -386,6 +386,15 @@ def test_a_special_or_huge_file_is_refused_without_hanging(review_file, tmp_path
     assert review_file.read_bytes() == before
 
 
+def test_the_review_is_never_written_over_its_workbook(review_file, workbook, capsys):
+    before = workbook.read_bytes()
+    assert main(["intake", str(review_file), "--from", str(workbook), "-o", str(workbook)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {workbook}: is the workbook being read; write the review to another file (nothing was written)"
+    ]
+    assert workbook.read_bytes() == before
+
+
 def test_a_device_is_refused_not_read(review_file, capsys):
     assert main(["intake", str(review_file), "--from", "/dev/zero"]) == 2
     assert capsys.readouterr().err.splitlines() == ["error: /dev/zero: is a device, not a file"]
