@@ -476,3 +476,24 @@ def test_a_large_file_with_a_wrong_setting_reports_its_first_problem_quickly(rev
         Review.load(path)
     [line] = caught.value.lines()
     assert line.startswith(f"{path}: answers.wellarchitected.gone-5999.Notes: must be shorter than or equal to 2084")
+
+
+@pytest.mark.parametrize(
+    ("settings", "where"),
+    [
+        ({"app": {"modes": {"presenter": "yes"}}}, "extensions.app.modes.presenter"),
+        ({"app": {"revision": -1}}, "extensions.app.revision"),
+        ({"app": {"answered_at": {"wellarchitected": {"q": 5}}}}, "extensions.app.answered_at.wellarchitected.q"),
+        ({"agenda": {"running": "no"}}, "extensions.agenda.running"),
+        ({"agenda": {"plan_minutes": 1441}}, "extensions.agenda.plan_minutes"),
+    ],
+)
+def test_every_app_setting_the_app_reads_is_typed_by_the_schema(review, tmp_path, settings, where):
+    """So `pillarkit serve FILE` and every command refuse it up front, not the app after it has started."""
+    data = review.to_dict()
+    data["extensions"] = settings
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReviewError) as caught:
+        Review.load(path)
+    assert caught.value.lines()[0].startswith(f"{path}: {where}: ")
