@@ -194,10 +194,10 @@ def read_json(path: FilePath, error: type[PillarkitError]) -> object:
     return parse_json(decode(read_bytes(path, error), source, error), source, error)
 
 
-
 def parse_bytes(raw: bytes, source: str, error: type[PillarkitError]) -> object:
     """A file's bytes as JSON, with :func:`read_json`'s checks and errors (for bytes read elsewhere, in bulk)."""
     return parse_json(decode(raw, source, error), source, error)
+
 
 # --- parsing --------------------------------------------------------------------------------
 
