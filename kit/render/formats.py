@@ -14,8 +14,9 @@ make the bytes; :func:`export` writes them atomically, so a file on disk is alwa
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kit.core.errors import ExportError
@@ -62,12 +63,16 @@ class ExportFormat:
         """The file's type as people write it: ``"HTML"``."""
         return self.suffix[1:].upper()
 
-    def ready(self) -> None:
-        """Raise :class:`ExportError` (saying how to fix it) if this machine cannot make the format."""
+    def ready(self, output: str | os.PathLike[str] | None = None) -> None:
+        """Raise :class:`ExportError` (saying how to fix it) if this machine cannot make the format.
+
+        Given the ``output`` being written, the error names it.
+        """
         if self.needs_chromium:
             from kit.render.pdf import find_chromium
 
-            find_chromium()
+            with _naming(output):
+                find_chromium()
 
 
 #: The registered formats by suffix, in the order the app offers them.
@@ -140,12 +145,32 @@ def export(review: Review, path: str | os.PathLike[str], edition: str = FULL, pa
     """Write the review to ``path`` in the format its suffix names, atomically; returns the path written.
 
     ``edition`` ("full" or "summary") and ``paper`` ("a4" or "letter") apply to the handout. Raises
-    :class:`ExportError` for an unknown suffix, edition or paper size, or for a PDF without Chromium.
+    :class:`ExportError` for an unknown suffix, edition or paper size, or for a PDF without Chromium
+    (with how to install it); every error names ``path``, never a renderer or a temporary file.
     """
     export_format = format_of(path)
     check_options(export_format, edition, paper, str(path))
-    write_atomic(path, export_format.bytes_of(review, edition, paper))
+    with _naming(path):
+        data = export_format.bytes_of(review, edition, paper)
+    write_atomic(path, data)
     return Path(path)
+
+
+#: The names renderers give their errors when they do not know the file being written.
+_RENDERER_SOURCES = {"pdf", "handout", "export"}
+
+
+@contextmanager
+def _naming(output: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Errors raised inside name the file being written, not the renderer ("pdf") that failed."""
+    try:
+        yield
+    except ExportError as exc:
+        if output is None:
+            raise
+        raise ExportError(
+            [replace(d, source=str(output)) if d.source in _RENDERER_SOURCES else d for d in exc.diagnostics]
+        ) from None
 
 
 def _html(review: Review, edition: str = FULL, paper: str = A4) -> bytes:

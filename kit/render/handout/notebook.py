@@ -23,6 +23,7 @@ import nbformat
 
 from kit.core.errors import ExportError
 from kit.core.review import Review
+from kit.core.text import for_document
 from kit.render.handout import sections
 from kit.render.handout.audit import remote_references
 from kit.render.handout.facts import Facts, anchor
@@ -112,7 +113,9 @@ def build_notebook(
     facts = Facts.of(review, now)
     notebook = nbformat.v4.new_notebook()
     kind = "handout" if full else "executive summary"
-    notebook.metadata["title"] = f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review {kind}"
+    notebook.metadata["title"] = for_document(
+        f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review {kind}"
+    )
     notebook.metadata["pillarkit"] = {"kind": "handout", "edition": edition, "generated": facts.generated}
     cover = sections.cover(facts, edition)
     cells = [cell("cover", "pk-cover", [html_output(cover, f"Cover: {review.workload.name}")])]
