@@ -91,6 +91,13 @@ ORPHAN_SECONDS: Option[int] = Option(
     "PILLARKIT_ORPHAN_SECONDS",
 )
 
+# --- the risk register ---------------------------------------------------------------------
+ACCEPT_DAYS: Option[int] = Option(
+    "accept_days",
+    90,
+    "how long a risk accepted without a date stays accepted, in days; then it reopens",
+)
+
 # --- exports -----------------------------------------------------------------------------
 CHROMIUM: Option[str] = Option(
     "chromium", "", "the Chromium that prints PDF handouts (default: `chromium` on the PATH)", "PILLARKIT_CHROMIUM"
@@ -124,6 +131,7 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     PLAN_MINUTES,
     TIMER_TICK_SECONDS,
     ORPHAN_SECONDS,
+    ACCEPT_DAYS,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
     PSEUDONYM_KEY,
