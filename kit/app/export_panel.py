@@ -27,9 +27,10 @@ from kit.render import formats
 PREPARING = "<span class='pk-hint'>Preparing the file…</span>"
 
 
-def export_filename(workload_name: str, suffix: str) -> str:
+def export_filename(workload_name: str, key: str) -> str:
     """``"Payments API (EU)"``, ``".pdf"`` -> ``"payments-api-eu-handout.pdf"``: the same slug as the review files."""
-    return f"{slug(workload_name)}-{formats.by_suffix(suffix).file_word}{suffix}"
+    export_format = formats.by_suffix(key)
+    return f"{slug(workload_name)}-{export_format.file_word}{export_format.suffix}"
 
 
 def size_text(size: int) -> str:
@@ -48,10 +49,8 @@ class ExportPanel:
         self.messages = messages
         self.clock = clock
         self.review = review
-        #: (label, suffix) of every registered format, read when the panel is built.
-        self.format = dropdown(
-            [(f.label, f.suffix) for f in formats.FORMATS.values()], "pk-export-format", value=".html"
-        )
+        #: (label, key) of every registered format, read when the panel is built.
+        self.format = dropdown([(f.label, f.key) for f in formats.FORMATS.values()], "pk-export-format", value=".html")
         self.prepare = button(
             "Prepare download", "pk-export-prepare", icon="download", tooltip="Make the file for the review on screen"
         )
@@ -64,7 +63,7 @@ class ExportPanel:
                     html("<h4>Export</h4>", "pk-side-heading"),
                     html(
                         "<div class='pk-hint'>The handout for the team and its managers, the answers for a spreadsheet, "
-                        "or the review with its risks for other tools.</div>"
+                        "the review with its risks for other tools, or the work it found as a backlog to import.</div>"
                     ),
                     classed(w.HBox([self.format, self.prepare]), "pk-export-row"),
                     self.status,
@@ -88,7 +87,7 @@ class ExportPanel:
         self.prepare.disabled = True
         try:
             export_format.ready()
-            content = formats.to_bytes(review, export_format.suffix)
+            content = formats.to_bytes(review, export_format.key)
         except PillarkitError as exc:
             self.status.value = ""
             self.messages.problem(exc, "The download could not be prepared: ")
@@ -98,7 +97,7 @@ class ExportPanel:
             raise
         finally:
             self.prepare.disabled = False
-        filename = export_filename(review.workload.name, export_format.suffix)
+        filename = export_filename(review.workload.name, export_format.key)
         name = review.workload.name or "Untitled workload"
         link = download_link(content, filename, f"Download {filename}", export_format.media_type, css="pk-export-link")
         when = self.clock.now().strftime("%H:%M:%S")

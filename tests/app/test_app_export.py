@@ -110,6 +110,8 @@ def test_the_export_section_is_in_the_review_file_page(app):
         "Spreadsheet (XLSX)",
         "Spreadsheet (CSV)",
         "Data (JSON)",
+        "Backlog for Jira or GitHub (CSV)",
+        "Risk register (CSV)",
     ]
     assert panel.prepare.description == "Prepare download"
     assert panel.status.value == ""  # nothing is made until asked
