@@ -48,6 +48,7 @@ from kit.core.vocabulary import (
     HIGH,
     LEVEL_WEIGHT,
     LEVELS,
+    LOW,
     MEDIUM,
     OPEN,
 )
@@ -464,6 +465,11 @@ def heatmap(entries: Iterable[Entry]) -> dict[str, dict[str, int]]:
     return grid
 
 
+def band(rating: int) -> str:
+    """How serious a rating is: HIGH for 6 or 9, MEDIUM for 3 or 4, LOW for 1 or 2 (the heat map's colours, the backlog's priority)."""
+    return HIGH if rating >= 6 else MEDIUM if rating >= 3 else LOW
+
+
 def top(entries: Sequence[Entry], count: int) -> list[Entry]:
     """The first ``count`` ranked entries that are not closed (for summaries such as the executive edition)."""
     return [e for e in ranked(entries) if not e.is_closed][:count]
@@ -547,6 +553,7 @@ __all__ = [
     "Suggestion",
     "add",
     "add_from_catalogue",
+    "band",
     "components",
     "current",
     "entry",

@@ -65,8 +65,8 @@ PLAN_PRIORITY = {HIGH: "High", MEDIUM: "Medium"}
 
 
 def risk_priority(entry: Entry) -> str:
-    """High for a rating of 6 or 9, Medium for 3 or 4, Low for 1 or 2."""
-    return "High" if entry.rating >= 6 else "Medium" if entry.rating >= 3 else "Low"
+    """High for a rating of 6 or 9, Medium for 3 or 4, Low for 1 or 2 (:func:`kit.core.register.band`)."""
+    return LEVEL_WORDS[registers.band(entry.rating)]
 
 
 def key(review: Review, kind: str, *parts: str) -> str:
