@@ -361,3 +361,19 @@ def test_a_move_reaches_the_exports_and_a_resumed_review(make_app, folder):
     resumed = make_app(path=app.path)
     assert resumed.position == (ALIAS, "deploy")
     assert shown(horizon(resumed)) and horizon(resumed).value == 36
+
+
+def test_the_backlog_and_the_register_download_as_the_command_writes_them(answered):
+    from kit.core import register
+    from kit.render import backlog
+
+    register.add(answered.review, "Orders database", '=HYPERLINK("http://evil")', likelihood="HIGH", impact="HIGH")
+    attrs, _text, media, content = link_of(prepare(answered, "backlog.csv"))
+    assert attrs["download"] == f"{HOSTILE_SLUG}-backlog.csv" and media == "text/csv;charset=utf-8"
+    assert content == backlog.csv_bytes(answered.review)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    assert [row[10] for row in rows[1:]] == ["Improvement plan", "Improvement plan", "Risk register"]
+    attrs, _text, _media, content = link_of(prepare(answered, "register.csv"))
+    assert attrs["download"] == f"{HOSTILE_SLUG}-risk-register.csv"
+    assert content == exports.register_csv_bytes(answered.review)
+    assert "'=HYPERLINK" in content.decode("utf-8")  # a formula stays text
