@@ -124,21 +124,22 @@ def payload_review(payload: str) -> Review:
     review.parking_lot.append(ParkedItem(payload, payload, payload, payload, payload))
     review.milestones[0].name = payload
     review.milestones[0].date = payload
-    # A component takes 120 characters; a longer payload (several joined) goes in whole everywhere else.
+    # A component and an owner take 120 characters; a longer payload (several joined) goes in whole elsewhere.
+    short = payload[: register.LIMITS["component"]]
     risk = register.add(
         review,
-        payload[: register.LIMITS["component"]],
+        short,
         payload,
         likelihood="HIGH",
         impact="HIGH",
         detection=payload,
         mitigation=payload,
         runbook=payload,
-        owner=payload,
+        owner=short,
         notes=payload,
         questions=[(ALIAS, "backup")],
     )
-    register.add(review, "Payments API", payload, status="ACCEPTED", owner=payload)
+    register.add(review, "Payments API", payload, status="ACCEPTED", owner=short)
     register.park_question(review, risk.id, payload)
     return review
 

@@ -99,8 +99,13 @@ def assert_inert_html(document: str, payload: str, charts: int = 1) -> None:
 def test_no_payload_survives_as_markup_in_the_html(payload):
     review = payload_review(payload)
     document = handout.to_html(review, NOW)
-    assert_inert_html(document, payload)
+    assert_inert_html(document, payload, charts=2)  # the risk chart and the register's heat map
     soup = BeautifulSoup(document, "html5lib")
+    first = soup.select_one('tr.pk-register-entry[data-risk-id="R1"]')
+    assert normalise(first.select_one("strong").get_text()) == normalise(payload[:120])
+    assert normalise(first.select_one(".pk-register-mode").get_text()) == normalise(payload)
+    what = [normalise(dd.get_text()) for dd in soup.select('tr.pk-register-details[data-risk-id="R1"] dd')]
+    assert what == [normalise(payload)] * 3 + ["REL01 How do you back up data?", normalise(payload)]
     assert soup.h1.get_text() == payload.strip() or normalise(soup.h1.get_text()) == normalise(payload)
     assert soup.title.get_text().startswith(payload.strip()[:10])
     notes = [n.get_text() for n in soup.select(".pk-notes .pk-pre")]

@@ -90,9 +90,10 @@ CHARTS = _Charts()
 def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.NotebookNode:
     """The handout as a fresh notebook of static outputs (HTML and PNG only), one cell per part.
 
-    Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-parking``,
-    ``pk-changes``, ``pk-sources``) so the print styles can break pages before them. ``now``
-    fixes the date in the colophon (for reproducible output).
+    Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-register``,
+    ``pk-parking``, ``pk-changes``, ``pk-sources``) so the print styles can break pages before
+    them. ``now`` fixes the date in the colophon and the day the risk register is read on (an
+    acceptance that has run out by then reads as open), for reproducible output.
     """
     from kit.render.charts import rows_from_lens_score
 
@@ -119,6 +120,16 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
             )
 
     cells.append(cell("plan", "pk-plan", [html_output(sections.plan_section(facts), "Improvement plan")]))
+    if review.risk_register:
+        from kit.render.handout import register
+
+        found = register.RegisterFacts.of(review, (now or dt.datetime.now(dt.UTC)).date())
+        outputs = [html_output(register.lede(found), "Risk register")]
+        outputs.append(
+            png_output(register.heatmap_png(found), register.heatmap_alt(found), register.HEATMAP_CSS_WIDTH)
+        )
+        outputs.append(html_output(register.section(found), "Risk register, ranked"))
+        cells.append(cell("register", "pk-register", outputs))
     cells.append(cell("parking-lot", "pk-parking", [html_output(sections.parking_section(facts), "Parking lot")]))
     if facts.diff is not None:
         changes = sections.changes_section(facts)

@@ -45,7 +45,10 @@ def cover(facts: Facts) -> Markup:
         for alias, lens in review.lenses.items()
         for pillar in lens.pillars
     ]
-    contents += [("plan", "Improvement plan and roadmap"), ("parking-lot", "Parking lot")]
+    contents.append(("plan", "Improvement plan and roadmap"))
+    if review.risk_register:
+        contents.append(("register", "Risk register"))
+    contents.append(("parking-lot", "Parking lot"))
     if facts.diff is not None:
         contents.append(("changes", "Changes since the last milestone"))
     contents.append(("sources", "Sources and attribution"))

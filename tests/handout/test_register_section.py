@@ -1,0 +1,121 @@
+"""The handout's Risk register section: the heat map as a picture, the ranked table, and what to do about each risk."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from kit.core import register
+from kit.render import handout
+from kit.render.handout import register as section
+from tests.handout.reviews import ALIAS, small_review
+
+NOW = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
+
+
+def register_review():
+    review = small_review()
+    db = register.add(
+        review,
+        "Orders database",
+        "Fails over and the app keeps dead connections",
+        likelihood="MEDIUM",
+        impact="HIGH",
+        detection="Connection errors alarm",
+        mitigation="Validate pooled connections",
+        runbook="Recycle the pool",
+        owner="Data team",
+        questions=[(ALIAS, "backup")],
+        notes="Seen in March",
+    )
+    register.add(review, "CDN", "Purge storm reaches the origin", likelihood="HIGH", impact="HIGH", status="CLOSED")
+    lapsed = register.add(review, "Payments API", "Provider outage", likelihood="LOW", impact="HIGH")
+    register.update(review, lapsed.id, dt.date(2025, 1, 1), status="ACCEPTED", accepted_until="2025-12-31")
+    still = register.add(review, "Queue", "Backlog grows", likelihood="LOW", impact="LOW")
+    register.update(review, still.id, dt.date(2026, 3, 1), status="ACCEPTED", accepted_until="2026-06-30")
+    register.park_question(review, db.id, "Does the app re-resolve DNS?")
+    return review
+
+
+def soup_of(review) -> BeautifulSoup:
+    return BeautifulSoup(handout.to_html(review, NOW), "html5lib")
+
+
+def test_the_section_ranks_the_register_and_says_what_to_do():
+    soup = soup_of(register_review())
+    assert soup.select_one("nav.pk-toc a[href='#register']").get_text() == "Risk register"
+    head = soup.select_one("section#register")
+    assert head.h2.get_text() == "Risk register"
+    assert "4 failure modes" in head.get_text() and "2 open, 1 accepted, 1 closed" in head.get_text()
+    rows = soup.select("tr.pk-register-entry")
+    assert [(r["data-risk-id"], r["data-status"]) for r in rows] == [
+        ("R2", "CLOSED"),  # 9
+        ("R1", "OPEN"),  # 6
+        ("R3", "OPEN"),  # 3: its acceptance lapsed on 31 December 2025, before the handout's date
+        ("R4", "ACCEPTED"),  # 1
+    ]
+    assert [r.select_one("td.pk-num").get_text() for r in rows] == ["1", "2", "3", "4"]
+    assert [r.select_one(".pk-rating")["class"][1] for r in rows] == [
+        "pk-rating--high",
+        "pk-rating--high",
+        "pk-rating--medium",
+        "pk-rating--low",
+    ]
+    assert "acceptance lapsed 31 December 2025" in rows[2].get_text()
+    assert "until 30 June 2026" in rows[3].get_text()
+    details = soup.select_one('tr.pk-register-details[data-risk-id="R1"]')
+    labels = [dt_.get_text() for dt_ in details.select("dt")]
+    assert labels == ["How we would notice", "Mitigation", "Runbook", "Review questions", "Notes"]
+    link = details.select_one("a")
+    assert link["href"] == f"#q-{ALIAS}-backup" and soup.select_one(f"#q-{ALIAS}-backup") is not None
+    assert (
+        "No detection, mitigation or runbook written yet."
+        in soup.select_one('tr.pk-register-details[data-risk-id="R4"]').get_text()
+    )
+
+
+def test_the_heat_map_is_a_picture_with_its_counts_in_words():
+    soup = soup_of(register_review())
+    images = soup.select(".celltag_pk-register img")
+    assert len(images) == 1
+    image = images[0]
+    assert image["alt"] == (
+        "Risk register heat map of the 3 risks not closed: 1 of medium likelihood and high impact; "
+        "1 of low likelihood and high impact; 1 of low likelihood and low impact."
+    )
+    assert image["width"] == str(section.HEATMAP_CSS_WIDTH)
+    picture = Image.open(io.BytesIO(base64.b64decode(image["src"].split(",", 1)[1])))
+    assert picture.width == round(section.HEATMAP_WIDTH_INCHES * section.HEATMAP_DPI)
+
+
+def test_a_review_without_a_register_has_no_section():
+    soup = soup_of(small_review())
+    assert soup.select("section#register, .celltag_pk-register, a[href='#register']") == []
+    assert len(soup.select("img")) == 1
+
+
+def test_the_section_prints_on_its_own_page():
+    from kit.render.handout.style import stylesheet
+
+    printed = stylesheet().split("@media print", 1)[1]
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", printed)
+    assert any(
+        ".celltag_pk-register" in [part.strip() for part in selectors.split(",")] and "break-before: page" in body
+        for selectors, body in rules
+    )
+
+
+def test_the_pieces_an_executive_edition_reuses():
+    review = register_review()
+    facts = section.RegisterFacts.of(review, NOW.date())
+    assert [e.id for e in section.top(facts, 2)] == ["R1", "R3"]  # not closed, ranked
+    soup = BeautifulSoup(section.table(facts, section.top(facts, 2), details=False), "html5lib")
+    assert [r["data-risk-id"] for r in soup.select("tr.pk-register-entry")] == ["R1", "R3"]
+    assert soup.select("tr.pk-register-details") == []
+    assert [td.get_text() for td in soup.select("td.pk-num")] == ["2", "3"]  # the rank in the whole register
+    assert section.heatmap_png(facts).startswith(b"\x89PNG")
