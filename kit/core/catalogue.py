@@ -123,7 +123,7 @@ def from_document(data: object, source: str) -> Catalogue:
             problem(f"{where}.id", f"{entry_id!r} is not a new id of lower-case letters, digits, '.' and '-'")
             continue
         seen.add(entry_id)
-        kind = kinds.get(raw.get("kind"))
+        kind = kinds.get(str(raw.get("kind")))
         if kind is None:
             problem(f"{where}.kind", f"{raw.get('kind')!r} is not one of the catalogue's kinds")
             continue

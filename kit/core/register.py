@@ -37,7 +37,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kit.core import options
 from kit.core.errors import Diagnostic, RegisterError
@@ -101,7 +101,7 @@ class QuestionLink:
     lens: str
     question: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str]:
         return {"lens": self.lens, "question": self.question}
 
 
@@ -139,13 +139,13 @@ class Entry:
             return False
         return _parse_date(self.accepted_until) < (today or dt.date.today())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)}
         data["questions"] = [link.to_dict() for link in self.questions]
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Entry:
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
         """An entry from the file's dict, which the review schema has already checked."""
         known = {f.name for f in fields(cls)}
         values = {k: copy.deepcopy(v) for k, v in data.items() if k in known}
@@ -156,7 +156,7 @@ class Entry:
 # --- reading a file ---------------------------------------------------------------------------
 
 
-def from_file(items: list, source: str) -> list[Entry]:
+def from_file(items: list[dict[str, Any]], source: str) -> list[Entry]:
     """The register from a review file's ``risk_register`` list (already schema-checked).
 
     Raises :class:`RegisterError` listing every entry that breaks a rule the schema cannot say:
@@ -229,7 +229,7 @@ def next_id(review: Review) -> str:
     return f"{ID_PREFIX}{max(numbers, default=0) + 1}"
 
 
-def add(review: Review, component: str, failure_mode: str, **values) -> Entry:
+def add(review: Review, component: str, failure_mode: str, **values: Any) -> Entry:
     """Add an entry written from scratch; ``values`` are any other fields, checked as :func:`update` does."""
     new = Entry(next_id(review), "", "")
     _apply(review, new, {"component": component, "failure_mode": failure_mode, **values}, f"{KEY}[new]")
@@ -237,7 +237,7 @@ def add(review: Review, component: str, failure_mode: str, **values) -> Entry:
     return new
 
 
-def add_from_catalogue(review: Review, catalogue_id: str, component: str | None = None, **values) -> Entry:
+def add_from_catalogue(review: Review, catalogue_id: str, component: str | None = None, **values: Any) -> Entry:
     """Add the starter catalogue's entry ``catalogue_id``; ``component`` names the team's own part.
 
     The catalogue's failure mode, detection, mitigation, runbook hint and question links are the
@@ -265,7 +265,7 @@ def add_from_catalogue(review: Review, catalogue_id: str, component: str | None 
     return new
 
 
-def update(review: Review, entry_id: str, today: dt.date | None = None, **changes) -> Entry:
+def update(review: Review, entry_id: str, today: dt.date | None = None, **changes: Any) -> Entry:
     """Change fields of an entry, all or none: every change is checked before any is applied.
 
     ``status=ACCEPTED`` without ``accepted_until`` keeps a date still to come, or sets one
@@ -304,13 +304,13 @@ def park_question(review: Review, entry_id: str, text: str, owner: str | None = 
     return item
 
 
-def _apply(review: Review, target: Entry, changes: dict, where: str, today: dt.date | None = None) -> None:
+def _apply(review: Review, target: Entry, changes: dict[str, Any], where: str, today: dt.date | None = None) -> None:
     source = review.source
     known = {f.name for f in fields(Entry)} - {"id", "catalogue"}
     unknown = sorted(set(changes) - known)
     if unknown:
         raise RegisterError.at(source, where, f"an entry has no field {unknown[0]!r}")
-    staged: dict = {}
+    staged: dict[str, Any] = {}
     for name, value in changes.items():
         place = f"{where}.{name}"
         if name in TEXT_FIELDS:
@@ -475,7 +475,7 @@ def top(entries: Sequence[Entry], count: int) -> list[Entry]:
     return [e for e in ranked(entries) if not e.is_closed][:count]
 
 
-def to_json(entries: Sequence[Entry]) -> dict:
+def to_json(entries: Sequence[Entry]) -> dict[str, Any]:
     """What ``pillarkit register --json`` prints: ``{"entries": [ranked, as stored], "heatmap": {...}}``."""
     return {"entries": [e.to_dict() for e in ranked(entries)], "heatmap": heatmap(entries)}
 

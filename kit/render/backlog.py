@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 from kit.core import register as registers
 from kit.core import roadmap as roadmaps
@@ -84,7 +85,7 @@ def shorten(text: str, limit: int = SUMMARY_LIMIT) -> str:
     return cut.rstrip(" ,;:") + "\u2026"
 
 
-def _row(review: Review, kind: str, item_key: str, summary: str, lines: list[str], **extra) -> dict:
+def _row(review: Review, kind: str, item_key: str, summary: str, lines: list[str], **extra: str) -> dict[str, Any]:
     title = shorten(summary)
     if title != " ".join(summary.split()):
         lines = [summary, ""] + lines
@@ -104,7 +105,7 @@ def _row(review: Review, kind: str, item_key: str, summary: str, lines: list[str
     }
 
 
-def plan_row(review: Review, item: Improvement, months: int) -> dict:
+def plan_row(review: Review, item: Improvement, months: int) -> dict[str, Any]:
     lens = review.lenses[item.lens]
     question = item.question
     lines = [
@@ -136,7 +137,7 @@ def plan_row(review: Review, item: Improvement, months: int) -> dict:
     )
 
 
-def risk_row(review: Review, entry: Entry) -> dict:
+def risk_row(review: Review, entry: Entry) -> dict[str, Any]:
     lines = [
         f"Component: {entry.component}",
         f"Failure mode: {entry.failure_mode}",
@@ -165,7 +166,7 @@ def risk_row(review: Review, entry: Entry) -> dict:
     )
 
 
-def parked_row(review: Review, item: ParkedItem, number: int) -> dict:
+def parked_row(review: Review, item: ParkedItem, number: int) -> dict[str, Any]:
     lines = [item.text]
     lens = review.lenses.get(item.lens or "")
     if lens is not None and item.question_id and lens.has_question(item.question_id):
@@ -184,7 +185,7 @@ def parked_row(review: Review, item: ParkedItem, number: int) -> dict:
     return _row(review, "parked", key(review, "parked", f"P{number}"), f"Follow up: {first}", lines, owner=item.owner)
 
 
-def rows(review: Review, result: ReviewScore | None = None, today: dt.date | None = None) -> list[dict]:
+def rows(review: Review, result: ReviewScore | None = None, today: dt.date | None = None) -> list[dict[str, Any]]:
     """The backlog's rows: plan items by horizon, open risks ranked, open parked topics in order."""
     result = result or score(review)
     found = []
@@ -204,7 +205,7 @@ def to_csv(review: Review, result: ReviewScore | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows(review, result):
-        cells: list = []
+        cells: list[Any] = []
         for name in dict.fromkeys(COLUMNS):  # each name once; the two Labels cells come from one tuple
             cells.extend(row[name] if name == "Labels" else [row[name]])
         writer.writerow([safe_cell(value) for value in cells])
