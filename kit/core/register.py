@@ -444,7 +444,7 @@ def current(entries: Iterable[Entry], today: dt.date | None = None) -> list[Entr
 
 # --- ranking and the heat map -------------------------------------------------------------------
 
-_STATUS_RANK = {status: position for position, status in enumerate(ENTRY_STATUSES)}
+_STATUS_RANK: dict[str, int] = {status: position for position, status in enumerate(ENTRY_STATUSES)}
 
 
 def ranked(entries: Sequence[Entry]) -> list[Entry]:
@@ -458,7 +458,9 @@ def ranked(entries: Sequence[Entry]) -> list[Entry]:
 
 def heatmap(entries: Iterable[Entry]) -> dict[str, dict[str, int]]:
     """``{likelihood: {impact: count}}`` of the entries that are not closed, every level present, highest first."""
-    grid = {likelihood: dict.fromkeys(LEVELS, 0) for likelihood in LEVELS}
+    grid: dict[str, dict[str, int]] = {
+        likelihood.value: {impact.value: 0 for impact in LEVELS} for likelihood in LEVELS
+    }
     for item in entries:
         if not item.is_closed:
             grid[item.likelihood][item.impact] += 1

@@ -62,7 +62,7 @@ ISSUE_TYPE = "Task"
 KIND_LABELS = {"plan": "pillarkit-plan", "risk": "pillarkit-risk", "parked": "pillarkit-parked"}
 SOURCES = {"plan": "Improvement plan", "risk": "Risk register", "parked": "Parking lot"}
 #: Jira's default priorities for a question's risk, and for a register entry's rating (likelihood x impact).
-PLAN_PRIORITY = {HIGH: "High", MEDIUM: "Medium"}
+PLAN_PRIORITY: dict[str, str] = {HIGH: "High", MEDIUM: "Medium"}
 
 
 def risk_priority(entry: Entry) -> str:
