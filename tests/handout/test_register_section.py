@@ -79,6 +79,12 @@ def test_the_section_ranks_the_register_and_says_what_to_do():
     )
 
 
+def test_no_template_text_reaches_the_reader():
+    text = soup_of(register_review()).select_one(".celltag_pk-register").get_text(" ")
+    for remnant in ("{#", "#}", "{{", "}}", "{%", "%}"):
+        assert remnant not in text
+
+
 def test_the_heat_map_is_a_picture_with_its_counts_in_words():
     soup = soup_of(register_review())
     images = soup.select(".celltag_pk-register img")
