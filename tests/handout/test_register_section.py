@@ -79,6 +79,16 @@ def test_the_section_ranks_the_register_and_says_what_to_do():
     )
 
 
+def test_a_topic_parked_from_a_risk_links_to_its_entry():
+    soup = soup_of(register_review())
+    rows = soup.select("table.pk-parking tbody tr")
+    linked = [row for row in rows if row.select_one(".pk-parked-risk")]
+    assert len(linked) == 1
+    link = linked[0].select_one(".pk-parked-risk a")
+    assert (link["href"], link.get_text()) == ("#risk-R1", "risk R1")
+    assert soup.select_one("#risk-R1")["data-risk-id"] == "R1"
+
+
 def test_no_template_text_reaches_the_reader():
     text = soup_of(register_review()).select_one(".celltag_pk-register").get_text(" ")
     for remnant in ("{#", "#}", "{{", "}}", "{%", "%}"):

@@ -204,8 +204,11 @@ def plan_section(facts: Facts) -> Markup:
 def parking_section(facts: Facts) -> Markup:
     review = facts.review
     rows = []
+    risks = {entry.id for entry in review.risk_register}
     for item in review.parking_lot:
         lens = review.lenses.get(item.lens or "")
+        # A topic parked from the risk register links to its entry in the register's section.
+        risk = {"risk": item.risk or "", "risk_anchor": anchor("risk", item.risk) if item.risk in risks else ""}
         if lens is not None and item.question_id and lens.has_question(item.question_id):
             rows.append(
                 {
@@ -213,9 +216,10 @@ def parking_section(facts: Facts) -> Markup:
                     "anchor": anchor("q", lens.alias, item.question_id),
                     "question": lens.question(item.question_id).label,
                 }
+                | risk
             )
         else:
-            rows.append({"item": item, "anchor": "", "question": ""})
+            rows.append({"item": item, "anchor": "", "question": ""} | risk)
     return render("parking.html.j2", rows=rows)
 
 
