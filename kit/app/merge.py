@@ -25,6 +25,7 @@ from typing import Any
 from kit.app import settings
 from kit.core.register import ID_PREFIX
 from kit.core.register import KEY as REGISTER
+from kit.core.review import ID_KEY as REVIEW_ID
 from kit.core.roadmap import EXTENSION as HORIZONS
 from kit.core.roadmap import item_key
 
@@ -185,6 +186,8 @@ def merge(base: dict[str, Any] | None, theirs: dict[str, Any], mine: dict[str, A
     for key in set(t_ext) | set(extensions):
         if key in (settings.APP, settings.AGENDA, HORIZONS):
             continue
+        if key == REVIEW_ID and extensions.get(key):
+            continue  # the review's identity is this session's, never a change to take or report
         value, side = three_way(b_ext.get(key), t_ext.get(key), extensions.get(key))
         note(f"extensions {key}", side)
         if value is None:

@@ -549,7 +549,7 @@ class RegisterPage:
         if order == "component":
             chosen = sorted(entries, key=lambda e: (e.component.casefold(), rank[id(e)]))
         elif order == "status":
-            position = {s: i for i, s in enumerate(ENTRY_STATUSES)}
+            position: dict[str, int] = {s: i for i, s in enumerate(ENTRY_STATUSES)}
             chosen = sorted(entries, key=lambda e: (position[e.status], rank[id(e)]))
         elif order == "newest":
             chosen = list(reversed(entries))

@@ -220,3 +220,36 @@ def test_a_lapsed_acceptance_reopens_when_the_review_opens_and_is_kept_on_reload
         ("R1", OPEN, ""),
         ("R2", OPEN, "Edge team"),
     ]
+
+
+def test_changes_on_the_page_are_undone_and_the_editor_shows_the_entry_again(app, scheduler):
+    page = open_page(app)
+    page.scratch_component.value = "Orders database"
+    page.scratch_failure.value = "Fails over"
+    page.add_scratch.click()
+    page.editor.fields["owner"].value = "Data team"
+    page.editor.fields["likelihood"].value = HIGH
+    assert app.toolbar.undo.disabled is False
+    app.undo()
+    assert app.review.risk_register[0].likelihood == MEDIUM
+    assert page.editor.fields["likelihood"].value == MEDIUM and page.editor.entry_id == "R1"
+    app.undo()
+    assert app.review.risk_register[0].owner == "" and page.editor.fields["owner"].value == ""
+    app.undo()  # the entry itself: the editor closes and the list empties
+    assert app.review.risk_register == [] and page.editor.entry_id is None and page.list.children == ()
+    scheduler.run_all()
+    assert "risk_register" not in saved(app.path)
+
+
+def test_a_window_that_does_not_write_shows_the_entry_as_it_is(app):
+    from kit.app.session import Role
+
+    page = open_page(app)
+    entry = register.add(app.review, "DB", "Fails over")
+    page.refresh()
+    page.open_editor(entry.id)
+    app.session.role = Role.READER  # as when another window took the review over
+    app.events.raise_errors = False
+    page.editor.fields["owner"].value = "Someone"
+    assert entry.owner == "" and page.editor.fields["owner"].value == ""
+    assert "read-only" in app.messages.text.value
