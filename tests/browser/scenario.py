@@ -498,7 +498,7 @@ HEATMAP = "img.pk-register-heatmap, .pk-register-heatmap img"
 
 
 def register_page_adds_edits_parks_and_resumes(page, reviews: Path) -> None:
-    """The Risk register page: add from the catalogue, rate it (the heat map redraws), park a question, resume."""
+    """The Risk register page: add from the catalogue, rate it (the heat map redraws), park a question, reload."""
     page.locator(".pk-main-picker button", has_text="Risk register").click()
     heatmap = page.locator(HEATMAP)
     expect(heatmap).to_be_visible()
@@ -540,10 +540,22 @@ def register_page_adds_edits_parks_and_resumes(page, reviews: Path) -> None:
     assert (entry["id"], entry["component"], entry["impact"]) == ("R1", "Orders <database>", "HIGH")
     assert entry["catalogue"].startswith("relational-database.")
 
-    page.reload()
+    page.reload()  # the page's address names the review: it is shown again at once, with no click
     wait_ready(page)
-    page.locator(".pk-banner-resume").click()
-    expect(page.locator(".pk-message-is-success")).to_contain_text("Resumed")
+    expect(page.locator(".pk-resume-banner")).to_be_hidden()
     page.locator(".pk-main-picker button", has_text="Risk register").click()
     expect(page.locator(".pk-register-line[data-risk-id='R1']")).to_contain_text("Data team")
+    assert [p.name for p in review_files(reviews)] == [path.name]
+
+    # The reloaded page writes once the page it replaced has let go; a change to a risk is undone like any other.
+    expect(page.locator(".pk-app")).not_to_have_class(re.compile(r"\bpk-read-only\b"), timeout=15_000)
+    row = page.locator(".pk-register-line[data-risk-id='R1']")
+    page.locator(".pk-register-edit").first.click()
+    page.locator(".pk-register-field-impact button", has_text="Low").click()
+    expect(row.locator(".pk-rating-medium")).to_have_text("3")
+    saved_review(page, reviews, lambda d: d["risk_register"][0]["impact"] == "LOW", "the lowered impact")
+    page.locator(".pk-undo").click()
+    expect(row.locator(".pk-rating-high")).to_have_text("9")
+    expect(page.locator(".pk-register-field-impact button.mod-active")).to_have_text("High")
+    path, data = saved_review(page, reviews, lambda d: d["risk_register"][0]["impact"] == "HIGH", "the undone rating")
     assert [p.name for p in review_files(reviews)] == [path.name]
