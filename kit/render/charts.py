@@ -785,14 +785,17 @@ def against_field(frame: pd.DataFrame, synthetic: bool = False) -> Figure:
 
 
 __all__ = [
+    "BAND_COLOURS",
     "PALETTE",
     "PALETTE_CSS",
     "SYNTHETIC_NOTE",
+    "HeatMap",
     "RiskChart",
     "Row",
     "against_field",
     "facet_heatmap",
     "figure_png",
+    "heatmap_png",
     "over_time",
     "pillar_mix",
     "practice_adoption",
@@ -800,14 +803,4 @@ __all__ = [
     "risk_figure",
     "rows_from_lens_score",
     "themes",
-__all__ = [
-    "BAND_COLOURS",
-    "PALETTE",
-    "PALETTE_CSS",
-    "HeatMap",
-    "RiskChart",
-    "Row",
-    "heatmap_png",
-    "risk_figure",
-    "rows_from_lens_score",
 ]

@@ -125,9 +125,7 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
 
         found = register.RegisterFacts.of(review, (now or dt.datetime.now(dt.UTC)).date())
         outputs = [html_output(register.lede(found), "Risk register")]
-        outputs.append(
-            png_output(register.heatmap_png(found), register.heatmap_alt(found), register.HEATMAP_CSS_WIDTH)
-        )
+        outputs.append(png_output(register.heatmap_png(found), register.heatmap_alt(found), register.HEATMAP_CSS_WIDTH))
         outputs.append(html_output(register.section(found), "Risk register, ranked"))
         cells.append(cell("register", "pk-register", outputs))
     cells.append(cell("parking-lot", "pk-parking", [html_output(sections.parking_section(facts), "Parking lot")]))
