@@ -466,11 +466,13 @@ class ReviewApp(SessionView):
         return self._index[(alias, question_id)]
 
     def go_to(self, alias: str, question_id: str) -> None:
-        """Show a question (the one view is filled in again)."""
+        """Show a question (the one view is filled in again), on the Questions page if the register was shown."""
         if (alias, question_id) not in self._index:
             raise ReviewError.at(
                 self.review.source, f"answers.{alias}", f"there is no question {question_id!r} in lens {alias!r}"
             )
+        if self.main_stack.selected_index != QUESTIONS:
+            self.show_main_page(QUESTIONS)
         if (alias, question_id) == self.position:
             return
         with self.events.quiet():

@@ -253,3 +253,11 @@ def test_a_window_that_does_not_write_shows_the_entry_as_it_is(app):
     page.editor.fields["owner"].value = "Someone"
     assert entry.owner == "" and page.editor.fields["owner"].value == ""
     assert "read-only" in app.messages.text.value
+
+
+def test_going_to_a_question_from_elsewhere_shows_the_questions_page(app):
+    open_page(app)
+    alias, question_id = app.sequence[1]
+    app.go_to(alias, question_id)  # a parked topic's "Go to", a key
+    assert app.main_stack.selected_index == QUESTIONS and app.main_picker.value == QUESTIONS
+    assert app.position == (alias, question_id)
