@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from kit.core import lens as lenses
 from kit.core import options, register, scoring
 from kit.core import review as reviews
-from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError, grouped
-from kit.core.jsonio import dumps, write_atomic
+from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError, abridged, grouped
+from kit.core.jsonio import dumps, same_file, write_atomic
+from kit.core.text import for_terminal
 from kit.core.vocabulary import LEVELS, RISKS
 from kit.render import formats
 
@@ -36,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line, like every other error."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_BAD_INPUT, for_terminal(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,7 +154,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"where reviews are autosaved (default: {options.FOLDER.default}/ here, or ${options.FOLDER.env})",
     )
-    serve.add_argument("--open", action="store_true", help="open the app in the default browser")
+    serve.add_argument(
+        "--open", action="store_true", help="open the app (its address, token included) in the default browser"
+    )
+    serve.add_argument(
+        "--host",
+        default=None,
+        metavar="ADDRESS",
+        help=f"the address to listen on (default: {options.HOST.default}, this machine only; 0.0.0.0 for every network)",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name (or address) browsers may use to reach the app besides localhost; repeat for several, "
+        f"or '*' for any (also ${options.ALLOW_HOSTS.env}, comma separated)",
+    )
+    serve.add_argument(
+        "--max-pages",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"how many app pages may be open at once, each with its own kernel (default: {options.MAX_PAGES.default}, "
+        f"or ${options.MAX_PAGES.env})",
+    )
     serve.add_argument(
         "--portfolio",
         metavar="DIR",
@@ -268,13 +294,23 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except PillarkitError as exc:
         for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
+            say(f"error: {line}", sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``pillarkit plan r.json | head``): nothing more to say to it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        named = f"{exc.filename}: " if exc.filename else ""
+        say(f"error: {named}{exc.strerror or exc}", sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+def say(line: str, stream: TextIO | None = None) -> None:
+    """Print one line; every control character in it is shown as an escape (``\\x1b``), never sent to the terminal."""
+    print(for_terminal(line), file=stream or sys.stdout)
 
 
 # --- lens -----------------------------------------------------------------------------
@@ -286,17 +322,17 @@ def cmd_lens_validate(args) -> int:
         try:
             lens = lenses.load_file(name)
         except PillarkitError as exc:
-            print(f"{name}: unusable, {len(exc.diagnostics)} error{'s' if len(exc.diagnostics) != 1 else ''}")
+            say(f"{name}: unusable, {len(exc.diagnostics)} error{'s' if len(exc.diagnostics) != 1 else ''}")
             for line in exc.lines():
-                print(f"  error: {line}")
+                say(f"  error: {line}")
             status = EXIT_BAD_INPUT
             continue
         pillars, questions, choices = lens.counts()
-        print(
+        say(
             f"{name}: {pillars} pillars, {questions} questions, {choices} choices; {_plural(len(lens.warnings), 'warning')}"
         )
         for line in _warning_lines(lens.warnings, every=args.all):
-            print(line)
+            say(line)
     return status
 
 
@@ -324,6 +360,7 @@ def cmd_lens_list(args) -> int:
 
 
 def cmd_lens_export(args) -> int:
+    _refuse_overwriting(args.lens, args.output, "lens")
     lens = lenses.load(args.lens)
     document = lens.document
     if args.aws:
@@ -337,10 +374,10 @@ def cmd_lens_export(args) -> int:
                 ]
                 + blockers
             )
-        write_atomic(args.output, dumps(lenses.without_extensions(document)))
+        write_atomic(args.output, dumps(lenses.without_extensions(document), args.output))
     else:
-        write_atomic(args.output, dumps(document))
-    print(f"wrote {args.output} ({lens.alias}{', for the WA Tool' if args.aws else ''})")
+        write_atomic(args.output, dumps(document, args.output))
+    say(f"wrote {args.output} ({lens.alias}{', for the WA Tool' if args.aws else ''})")
     return EXIT_OK
 
 
@@ -356,17 +393,17 @@ def cmd_new(args) -> int:
     if args.template is None:
         review = reviews.new(args.lens, args.workload)
         review.save(output)
-        print(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
+        say(f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}")
         return EXIT_OK
     from kit.core.template import from_template
 
     template = _load_review(args.template)
     review, skipped = from_template(template, args.workload, args.lens, source=args.template)
-    for problem in skipped:
-        print(f"warning: {problem}", file=sys.stderr)
+    for problem in abridged(skipped):
+        say(f"warning: {problem}", sys.stderr)
     review.save(output)
     count = review.prefilled_count()
-    print(
+    say(
         f"wrote {output}: {args.workload!r} against {', '.join(review.lenses)}, "
         f"{_plural(count, 'answer')} pre-filled from {args.template} (confirm them in the session)"
     )
@@ -376,31 +413,42 @@ def cmd_new(args) -> int:
 def _load_review(path: str) -> reviews.Review:
     """The review, its notices on stderr; an acceptance that has lapsed reads as open (the file is not written)."""
     review = reviews.Review.load(path)
-    for notice in review.notices + review.orphans():
-        print(f"warning: {notice}", file=sys.stderr)
+    for notice in review.notices_grouped():
+        say(f"warning: {notice}", sys.stderr)
     for notice in register.reopen_expired(review):
-        print(f"note: {notice}", file=sys.stderr)
+        say(f"note: {notice}", sys.stderr)
     return review
+
+
+def _refuse_overwriting(source: str, output: str, what: str) -> None:
+    """An export never replaces the file it is made from (the same path, a link to it, or the same inode)."""
+    if same_file(source, output):
+        raise ExportError.at(
+            output, "", f"is the {what} being exported; write the export to another file (nothing was written)"
+        )
 
 
 def cmd_score(args) -> int:
     review = _load_review(args.review)
     result = scoring.score(review)
     if args.json:
-        print(json.dumps(result.to_json(), indent=2))
+        print(json.dumps(result.to_json(), indent=2))  # ASCII only: every other character is escaped
         return EXIT_OK
-    print(f"{review.workload.name or '(unnamed workload)'}: {args.review}")
+    say(f"{review.workload.name or '(unnamed workload)'}: {args.review}")
     header = ("pillar",) + RISKS
     for alias, lens_score in result.lenses.items():
-        print(f"\n{lens_score.lens.name} ({alias})")
+        print()
+        say(f"{lens_score.lens.name} ({alias})")
         rows = [(p.pillar.name,) + tuple(str(p.counts[k]) for k in RISKS) for p in lens_score.pillars.values()]
         rows.append(("total",) + tuple(str(lens_score.counts[k]) for k in RISKS))
         _table(header, rows, right_from=1)
     if len(result.lenses) > 1:
-        print("\nreview total: " + ", ".join(f"{k} {result.counts[k]}" for k in RISKS))
+        print()
+        say("review total: " + ", ".join(f"{k} {result.counts[k]}" for k in RISKS))
     waiting = review.prefilled_count()
     if waiting:
-        print(f"\n{_plural(waiting, 'answer')} pre-filled, not yet confirmed by the team (counted above)")
+        print()
+        say(f"{_plural(waiting, 'answer')} pre-filled, not yet confirmed by the team (counted above)")
     return EXIT_OK
 
 
@@ -408,17 +456,17 @@ def cmd_plan(args) -> int:
     review = _load_review(args.review)
     items = scoring.improvement_list(review)
     if not items:
-        print("No HIGH or MEDIUM risks: nothing to improve yet.")
+        say("No HIGH or MEDIUM risks: nothing to improve yet.")
         return EXIT_OK
     for item in items:
         code = f"{item.question.code} " if item.question.code else ""
-        print(f"{item.risk:<6} {item.pillar.name}: {code}{item.question.title}")
+        say(f"{item.risk:<6} {item.pillar.name}: {code}{item.question.title}")
         for practice in item.missing:
-            print(f"         - {practice.title}")
+            say(f"         - {practice.title}")
             if practice.improvement:
-                print(f"           {practice.improvement.text}")
+                say(f"           {practice.improvement.text}")
                 if practice.improvement.url:
-                    print(f"           {practice.improvement.url}")
+                    say(f"           {practice.improvement.url}")
     return EXIT_OK
 
 
@@ -483,34 +531,39 @@ def cmd_export(args) -> int:
 
     variant = getattr(args, "variant", "")
     export_format = formats.format_of(args.output, variant)  # a wrong suffix, or no Chromium for a PDF,
-    export_format.ready()  # fails before the review is read
+    export_format.ready(args.output)  # fails before the review is read
+    _refuse_overwriting(args.review, args.output, "review")
     review = _load_review(args.review)
-    for problem in roadmap.problems(review):
-        print(f"warning: {problem}", file=sys.stderr)
+    for problem in abridged(roadmap.problems(review)):
+        say(f"warning: {problem}", sys.stderr)
     formats.export(review, args.output, variant)
-    print(f"wrote {args.output} ({export_format.kind} {export_format.what})")
+    say(f"wrote {args.output} ({export_format.kind} {export_format.what})")
     return EXIT_OK
 
 
 def cmd_intake(args) -> int:
     from kit.exchange.intake import intake
 
+    target = args.output or args.review
+    if same_file(args.workbook, target):
+        raise ReviewError.at(
+            target, "", "is the workbook being read; write the review to another file (nothing was written)"
+        )
     review = _load_review(args.review)
     result = intake(review, args.workbook)
-    target = args.output or args.review
     changed = len(result.changed)
     what = f"{_plural(result.rows, 'row')} read from {args.workbook}"
     if not result.baseline:
-        print(
+        say(
             f"warning: {args.workbook}: has no record of the answers as exported, so every row was taken as it is",
-            file=sys.stderr,
+            sys.stderr,
         )
     if not changed and args.output is None:
-        print(f"{what}: no answer changed; {args.review} is as it was")
+        say(f"{what}: no answer changed; {args.review} is as it was")
         return EXIT_OK
     review.save(target)
     marked = ", marked pre-filled until confirmed in the session" if changed else ""
-    print(f"{what}: {_plural(changed, 'question')} changed{marked}; wrote {target}")
+    say(f"{what}: {_plural(changed, 'question')} changed{marked}; wrote {target}")
     return EXIT_OK
 
 
@@ -518,17 +571,17 @@ def _sync_report(review: reviews.Review, workload_id: str) -> None:
     from kit.exchange import watool
 
     for disagreement in watool.risk_disagreements(review, workload_id):
-        print(f"risk differs: {disagreement}")
+        say(f"risk differs: {disagreement}")
 
 
 def _conflicts(conflicts: list, target: str) -> int:
     for conflict in conflicts:
-        print(f"conflict: {conflict}", file=sys.stderr)
+        say(f"conflict: {conflict}", sys.stderr)
     if conflicts:
-        print(
+        say(
             f"{_plural(len(conflicts), 'conflict')} left as they were in {target}: "
             "run again with --prefer local or --prefer remote to settle them",
-            file=sys.stderr,
+            sys.stderr,
         )
         return EXIT_INCOMPLETE
     return EXIT_OK
@@ -541,7 +594,7 @@ def cmd_aws_push(args) -> int:
     review = _load_review(args.review)
     if args.dry_run:
         for call in watool.plan_push(review, args.workload_id, args.milestone):
-            print(call.to_json())
+            print(json.dumps(call.to_dict()))  # ASCII only: every other character is escaped
         return EXIT_OK
     wa = watool.client(args.region, args.profile)
     try:
@@ -555,7 +608,7 @@ def cmd_aws_push(args) -> int:
         done += f", {_plural(len(result.kept_remote), 'answer')} taken from the WA Tool"
     if result.milestone is not None:
         done += f", milestone {result.milestone} saved"
-    print(done)
+    say(done)
     _sync_report(review, result.workload_id)
     return _conflicts(result.conflicts, "the WA Tool")
 
@@ -571,12 +624,12 @@ def cmd_aws_pull(args) -> int:
         local = _load_review(str(output))
         known = watool.snapshot(local, args.workload_id).get("lenses", {})
     pulled = watool.pull(wa, args.workload_id, args.milestone, known_lenses=known)
-    for notice in pulled.notices:
-        print(f"warning: {notice}", file=sys.stderr)
+    for notice in abridged(pulled.notices):
+        say(f"warning: {notice}", sys.stderr)
     if local is None:
         pulled.save(output)
         answered = sum(len(a) for a in pulled.answers.values())
-        print(
+        say(
             f"wrote {output}: {pulled.workload.name!r}, {_plural(answered, 'answer')}, "
             f"{_plural(len(pulled.milestones), 'milestone')} from workload {args.workload_id}"
         )
@@ -584,7 +637,7 @@ def cmd_aws_pull(args) -> int:
         return EXIT_OK
     merged = watool.merge_pulled(local, pulled, args.workload_id, args.prefer)
     local.save(output)
-    print(
+    say(
         f"updated {output} from workload {args.workload_id}: {_plural(len(merged.taken), 'answer')} taken, "
         f"{_plural(len(merged.kept_local), 'local change')} kept, {_plural(merged.milestones, 'milestone')} added"
     )
@@ -608,7 +661,7 @@ def cmd_aws_list(args) -> int:
             )
         )
     if not rows:
-        print("No workloads in this account and region.")
+        say("No workloads in this account and region.")
         return EXIT_OK
     _table(("workload id", "name", "lenses") + RISKS, rows, right_from=3)
     return EXIT_OK
@@ -617,11 +670,12 @@ def cmd_aws_list(args) -> int:
 def cmd_serve(args) -> int:
     from kit.serve import serve, serve_portfolio
 
+    guard = (args.host, args.allow_host, args.max_pages)
     if args.portfolio is not None:
         if args.review is not None:
             raise ReviewError.at(args.review, "", "give a review file or --portfolio, not both")
-        return serve_portfolio(args.portfolio, args.port, args.open)
-    return serve(args.review, args.port, args.folder, args.open)
+        return serve_portfolio(args.portfolio, args.port, args.open, *guard)
+    return serve(args.review, args.port, args.folder, args.open, *guard)
 
 
 # --- portfolio ------------------------------------------------------------------------
@@ -651,9 +705,9 @@ def cmd_portfolio(args) -> int:
     if args.anonymise:
         result = result.anonymised()
     for item in result.skipped:
-        print(f"skipped {item.line}", file=sys.stderr)
+        say(f"skipped {item.line}", sys.stderr)
     for notice in result.notices:
-        print(f"warning: {notice}", file=sys.stderr)
+        say(f"warning: {notice}", sys.stderr)
     if result.synthetic:
         share = "all" if result.all_synthetic else f"{sum(result.facets['synthetic'])} of the"
         print(
@@ -666,10 +720,10 @@ def cmd_portfolio(args) -> int:
         from kit.render.portfolio.report import export
 
         export(result, args.output)
-        print(
+        say(
             f"wrote {args.output} ({PORTFOLIO_KINDS[Path(args.output).suffix.lower()]} of {_plural(len(result), 'review')}"
             f"{', synthetic' if result.synthetic else ''}{', anonymised' if result.anonymous else ''})",
-            file=sys.stderr if args.json else sys.stdout,
+            sys.stderr if args.json else sys.stdout,
         )
     if not args.json and not args.output:
         _print_portfolio(result)
@@ -702,7 +756,7 @@ def _print_portfolio(result) -> None:
     ):
         print(f"\n{title}")
         for r in frame.itertuples():
-            print(f"  {_share(getattr(r, column)):>4}  {r.code + ' ' if r.code else ''}{r.title} ({r.rated} rated)")
+            say(f"  {_share(getattr(r, column)):>4}  {r.code + ' ' if r.code else ''}{r.title} ({r.rated} rated)")
 
 
 def _share(value) -> str:
@@ -731,7 +785,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_options(args) -> int:
-    print(options.describe())
+    print(options.describe())  # our own text, over several lines
     return EXIT_OK
 
 
@@ -744,6 +798,8 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 def _table(header: tuple, rows: list[tuple], right_from: int, right: tuple[int, ...] = ()) -> None:
     """Columns from ``right_from`` on, and those listed in ``right``, are aligned right (numbers)."""
+    header = tuple(for_terminal(str(cell)) for cell in header)
+    rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row):
@@ -753,9 +809,9 @@ def _table(header: tuple, rows: list[tuple], right_from: int, right: tuple[int, 
         ]
         return "  ".join(cells).rstrip()
 
-    print(line(header))
+    say(line(header))
     for row in rows:
-        print(line(row))
+        say(line(row))
 
 
 def _version() -> str:

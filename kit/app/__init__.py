@@ -106,7 +106,7 @@ Question page
   pk-na-reason            Dropdown: why (shown while it does not apply)
   pk-notes                Textarea: notes on the question (up to 2084 characters)
   pk-notes-count          "n / 2084" (span.pk-count-over when too long)
-  pk-invalid              on pk-notes, pk-choice-notes or a register field while the text is too long to save
+  pk-invalid              on pk-notes, pk-choice-notes, a workload field or a register field while its text is too long to save
   pk-park-capture         box to park a topic from the question on screen
   pk-park-text            Text: the topic
   pk-park-owner           Text: its owner

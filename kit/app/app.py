@@ -208,6 +208,7 @@ class ReviewApp(SessionView):
             path = options.REVIEW.value()
         opened = bool(wanted) and session.open_id(wanted or "")
         if not opened and path is not None:
+            self.messages.keep_private(Path(path).resolve().parent)  # messages name the file, not where it lives
             try:
                 if review is not None:
                     session.open_review(review, Path(path))
@@ -326,6 +327,8 @@ class ReviewApp(SessionView):
     # --- what the session tells the screen (SessionView) ----------------------------------
 
     def shown(self, reason: str) -> None:
+        if self.path is not None:
+            self.messages.keep_private(self.path.parent)  # a review opened from outside the reviews folder
         keep = self.position if reason in STAY else None
         self.score = None
         if reason not in STAY and self._register_page is not None:
@@ -442,7 +445,7 @@ class ReviewApp(SessionView):
 
     def _announce(self, text: str) -> None:
         """Say what happened to the review on screen, with any notices about its file (orphans, changed lenses)."""
-        notices = [str(n) for n in self.review.notices] + [str(o) for o in self.review.orphans()]
+        notices = [str(n) for n in self.review.notices_grouped()]
         if notices:
             self.messages.warning(f"{text} It was opened with notices; every answer is kept:".strip(), notices)
         elif text:

@@ -100,9 +100,11 @@ class FilesPanel:
         """Read the folder again and show the current file and the milestones."""
         self.path = path
         if path is None:
-            where = f"Not saved yet: the first change creates a file in <code>{escape(self.storage.folder)}</code>."
+            where = (
+                f"Not saved yet: the first change creates a file in <code>{escape(self.storage.folder.name)}/</code>."
+            )
         else:
-            where = f"Saving to <code>{escape(path)}</code>."
+            where = f"Saving to <code>{escape(self.messages.redact(str(path)))}</code>."
         self.current.value = f"<p>{where}</p>"
         saved = [s for s in self.storage.saved() if s.readable and s.path != path]
         most_recent = saved[0] if saved else None

@@ -3,10 +3,16 @@
 A message is short and plain (``pk-message``); a problem with several findings (a lens
 with errors) lists them underneath. Whatever goes wrong inside a callback is shown here
 and written in full, with its traceback, to ``pillarkit.log`` in the reviews folder.
+
+The browser may be on another machine than the files, so a message never shows where the
+server keeps them: the folders above the reviews folder (and above a review opened from
+elsewhere) are left out, so ``/home/ana/acme/reviews/x.json`` reads ``reviews/x.json``.
+The log keeps the full paths.
 """
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +44,8 @@ class Messages:
     def __init__(self, folder: Path, clock: Clock):
         self.log_path = Path(folder) / LOG_NAME
         self.clock = clock
+        self._private: set[str] = set()
+        self.keep_private(Path(folder).parent)
         self.history: list[Message] = []
         self.text = html("", "pk-message-text")
         self.dismiss = button("×", "pk-message-dismiss", tooltip="Dismiss this message", width="2.4em")
@@ -48,9 +56,22 @@ class Messages:
     def current(self) -> Message | None:
         return self.history[-1] if self.history and self.widget.layout.display != "none" else None
 
+    def keep_private(self, folder: Path) -> None:
+        """Leave ``folder`` (and what is above it) out of every message shown."""
+        text = str(folder)
+        if text not in ("", os.sep, "."):
+            self._private.add(text)
+
+    def redact(self, text: str) -> str:
+        """``text`` with the private folders left out of every path in it."""
+        for prefix in sorted(self._private, key=len, reverse=True):
+            text = text.replace(prefix + os.sep, "")
+        return text
+
     def show(self, level: str, text: str, details: Sequence[str] = ()) -> Message:
         assert level in LEVELS, level
-        message = Message(level, text, tuple(details))
+        message = Message(level, self.redact(text), tuple(self.redact(line) for line in details))
+        text, details = message.text, message.details
         self.history.append(message)
         body = f"<span class='pk-message-{level}'>{escape(text)}</span>"
         if details:
@@ -99,7 +120,7 @@ class Messages:
         """An exception raised in a callback: a short message here, the traceback in the log."""
         detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         logged = self.log(f"error while {action}: {type(exc).__name__}: {exc}", detail)
-        where = f"the details are in {self.log_path}" if logged else "the log file could not be written either"
+        where = f"the details are in {self.log_path.name}" if logged else "the log file could not be written either"
         if isinstance(exc, PillarkitError):
             lines = exc.lines() or [str(exc)]
             return self.error(f"Could not finish {action}: {lines[0]}", lines[1:])

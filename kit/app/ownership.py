@@ -19,12 +19,12 @@ import contextlib
 import json
 import os
 import socket
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kit.app.timing import Clock
+from kit.core.jsonio import write_atomic
 
 try:
     import fcntl
@@ -172,17 +172,11 @@ class Lease:
         return self.clock.now().timestamp()
 
     def _write(self, holder: Holder) -> None:
-        # Replaced whole, by a rename, so a reader never sees half a lease; not fsynced: a lease
-        # means nothing after a crash of the machine, and its heartbeat runs every few seconds.
-        fd, temp = tempfile.mkstemp(prefix=f"{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(holder), handle)
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
+        # Replaced whole, by a rename, so a reader never sees half a lease, and through the one
+        # writer, so a temporary file a kill leaves behind is cleaned like any other; not flushed
+        # to disk: a lease means nothing after a crash of the machine, and its heartbeat runs
+        # every few seconds.
+        write_atomic(self.path, json.dumps(asdict(holder)), durable=False)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from kit.core import options
+
 #: The query parameter that names the review on screen.
 REVIEW_PARAMETER = "review"
 #: How often the page watch asks the server, and how long a page may be without a websocket
@@ -156,7 +158,7 @@ def find_server(environ: Mapping[str, str] | None = None) -> Server | None:
 
     A Jupyter server writes ``jpserver-<pid>.json`` (its address and token) in the runtime
     folder; the kernel's parent is that server. Standalone Voila writes none, but tells its
-    kernels its port and base URL.
+    kernels its port and base URL; ``pillarkit serve`` adds its token (``PILLARKIT_TOKEN``).
     """
     environ = os.environ if environ is None else environ
     kid = kernel_id(environ)
@@ -177,7 +179,9 @@ def find_server(environ: Mapping[str, str] | None = None) -> Server | None:
         base = environ.get("VOILA_SERVER_URL") or environ.get("VOILA_BASE_URL") or "/"
         if not base.endswith("/"):
             base += "/"
-        return Server(f"http://{host}:{environ['VOILA_APP_PORT']}{base}", kid, "", True)
+        # pillarkit serve's Voila needs its token (kit.voila_server), which its kernels inherit.
+        token = environ.get(options.TOKEN.variable, "")
+        return Server(f"http://{host}:{environ['VOILA_APP_PORT']}{base}", kid, token, True)
     return None
 
 

@@ -889,11 +889,12 @@ class Session:
         self._stamp_state(self.review, settings.revision(self._base or {}))
         try:
             data = self.review.to_dict()  # refused if the file could not be opened again
-        except ReviewError as exc:
+            text = dumps(data, str(target))  # and so is a value no JSON reader takes (WriteError)
+        except PillarkitError as exc:
             self.view.status(SaveStatus("failed", why="the review could not be opened again"))
             raise ReviewError(exc.diagnostics) from None
         replaces = self.path if self.path is not None and self.path != target and self.named else None
-        return Job(target, dumps(data), replaces)
+        return Job(target, text, replaces)
 
     def _stamp_state(self, review: Review, base_revision: int) -> None:
         """What each save writes about itself: which review, which revision, by whom, when."""

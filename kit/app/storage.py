@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import re
 import secrets
 import unicodedata
@@ -33,7 +32,7 @@ from markupsafe import escape
 from kit.app import settings
 from kit.app.timing import Handle, Scheduler
 from kit.core.errors import PillarkitError, ReviewError
-from kit.core.jsonio import parse_json
+from kit.core.jsonio import decode, parse_json, read_json, size_limit
 
 SUFFIX = ".json"
 ID_LENGTH = 8  # hex digits
@@ -143,10 +142,14 @@ def is_id(text: str) -> bool:
 
 
 def describe(path: Path, modified: dt.datetime) -> SavedReview:
-    """What the folder listing shows of one file, read without validating it or loading lenses."""
+    """What the folder listing shows of one file, read without validating it or loading lenses.
+
+    It is read as every review is (:func:`kit.core.jsonio.read_json`): no file too large, no
+    named pipe, nothing a review could not hold is offered as a review.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+        data = read_json(path, ReviewError)
+    except PillarkitError:
         return SavedReview(path, modified, "", readable=False)
     if not isinstance(data, dict) or data.get("format") != "pillarkit-review":
         return SavedReview(path, modified, "", readable=False)
@@ -174,9 +177,9 @@ def describe(path: Path, modified: dt.datetime) -> SavedReview:
 def differences(first: Path, second: Path) -> list[str]:
     """Where two copies of a review differ: ``"<alias>/<question id>"`` per answer, then other parts by name."""
     try:
-        a = json.loads(Path(first).read_text(encoding="utf-8-sig"))
-        b = json.loads(Path(second).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+        a = read_json(first, ReviewError)
+        b = read_json(second, ReviewError)
+    except PillarkitError:
         return []
     if not isinstance(a, dict) or not isinstance(b, dict):
         return []
@@ -314,12 +317,13 @@ class Upload:
         return name[: -len(SUFFIX)] if name.lower().endswith(SUFFIX) else name
 
     def json(self, error: type[PillarkitError] = ReviewError) -> object:
-        """The file parsed as JSON; a one-line ``error`` naming the file otherwise."""
-        try:
-            text = self.content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise error.at(self.name, f"byte {exc.start}", "not UTF-8 text") from None
-        return parse_json(text, self.name, error)
+        """The file parsed as JSON, as strictly as a file on disk; a one-line ``error`` naming the file otherwise."""
+        limit = size_limit()
+        if len(self.content) > limit:
+            raise error.at(
+                self.name, "", f"is {len(self.content) / 2**20:.1f} MB; files over {limit / 2**20:.1f} MB are refused"
+            )
+        return parse_json(decode(self.content, self.name, error), self.name, error)
 
 
 def uploads(value: Iterable[Mapping[str, Any]] | None) -> list[Upload]:

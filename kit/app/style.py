@@ -100,7 +100,7 @@ PALETTE_BADGES
 .pk-app .pk-fieldstat { font-size: .9em; color: #1f4e66; }
 .pk-app .pk-na-row { align-items: center; gap: .6em; margin-top: .3em; }
 .pk-app .pk-notes textarea { min-height: 5.5em; }
-.pk-app .pk-invalid textarea { border: 2px solid #D55E00; }
+.pk-app .pk-invalid textarea, .pk-app .pk-invalid input { border: 2px solid #D55E00; }
 .pk-app .pk-count { font-size: .85em; color: #666; }
 .pk-app .pk-count-over { color: #a33f00; font-weight: 700; }
 .pk-app .pk-park-capture { gap: .4em; margin-top: .6em; }

@@ -19,9 +19,9 @@ import ipywidgets as w
 from kit.app.events import Events
 from kit.app.messages import Messages
 from kit.app.storage import Upload, uploads
-from kit.app.ui import checkbox, classed, html, text, textarea
+from kit.app.ui import checkbox, classed, html, set_class, text, textarea
 from kit.core import lens as lenses
-from kit.core.errors import LensError, ReviewError
+from kit.core.errors import LensError, ReadOnlyError, ReviewError
 from kit.core.review import Review, Workload
 from kit.core.vocabulary import ENVIRONMENTS, Environment
 
@@ -145,6 +145,8 @@ class WorkloadPanel:
         """Show the review's workload and lenses. Call inside ``events.quiet()``."""
         self.review = review
         workload = review.workload
+        for widget in [*self.fields.values(), *self.context.values()]:
+            set_class(widget, "pk-invalid", False)  # what is shown now is what the review holds
         for attr, *_ in TEXT_FIELDS:
             self.fields[attr].value = getattr(workload, attr) or ""
         self.fields["description"].value = workload.description or ""
@@ -197,8 +199,11 @@ class WorkloadPanel:
                 value = split_list(value)
             elif attr == "review_date":
                 value = value.isoformat() if value else ""
-            self.actions.set_workload(
-                lambda workload: setattr(workload, attr, value), f"the {label.lower()}", f"workload:{attr}"
+            self._refused(
+                self.fields[attr],
+                lambda: self.actions.set_workload(
+                    lambda workload: workload.set(attr, value), f"the {label.lower()}", f"workload:{attr}"
+                ),
             )
 
         return changed
@@ -206,16 +211,27 @@ class WorkloadPanel:
     def _context(self, key: str) -> Callable[[dict], None]:
         def changed(change: dict) -> None:
             value = change["new"]
-
-            def edit(workload: Workload) -> None:
-                if value.strip():
-                    workload.business_context[key] = value
-                else:
-                    workload.business_context.pop(key, None)
-
-            self.actions.set_workload(edit, f"the {key.replace('_', ' ')}", f"context:{key}")
+            self._refused(
+                self.context[key],
+                lambda: self.actions.set_workload(
+                    lambda workload: workload.set_context(key, value), f"the {key.replace('_', ' ')}", f"context:{key}"
+                ),
+            )
 
         return changed
+
+    def _refused(self, widget: w.Widget, store: Callable[[], None]) -> None:
+        """Store a field through the session; text past its limit is refused and said so, and stays on screen, never cut."""
+        try:
+            store()
+        except ReadOnlyError:
+            raise  # not this field's fault: the session says who writes the review
+        except ReviewError as exc:
+            set_class(widget, "pk-invalid", True)
+            message = exc.diagnostics[0].message
+            self.messages.error(f"{message[:1].upper()}{message[1:]}. Shorten it to keep it.")
+            return
+        set_class(widget, "pk-invalid", False)
 
     def _on_priorities(self, change: dict) -> None:
         assert self.review is not None

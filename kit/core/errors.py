@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -30,11 +30,18 @@ def grouped(diagnostics: Iterable[Diagnostic]) -> list[tuple[str, list[Diagnosti
     return list(groups.items())
 
 
-def listed(values: Iterable[object], shown: int = 5) -> str:
-    """``'a', 'b', 'c'``, or past ``shown`` values ``'a', 'b', 'c', 'd', 'e' and 45 more``: one line stays short."""
+def listed(values: Iterable[object], shown: int = 5, most: int = 40) -> str:
+    """``'a', 'b', 'c'``, or past ``shown`` values ``'a', 'b', 'c', 'd', 'e' and 45 more``: one line stays short.
+
+    A value longer than ``most`` characters is cut with an ellipsis.
+    """
     values = list(values)
-    text = ", ".join(repr(v) for v in values[:shown])
+    text = ", ".join(_cut(repr(v), most) for v in values[:shown])
     return f"{text} and {len(values) - shown} more" if len(values) > shown else text
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 class PillarkitError(Exception):
@@ -72,7 +79,11 @@ class ReadOnlyError(ReviewError):
     """A change refused because another window is the one writing this review."""
 
 
-class NoteTooLongError(ReviewError):
+class TextTooLongError(ReviewError):
+    """Text longer than its field's limit (or too many items); it is refused, never cut."""
+
+
+class NoteTooLongError(TextTooLongError):
     """A note longer than the Well-Architected Tool accepts; it is refused, never cut."""
 
 
@@ -82,6 +93,10 @@ class RegisterError(ReviewError):
 
 class ExportError(PillarkitError):
     """An export that cannot be made as asked (for example a lens that breaks WA Tool limits)."""
+
+
+class WriteError(PillarkitError):
+    """Data the kit refuses to write, because reading it back would fail (a number JSON cannot hold, broken text)."""
 
 
 class OptionError(PillarkitError):
@@ -98,3 +113,29 @@ class SyncError(PillarkitError):
 
 class ServeError(PillarkitError):
     """The app cannot be served as asked (port taken, no checkout)."""
+
+
+#: How many diagnostics of one kind are listed before the rest are counted.
+SHOWN_PER_GROUP = 3
+
+
+def abridged(
+    diagnostics: Iterable[Diagnostic], shown: int = SHOWN_PER_GROUP, more: Callable[[int, str], str] | None = None
+) -> list[Diagnostic]:
+    """Diagnostics with many of one kind (one ``code``) cut down to the first ``shown`` and a count.
+
+    100,000 answers to questions a lens does not have are three lines and a fourth that says
+    "and 99,997 more like these". ``more(count, code)`` words that last line. The order of
+    the first appearance of each kind is kept (see :func:`grouped`).
+    """
+    result: list[Diagnostic] = []
+    for code, items in grouped(diagnostics):
+        if len(items) <= shown + 1:
+            result.extend(items)
+            continue
+        result.extend(items[:shown])
+        rest = len(items) - shown
+        first = items[0]
+        text = more(rest, code) if more else f"and {rest:,} more like these"
+        result.append(Diagnostic(first.source, "", text, code, first.wa_import))
+    return result

@@ -227,7 +227,8 @@ def without_extensions(value: object) -> object:
 
 def content_hash(document: JsonObject) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # Half a surrogate pair cannot be in a file the kit read; one made in code still hashes.
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --- finding lenses -------------------------------------------------------------------
@@ -532,10 +533,10 @@ def _unknown_key_message(key: str, known: set[str], instance: JsonObject) -> str
     """An unknown key, with the known key it was probably meant to be (a case slip or a small typo)."""
     meant = _near_miss(key, known - set(instance))
     if meant is None:
-        return f"unknown key {key!r} is kept but not used"
+        return f"unknown key {_quoted(key)} is kept but not used"
     if meant == "url" and _url_key(instance) == key:
-        return f"unknown key {key!r}; did you mean 'url'? The link is used here, but the WA Tool ignores it under this name"
-    return f"unknown key {key!r}; did you mean {meant!r}? It is kept but not used"
+        return f"unknown key {_quoted(key)}; did you mean 'url'? The link is used here, but the WA Tool ignores it under this name"
+    return f"unknown key {_quoted(key)}; did you mean {meant!r}? It is kept but not used"
 
 
 def _near_miss(key: str, candidates: set[str]) -> str | None:
@@ -553,27 +554,37 @@ def _schema_message(error: ValidationError) -> str:
     if kind == "required":
         return message.replace("is a required property", "is missing")
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "schemaVersion":
-        return f"schemaVersion must be {SCHEMA_VERSION!r}, not {error.instance!r}"
+        return f"schemaVersion must be {SCHEMA_VERSION!r}, not {_quoted(error.instance)}"
     if kind == "maxItems":
         return f"has {len(error.instance)} items; at most {error.validator_value} are allowed"
     if kind == "minItems":
         return "must not be empty"
     if kind == "minLength":
         return "must not be empty"
+    if kind == "maxLength":
+        return f"has {len(error.instance):,} characters; at most {error.validator_value:,} are allowed"
     if kind == "enum":
         allowed = ", ".join(map(str, error.validator_value))
-        return f"{error.instance!r} is not one of {allowed}"
+        return f"{_quoted(error.instance)} is not one of {allowed}"
     if kind == "type":
         return f"must be {'an' if error.validator_value in ('object', 'array', 'integer') else 'a'} {error.validator_value}"
-    return message
+    return message if len(message) <= 200 else message[:160] + "…"
+
+
+def _quoted(value: object, most: int = 80) -> str:
+    """``repr`` of a value from the file, cut with an ellipsis past ``most`` characters (a message is one readable line)."""
+    text = repr(value)
+    return text if len(text) <= most else f"{text[:most]}… ({len(text):,} characters)"
 
 
 def _check_id(value: str, where: JsonPath, what: str, found: _Findings) -> bool:
     if not rules.ID_PATTERN.match(value):
-        found.error(where, f"{what} {value!r} may hold only letters, digits, '_' and '-'")
+        found.error(where, f"{what} {_quoted(value)} may hold only letters, digits, '_' and '-'")
         return False
     if "-" in value:
-        found.warn(where, f"{what} {value!r} has '-', which the WA Tool's import refuses", "wa-import-limit", True)
+        found.warn(
+            where, f"{what} {_quoted(value)} has '-', which the WA Tool's import refuses", "wa-import-limit", True
+        )
     return True
 
 
@@ -621,10 +632,10 @@ def _check_url(url: str | None, where: JsonPath, found: _Findings) -> None:
         found.warn(where, "link is empty", "empty-link")
         return
     if url != url.strip():
-        found.warn(where, f"link {url!r} has spaces around it; they are ignored", "link-spaces")
+        found.warn(where, f"link {_quoted(url)} has spaces around it; they are ignored", "link-spaces")
         url = url.strip()
     if not (url.startswith("https://") or url.startswith("http://")) or len(url) <= len("https://"):
-        found.error(where, f"link {url!r} must start with http:// or https://")
+        found.error(where, f"link {_quoted(url)} must start with http:// or https://")
 
 
 def _check_lens(document: JsonObject, found: _Findings) -> None:
@@ -638,7 +649,8 @@ def _check_lens(document: JsonObject, found: _Findings) -> None:
         if _check_id(pillar["id"], at + ["id"], "pillar id", found):
             if pillar["id"] in pillar_ids:
                 found.error(
-                    at + ["id"], f"pillar id {pillar['id']!r} is already used by pillars[{pillar_ids[pillar['id']]}]"
+                    at + ["id"],
+                    f"pillar id {_quoted(pillar['id'])} is already used by pillars[{pillar_ids[pillar['id']]}]",
                 )
             pillar_ids.setdefault(pillar["id"], p)
         _check_text(pillar, "id", "pillar", at, found)
@@ -649,7 +661,7 @@ def _check_lens(document: JsonObject, found: _Findings) -> None:
                 if question["id"] in question_ids:
                     found.error(
                         where + ["id"],
-                        f"question id {question['id']!r} is already used at {found.place(question_ids[question['id']])}",
+                        f"question id {_quoted(question['id'])} is already used at {found.place(question_ids[question['id']])}",
                     )
                 question_ids.setdefault(question["id"], where)
             _check_question(question, where, found, choice_homes)
@@ -658,7 +670,7 @@ def _check_lens(document: JsonObject, found: _Findings) -> None:
             names = listed(qid for qid, _ in homes)
             found.warn(
                 homes[1][1],
-                f"choice id {cid!r} is used in {len(homes)} questions ({names}); rules stay within their question",
+                f"choice id {_quoted(cid)} is used in {len(homes)} questions ({names}); rules stay within their question",
                 "reused-choice-id",
             )
 
@@ -677,7 +689,9 @@ def _check_question(
         if not _check_id(cid, at + ["id"], "choice id", found):
             continue
         if cid in seen:
-            found.error(at + ["id"], f"choice id {cid!r} is already used by choices[{seen[cid]}] of this question")
+            found.error(
+                at + ["id"], f"choice id {_quoted(cid)} is already used by choices[{seen[cid]}] of this question"
+            )
             continue
         seen[cid] = c
         choice_homes.setdefault(cid, []).append((question["id"], at + ["id"]))
@@ -686,7 +700,7 @@ def _check_question(
         _check_text(choice, "description", "choice", at, found)
         _check_links(choice, at, found)
         if "improvementPlan" not in choice and not cid.endswith(NONE_OF_THESE_SUFFIX):
-            found.warn(at, f"choice {cid!r} has no improvementPlan", "no-improvement-plan")
+            found.warn(at, f"choice {_quoted(cid)} has no improvementPlan", "no-improvement-plan")
 
     nodes: list[tuple[int, rules.Node]] = []
     for r, rule in enumerate(question["riskRules"]):
@@ -694,7 +708,7 @@ def _check_question(
         try:
             node = rules.parse(rule["condition"])
         except rules.ConditionError as exc:
-            found.error(at, f"{exc} in {rule['condition']!r}")
+            found.error(at, f"{exc} in {_quoted(rule['condition'])}")
             continue
         unknown = sorted(rules.choice_ids(node) - set(seen))
         if unknown:
@@ -722,6 +736,6 @@ def _check_question(
         note = "" if three_valued else " (checked without not-applicable choices)"
         found.warn(
             where + ["riskRules", r],
-            f"rule {question['riskRules'][r]['condition']!r} can never fire: earlier rules cover every answer it matches{note}",
+            f"rule {_quoted(question['riskRules'][r]['condition'])} can never fire: earlier rules cover every answer it matches{note}",
             "rule-never-fires",
         )

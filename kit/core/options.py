@@ -47,10 +47,36 @@ class Option(Generic[T]):
 
 
 # --- serving the app ---------------------------------------------------------------------
-PORT: Option[int] = Option(
-    "port", 8866, "the port `pillarkit serve` listens on, on this machine only", "PILLARKIT_PORT"
+PORT: Option[int] = Option("port", 8866, "the port `pillarkit serve` listens on", "PILLARKIT_PORT")
+HOST: Option[str] = Option(
+    "host", "127.0.0.1", "the address `pillarkit serve` listens on (`--host`; 0.0.0.0 for every network)"
 )
-HOST: Option[str] = Option("host", "127.0.0.1", "the address `pillarkit serve` listens on")
+TOKEN: Option[str] = Option(
+    "token",
+    "",
+    "the token the app's address must carry (default: a new random one each run, printed with the address)",
+    "PILLARKIT_TOKEN",
+)
+ALLOW_HOSTS: Option[str] = Option(
+    "allow_hosts",
+    "",
+    "host names, besides this machine's, a browser may use to reach `pillarkit serve`, comma separated "
+    "(`--allow-host`; '*' for any)",
+    "PILLARKIT_ALLOW_HOSTS",
+)
+#: Twelve: the ten rooms one server is meant to hold (issue 10's ten-page rehearsal) and room to spare.
+MAX_PAGES: Option[int] = Option(
+    "max_pages",
+    12,
+    "how many app pages `pillarkit serve` runs at once, each with a kernel of about 100 MB (`--max-pages`)",
+    "PILLARKIT_MAX_PAGES",
+)
+PAGE_CONNECT_SECONDS: Option[int] = Option(
+    "page_connect_seconds",
+    60,
+    "how long a kernel started for a page waits for the page to connect before it is shut down",
+    "PILLARKIT_PAGE_CONNECT_SECONDS",
+)
 REVIEW: Option[str] = Option(
     "review",
     "",
@@ -98,6 +124,14 @@ ACCEPT_DAYS: Option[int] = Option(
     "how long a risk accepted without a date stays accepted, in days; then it reopens",
 )
 
+# --- files -------------------------------------------------------------------------------
+MAX_FILE_MB: Option[int] = Option(
+    "max_file_mb",
+    20,
+    "the largest review or lens file the kit reads, in megabytes (a larger one is refused, not read)",
+    "PILLARKIT_MAX_FILE_MB",
+)
+
 # --- exports -----------------------------------------------------------------------------
 CHROMIUM: Option[str] = Option(
     "chromium", "", "the Chromium that prints PDF handouts (default: `chromium` on the PATH)", "PILLARKIT_CHROMIUM"
@@ -123,6 +157,10 @@ TOP_QUESTIONS: Option[int] = Option(
 ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     PORT,
     HOST,
+    TOKEN,
+    ALLOW_HOSTS,
+    MAX_PAGES,
+    PAGE_CONNECT_SECONDS,
     REVIEW,
     FOLDER,
     PORTFOLIO,
@@ -132,6 +170,7 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     TIMER_TICK_SECONDS,
     ORPHAN_SECONDS,
     ACCEPT_DAYS,
+    MAX_FILE_MB,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
     PSEUDONYM_KEY,

@@ -30,11 +30,21 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from kit.core import lens as lenses
 from kit.core import register, schemas
-from kit.core.errors import Diagnostic, FormatVersionError, LensError, NoteTooLongError, ReviewError
+from kit.core.errors import (
+    Diagnostic,
+    FormatVersionError,
+    LensError,
+    NoteTooLongError,
+    ReviewError,
+    TextTooLongError,
+    abridged,
+)
 from kit.core.jsonio import FilePath, JsonObject, JsonPath, dumps, json_path, read_json, write_atomic
-from kit.core.vocabulary import REASONS, STATUSES, ChoiceStatus, Environment
+from kit.core.text import surrogate_in
+from kit.core.vocabulary import ENVIRONMENTS, REASONS, STATUSES, ChoiceStatus, Environment
 
 if TYPE_CHECKING:
+    from fastjsonschema import JsonSchemaValueException
     from jsonschema.exceptions import ValidationError
 
 #: Answers in the WA Tool API's shape, by lens alias, then question id (as a milestone keeps them).
@@ -57,6 +67,79 @@ CHOICE_NOTES_LIMIT = 250
 # Bound once, since scoring reads statuses on every tick and looking up an enum's member is slow.
 _SELECTED = ChoiceStatus.SELECTED
 _UNSELECTED = ChoiceStatus.UNSELECTED
+
+#: The fields of a workload that hold one line of text, one text each, or a list of texts.
+WORKLOAD_TEXTS = ("name", "description", "owner", "industry", "review_date", "facilitator", "notes")
+WORKLOAD_LISTS = ("regions", "participants")
+
+
+@cache
+def limit(*path: str) -> tuple[int | None, int | None]:
+    """(most characters, most items) the review schema allows at ``path``, e.g. ``("workload", "name")``.
+
+    The schema is the one place the limits are written: the WA Tool API's where it has them
+    (workload name 100, description 250, owner 255...), pillarkit's own elsewhere.
+    """
+    node = schemas.load("review")["properties"]
+    spec: JsonObject = {}
+    for i, part in enumerate(path):
+        spec = node[part]
+        if "$ref" in spec:
+            spec = schemas.load("review")["$defs"][spec["$ref"].rsplit("/", 1)[-1]]
+        if spec.get("type") == "array" and i < len(path) - 1:
+            spec = spec["items"]
+        node = spec.get("properties", {})
+    items = spec.get("maxItems", spec.get("maxProperties"))
+    inner = spec.get("items") if spec.get("type") == "array" else spec.get("additionalProperties")
+    text = inner.get("maxLength") if isinstance(inner, dict) else spec.get("maxLength")
+    return text, items
+
+
+_FIELD_WORDS = {"parking_lot": "parked topic", "milestones": "milestone", "business_context": "business context"}
+
+
+def _what(path: tuple[str, ...]) -> str:
+    """``("workload", "name")`` -> "workload name", for messages."""
+    return " ".join(_FIELD_WORDS.get(part, part.replace("_", " ")) for part in path)
+
+
+def check_text(value: object, source: str, *path: str, place: str | None = None) -> str:
+    """``value`` if it is text the review may hold at ``path``; else :class:`ReviewError` in one line.
+
+    Too long is :class:`TextTooLongError`: refused, never cut. Half a surrogate pair (bytes
+    that are not UTF-8, passed on by a terminal) is refused too, since no file could hold it.
+    """
+    where = ".".join(path) if place is None else place
+    if not isinstance(value, str):
+        raise ReviewError.at(source, where, f"{_what(path)} must be text, not {type(value).__name__}")
+    maximum, _ = limit(*path)
+    if maximum is not None and len(value) > maximum:
+        raise TextTooLongError.at(
+            source,
+            where,
+            f"{_what(path)} has {len(value):,} characters; at most {maximum:,} are allowed, so it was refused, not cut",
+        )
+    bad = surrogate_in(value)
+    if bad:
+        raise ReviewError.at(
+            source, where, f"{_what(path)} holds {bad}, which is not a character (is the terminal set to UTF-8?)"
+        )
+    return value
+
+
+def check_texts(values: object, source: str, *path: str) -> list[str]:
+    """A list of texts for ``path`` (regions, participants), each checked, and not too many."""
+    where = ".".join(path)
+    if not isinstance(values, list | tuple):
+        raise ReviewError.at(source, where, f"{_what(path)} must be a list of texts")
+    _, most = limit(*path)
+    if most is not None and len(values) > most:
+        raise TextTooLongError.at(
+            source,
+            where,
+            f"{_what(path)} has {len(values):,} items; at most {most:,} are allowed, so they were refused",
+        )
+    return [check_text(v, source, *path, place=f"{where}[{i}]") for i, v in enumerate(values)]
 
 
 @dataclass
@@ -165,6 +248,39 @@ class Workload:
     notes: str = ""
     #: Recovery time and point objectives, compliance needs and any other business context.
     business_context: dict[str, str] = field(default_factory=dict)
+
+    def set(self, name: str, value: object, source: str = "review") -> None:
+        """Set one field; text past its limit is refused (never cut), as is a wrong type or value.
+
+        ``source`` names the review in the error. The app's workload panel and ``Review.set_workload`` both come here.
+        """
+        if name in WORKLOAD_LISTS:
+            value = check_texts(value, source, "workload", name)
+        elif name == "environment":
+            if value not in ENVIRONMENTS:
+                raise ReviewError.at(
+                    source, "workload.environment", f"{value!r} is not one of {', '.join(ENVIRONMENTS)}"
+                )
+        elif name in WORKLOAD_TEXTS:
+            value = check_text(value, source, "workload", name)
+        else:
+            raise ReviewError.at(source, f"workload.{name}", "is not a field of the workload")
+        setattr(self, name, value)
+
+    def set_context(self, key: str, value: str, source: str = "review") -> None:
+        """Set (or, with blank text, remove) one entry of the business context, within its limits."""
+        context = self.business_context
+        check_text(key, source, "workload", "business_context", place="workload.business_context")
+        if not value.strip():
+            context.pop(key, None)
+            return
+        check_text(value, source, "workload", "business_context", place=f"workload.business_context.{key}")
+        _, most = limit("workload", "business_context")
+        if key not in context and most is not None and len(context) >= most:
+            raise TextTooLongError.at(
+                source, "workload.business_context", f"has {len(context)} entries already, the most allowed"
+            )
+        context[key] = value
 
     def to_dict(self) -> JsonObject:
         return {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)}
@@ -316,6 +432,11 @@ class Review:
             raise NoteTooLongError.at(
                 self.source, place, f"notes have {len(notes)} characters; the limit is {limit}, so they were not saved"
             )
+        bad = surrogate_in(notes)
+        if bad:
+            raise ReviewError.at(
+                self.source, place, f"notes hold {bad}, which is not a character, so they were not saved"
+            )
         question = self.question(alias, question_id)
         if choice_id is not None and choice_id not in question.choice_ids:
             raise ReviewError.at(self.source, place, f"question {question_id!r} has no choice {choice_id!r}")
@@ -325,6 +446,14 @@ class Review:
         else:
             answer.choices.setdefault(choice_id, ChoiceAnswer()).notes = notes
         self._tidy(alias, question_id)
+
+    def set_workload(self, name: str, value: object) -> None:
+        """Set one field of the workload (see :meth:`Workload.set`)."""
+        self.workload.set(name, value, self.source)
+
+    def set_context(self, key: str, value: str) -> None:
+        """Set (or, with blank text, remove) one entry of the workload's business context (see :meth:`Workload.set_context`)."""
+        self.workload.set_context(key, value, self.source)
 
     def clear(self, alias: str, question_id: str) -> None:
         self.question(alias, question_id)
@@ -397,6 +526,13 @@ class Review:
     def park(self, text: str, owner: str = "", alias: str | None = None, question_id: str | None = None) -> ParkedItem:
         if not text.strip():
             raise ReviewError.at(self.source, "parking_lot", "a parked topic needs some text")
+        check_text(text, self.source, "parking_lot", "text")
+        check_text(owner, self.source, "parking_lot", "owner")
+        _, most = limit("parking_lot")
+        if most is not None and len(self.parking_lot) >= most:
+            raise TextTooLongError.at(
+                self.source, "parking_lot", f"holds {len(self.parking_lot)} topics already, the most one review keeps"
+            )
         if question_id is not None:
             self.question(alias or "", question_id)
         item = ParkedItem(text, owner, alias, question_id, _now())
@@ -421,6 +557,7 @@ class Review:
     def save_milestone(self, name: str, date: str | None = None) -> Milestone:
         if not name.strip():
             raise ReviewError.at(self.source, "milestones", "a milestone needs a name")
+        check_text(name, self.source, "milestones", "name")
         milestone = Milestone(name, date or _now(), self._answers_to_api())
         self.milestones.append(milestone)
         return milestone
@@ -451,6 +588,10 @@ class Review:
                             )
                         )
         return found + register.orphans(self)
+
+    def notices_grouped(self) -> list[Diagnostic]:
+        """The notices and orphans to show: a few of each kind and a count of the rest (see :func:`~kit.core.errors.abridged`)."""
+        return abridged(self.notices + self.orphans(), more=_more_notices)
 
     # --- the file ---------------------------------------------------------------
 
@@ -496,17 +637,18 @@ class Review:
         return data
 
     def to_json(self) -> str:
-        return dumps(self.to_dict())
+        return dumps(self.to_dict(), self.source)
 
     def save(self, path: FilePath) -> str:
         """Write the review atomically (a crash leaves the old file or the new one); returns the text written.
 
-        A review that could not be opened again is refused with :class:`ReviewError`, and the
-        file on disk is left as it was.
+        A review that could not be opened again is refused, and the file on disk is left as it
+        was: a value no JSON reader takes (a number JSON cannot hold) with
+        :class:`~kit.core.errors.WriteError`, one the schema refuses with :class:`ReviewError`.
         """
         data = self._document()
+        text = dumps(data, str(path))
         check_writable(data, str(path))
-        text = dumps(data)
         write_atomic(path, text)
         return text
 
@@ -566,6 +708,7 @@ def new(lens_names: Iterable[str], workload_name: str) -> Review:
     Every lens gets an alias the review file accepts, whatever its file is called
     (:func:`kit.core.lens.load_many` says how).
     """
+    check_text(workload_name, "--workload", "workload", "name", place="")
     return Review(
         lenses.load_many(lens_names),
         Workload(name=workload_name, review_date=dt.date.today().isoformat()),
@@ -592,6 +735,16 @@ def _check_format(data: object, source: str) -> None:
             "version",
             f"written by a newer pillarkit (format version {version}; this one reads up to {FORMAT_VERSION}): upgrade pillarkit to open it",
         )
+    from fastjsonschema import JsonSchemaValueException
+
+    try:
+        _compiled_schema()(data)
+        return
+    except JsonSchemaValueException as first:
+        if _answer_count(data) > LISTED_IN_FULL:
+            # Listing every problem of a file this large would take minutes; the first one is enough.
+            where, rule = _compiled_problem(first)
+            raise ReviewError.at(source, where, rule) from None
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schemas.load("review"))
@@ -600,11 +753,19 @@ def _check_format(data: object, source: str) -> None:
         raise ReviewError([Diagnostic(source, json_path(e.absolute_path), _review_message(e)) for e in problems])
 
 
+#: Files with more answers than this (milestones' copies included) report their first schema problem only.
+LISTED_IN_FULL = 5_000
+
+
 @cache
-def _writable_check() -> Callable[[object], object]:
-    # fastjsonschema compiles the schema once (about 0.1 s) and then checks a review in
-    # microseconds, and imports in milliseconds: the app checks every autosave with it, while
-    # jsonschema (a second or two to import, and 20 MB) is paid only when a file is read.
+def _compiled_schema() -> Callable[[object], object]:
+    """The review schema compiled to Python, once (about 0.1 s).
+
+    It checks a review in microseconds (100,000 answers in about two seconds where jsonschema
+    takes most of a minute) and imports in milliseconds: the app checks every autosave with
+    it, and jsonschema (a second or two to import, and 20 MB) only words the problems of a
+    file that has some.
+    """
     import fastjsonschema
 
     return fastjsonschema.compile(schemas.load("review"))
@@ -615,16 +776,39 @@ def check_writable(data: JsonObject, source: str) -> None:
     from fastjsonschema import JsonSchemaValueException
 
     try:
-        _writable_check()(data)
+        _compiled_schema()(data)
     except JsonSchemaValueException as exc:
-        parts = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # exc.path starts with "data"
-        name = exc.name or ""
-        rule = exc.message[len(name) :].strip() if name and exc.message.startswith(name) else exc.message
+        where, rule = _compiled_problem(exc)
         raise ReviewError.at(
             source,
-            json_path(parts),
-            f"{exc.value!r} {rule}: the review was not written, because it could not be opened again",
+            where,
+            f"{_short_value(exc.value)} {rule}: the review was not written, because it could not be opened again",
         ) from None
+
+
+def _compiled_problem(exc: JsonSchemaValueException) -> tuple[str, str]:
+    """(the place, the rule broken) of the compiled schema's complaint, without its "data.x.y" name."""
+    parts: JsonPath = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # the path starts at "data"
+    name = exc.name or ""
+    rule = exc.message[len(name) :].strip() if name and exc.message.startswith(name) else exc.message
+    return json_path(parts), rule
+
+
+def _answer_count(data: JsonObject) -> int:
+    sections = [data.get("answers")] + [m.get("answers") for m in data.get("milestones") or [] if isinstance(m, dict)]
+    return sum(
+        len(v) for section in sections if isinstance(section, dict) for v in section.values() if isinstance(v, dict)
+    )
+
+
+_NOTICE_WORDS = {
+    "orphan": "answers name questions or choices the lenses do not have; every one is kept",
+    "lens-changed": "bundled lenses have changed since the review was saved; every answer is kept",
+}
+
+
+def _more_notices(count: int, code: str) -> str:
+    return f"and {count:,} more: {_NOTICE_WORDS.get(code, f'{code} notices')}"
 
 
 def _review_message(error: ValidationError) -> str:
@@ -633,7 +817,13 @@ def _review_message(error: ValidationError) -> str:
     if error.validator == "maxLength" and path and path[-1] == "Notes":
         return f"notes have {len(error.instance)} characters; the WA Tool's limit is {error.validator_value}, so the file is refused rather than cut"
     if error.validator == "maxLength":
-        return f"{len(error.instance)} characters; the limit is {error.validator_value}, so the file is refused rather than cut"
+        return f"has {len(error.instance):,} characters; at most {error.validator_value:,} are allowed, so the file is refused rather than cut"
+    if error.validator in ("maxItems", "maxProperties"):
+        return f"has {len(error.instance):,} items; at most {error.validator_value:,} are allowed"
+    if error.validator == "propertyNames":
+        return f"a key is longer than {error.validator_value.get('maxLength')} characters"
+    if error.validator in ("minimum", "maximum"):
+        return f"{_short_value(error.instance)} is {'below' if error.validator == 'minimum' else 'above'} {error.validator_value}"
     if error.validator == "pattern" and path and path[-1] == "accepted_until":
         return f"{error.instance!r} is not a date written as YYYY-MM-DD"
     if error.validator == "required":
@@ -641,8 +831,13 @@ def _review_message(error: ValidationError) -> str:
     if error.validator == "additionalProperties":
         return message.replace("Additional properties are not allowed", "unknown key").replace(" was unexpected", "")
     if error.validator == "enum":
-        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
-    return message
+        return f"{_short_value(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    return message if len(message) <= 200 else message[:160] + "…"
+
+
+def _short_value(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:30] + "…"
 
 
 def _resolve_lens(entry: JsonObject, source: str, where: JsonPath) -> tuple[lenses.Lens, Diagnostic | None]:

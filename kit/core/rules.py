@@ -31,6 +31,9 @@ _SELECTED = ChoiceStatus.SELECTED
 _UNSELECTED = ChoiceStatus.UNSELECTED
 
 DEFAULT = "default"
+#: Parentheses and ``!`` nested deeper than this are refused (real rules use two or three levels);
+#: it keeps parsing, and every walk over a condition, far from Python's recursion limit.
+MAX_NESTING = 32
 
 # Ids are letters, digits, '_' and '-'; anything else could not be named by a rule.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -95,6 +98,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokens(text)
         self.index = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -130,9 +134,19 @@ class _Parser:
             operands.append(self.parse_not())
         return operands[0] if len(operands) == 1 else And(tuple(operands))
 
+    def enter(self, column: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ConditionError(f"'!' and parentheses nested deeper than {MAX_NESTING} levels", column)
+
     def parse_not(self) -> Node:
+        token = self.peek()
         if self.take("!"):
-            return Not(self.parse_not())
+            assert token is not None
+            self.enter(token[2])
+            node = Not(self.parse_not())
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def parse_atom(self) -> Node:
@@ -142,7 +156,9 @@ class _Parser:
         kind, value, column = token
         if kind == "op" and value == "(":
             self.index += 1
+            self.enter(column)
             node = self.parse_or()
+            self.depth -= 1
             if not self.take(")"):
                 after = self.peek()
                 where = after[2] if after else self.end_column()

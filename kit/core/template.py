@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from kit.core import lens as lenses
 from kit.core.errors import Diagnostic
-from kit.core.review import Answer, Review, Workload
+from kit.core.review import Answer, Review, Workload, check_text
 
 
 def from_template(
@@ -28,6 +28,7 @@ def from_template(
     returned as diagnostics, one per question, rather than dropped in silence.
     """
     source = source or template.source
+    check_text(workload_name, "--workload", "workload", "name", place="")
     applied = [lenses.load(name) for name in lens_names] if lens_names else list(template.lenses.values())
     review = Review(applied, Workload(name=workload_name, review_date=dt.date.today().isoformat()))
     skipped: list[Diagnostic] = []

@@ -21,6 +21,7 @@ they are confirmed in the session.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import zipfile
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.core.errors import Diagnostic, IntakeError
+from kit.core.jsonio import read_bytes
 from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer, Review
 from kit.core.vocabulary import REASONS, ChoiceStatus, Reason
 from kit.render.tables import (
@@ -538,14 +540,15 @@ def _open(path: Path):
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = str(path)
-    if not path.exists():
-        raise IntakeError.at(source, "", "no such file")
     if path.is_dir():
         raise IntakeError.at(source, "", "is a folder, not a workbook")
+    # Read as every file the kit opens is: a regular file within the size limit, so a named
+    # pipe never hangs the command and a device is never read.
+    raw = read_bytes(path, IntakeError)
     try:
         # Not read-only: that mode cannot say which row an empty cell is on. data_only=False keeps
         # formulas as formulas, so they are refused rather than read as their last cached value.
-        return load_workbook(path, data_only=False)
+        return load_workbook(io.BytesIO(raw), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         detail = f" ({exc})" if isinstance(exc, OSError) and exc.strerror else ""
         raise IntakeError.at(

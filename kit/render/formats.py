@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kit.core.errors import ExportError
@@ -61,12 +62,16 @@ class ExportFormat:
         """The file's type as people write it: ``"HTML"``."""
         return self.suffix[1:].upper()
 
-    def ready(self) -> None:
-        """Raise :class:`ExportError` (saying how to fix it) if this machine cannot make the format."""
+    def ready(self, output: str | os.PathLike[str] | None = None) -> None:
+        """Raise :class:`ExportError` (saying how to fix it) if this machine cannot make the format.
+
+        Given the ``output`` being written, the error names it.
+        """
         if self.needs_chromium:
             from kit.render.pdf import find_chromium
 
-            find_chromium()
+            with _naming(output):
+                find_chromium()
 
 
 #: The registered formats by key (a suffix, or a variant's name and suffix), in the order the app offers them.
@@ -146,8 +151,28 @@ def export(review: Review, path: str | os.PathLike[str], variant: str = "") -> P
 
     Raises :class:`ExportError` for an unknown suffix, or for a PDF without Chromium (with how to install it).
     """
-    write_atomic(path, format_of(path, variant).make(review))
+    export_format = format_of(path, variant)
+    with _naming(path):
+        data = export_format.make(review)
+    write_atomic(path, data)
     return Path(path)
+
+
+#: The names renderers give their errors when they do not know the file being written.
+_RENDERER_SOURCES = {"pdf", "handout", "export"}
+
+
+@contextmanager
+def _naming(output: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Errors raised inside name the file being written, not the renderer ("pdf") that failed."""
+    try:
+        yield
+    except ExportError as exc:
+        if output is None:
+            raise
+        raise ExportError(
+            [replace(d, source=str(output)) if d.source in _RENDERER_SOURCES else d for d in exc.diagnostics]
+        ) from None
 
 
 def _html(review: Review) -> bytes:

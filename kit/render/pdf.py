@@ -101,7 +101,8 @@ def print_pdf(html: str, timeout: float | None = None, source: str = "pdf") -> b
             raise ExportError.at(source, "", f"cannot run Chromium ({chromium}): {exc.strerror or exc}") from None
         data = output.read_bytes() if output.is_file() else b""
         if done.returncode != 0 or not data.startswith(b"%PDF"):
-            detail = _last_line(done.stderr) or f"exit status {done.returncode}"
+            # Chromium's message may name the temporary copy; the user never gave that path.
+            detail = _last_line(done.stderr).replace(str(work), "(temporary copy)") or f"exit status {done.returncode}"
             raise ExportError.at(source, "", f"Chromium could not print the PDF: {detail}")
         return data
 

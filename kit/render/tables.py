@@ -18,7 +18,7 @@
 Every text is data. A cell that a spreadsheet could read as a formula (it starts with ``=``,
 ``+``, ``-`` or ``@``, possibly after spaces, or with a tab or carriage return) gets a leading
 single quote, as OWASP advises against CSV injection, and XLSX cells are written as strings
-(``data_type`` ``"s"``), never as formulas. Control characters that XML cannot hold become U+FFFD.
+(``data_type`` ``"s"``), never as formulas. Control characters become U+FFFD (:mod:`kit.core.text`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +36,7 @@ from kit.core.jsonio import dumps
 from kit.core.lens import Choice
 from kit.core.review import Review
 from kit.core.scoring import ReviewScore, improvement_list, score
+from kit.core.text import for_document
 from kit.core.vocabulary import (
     ACCEPTED,
     HIGH,
@@ -59,15 +59,14 @@ EXPORT_VERSION = 1
 #: Characters that make a spreadsheet read a cell as a formula (OWASP: = + - @, tab, carriage return).
 FORMULA_STARTS = ("=", "+", "-", "@")
 _LEADING_CONTROL = ("\t", "\r", "\n")
-# Characters that XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def safe_cell(value):
     """A value that no spreadsheet will run: formula-like text gets a leading ``'``; numbers and None pass."""
     if not isinstance(value, str):
         return value
-    text = _ILLEGAL.sub("\ufffd", value)
+    # Control characters (XML 1.0, and so XLSX, cannot hold most of them) become U+FFFD.
+    text = for_document(value)
     stripped = text.lstrip(" \t\r\n\u00a0")
     if text.startswith(_LEADING_CONTROL) or (stripped and stripped[0] in FORMULA_STARTS):
         return "'" + text

@@ -134,3 +134,16 @@ def test_without_a_loop_the_thread_writer_writes_at_once(tmp_path):
     results = []
     ThreadWriter().submit(Job(tmp_path / "r.json", "{}"), results.append)
     assert results and Path(tmp_path / "r.json").read_text() == "{}"
+
+
+def test_a_lease_write_a_kill_interrupted_leaves_nothing_the_next_write_does_not_clean(tmp_path):
+    from kit.core.jsonio import TEMP_SUFFIX
+
+    clock = ManualClock()
+    left = tmp_path / f".abc12345.lease.k2j3h4g5{TEMP_SUFFIX}"  # what a writer killed mid-write leaves
+    left.write_text("{")
+    lease = Lease(lease_path(tmp_path / "shop-abc12345.json", "abc12345"), "me", clock)
+    assert lease.acquire() is None
+    assert not left.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert (tmp_path / ".abc12345.lease").is_file()

@@ -661,11 +661,11 @@ def test_the_offer_prefers_the_latest_answers_and_shows_every_copy(windows, fold
 
 def test_a_review_the_app_cannot_use_is_refused_whole(windows, folder):
     a = windows()
-    bad = blank("Bad")
-    bad.extensions["app"] = {"modes": {"presenter": "yes"}, "position": "OPS01"}
+    bad = blank("Bad").to_dict()  # the kit would not write such a file: it is made by hand
+    bad["extensions"]["app"] = {"modes": {"presenter": "yes"}, "position": "OPS01"}
     folder.mkdir(parents=True)
     path = folder / "bad-1234abcd.json"
-    path.write_text(json.dumps(bad.to_dict()), encoding="utf-8")
+    path.write_text(json.dumps(bad), encoding="utf-8")
     assert not a.session.resume(path)
     level, text, details = a.view.notices[-1]
     assert level == "error" and "extensions.app.modes.presenter" in " ".join([text, *details])

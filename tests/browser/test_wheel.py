@@ -91,6 +91,8 @@ def target(scratch, installed, elsewhere):
     venv, env = installed
     port = free_port()
     log = scratch / "serve.log"
+    token = "wheel-rehearsal-token"  # fixed, so the test knows the address pillarkit serve prints
+    env = {**env, "PILLARKIT_TOKEN": token}
     with open(log, "ab") as output:
         process = subprocess.Popen(
             [str(venv / "bin" / "pillarkit"), "serve", "--port", str(port), "--folder", "my-reviews"],
@@ -101,7 +103,7 @@ def target(scratch, installed, elsewhere):
             start_new_session=True,
         )
         try:
-            url = f"http://127.0.0.1:{port}/"
+            url = f"http://127.0.0.1:{port}/?token={token}"
             try:
                 # Asking for the app's page would start a kernel of its own, so wait for the
                 # preheated kernel (Voila is up once it has one), then for the port.

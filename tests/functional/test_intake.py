@@ -368,6 +368,39 @@ def test_a_file_that_is_not_a_workbook_is_one_line(review_file, tmp_path, conten
     assert capsys.readouterr().err.splitlines() == [f"error: {path}: {message}"]
 
 
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda path: os.mkfifo(path), "is a named pipe, not a file"),
+        (lambda path: path.mkdir(), "is a folder, not a workbook"),
+        (lambda path: path.write_bytes(b"PK" + b"0" * (1024 * 1024 + 1)), "is 1.0 MB; files over 1.0 MB are refused"),
+    ],
+)
+def test_a_special_or_huge_file_is_refused_without_hanging(review_file, tmp_path, monkeypatch, make, message, capsys):
+    monkeypatch.setenv("PILLARKIT_MAX_FILE_MB", "1")
+    path = tmp_path / "answers.xlsx"
+    make(path)
+    before = review_file.read_bytes()
+    assert main(["intake", str(review_file), "--from", str(path)]) == 2  # a named pipe would block open() for ever
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {path}: {message}")
+    assert review_file.read_bytes() == before
+
+
+def test_the_review_is_never_written_over_its_workbook(review_file, workbook, capsys):
+    before = workbook.read_bytes()
+    assert main(["intake", str(review_file), "--from", str(workbook), "-o", str(workbook)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {workbook}: is the workbook being read; write the review to another file (nothing was written)"
+    ]
+    assert workbook.read_bytes() == before
+
+
+def test_a_device_is_refused_not_read(review_file, capsys):
+    assert main(["intake", str(review_file), "--from", "/dev/zero"]) == 2
+    assert capsys.readouterr().err.splitlines() == ["error: /dev/zero: is a device, not a file"]
+
+
 def test_a_workbook_without_an_answers_sheet_is_refused(review_file, tmp_path, capsys):
     book = openpyxl.Workbook()
     book.active.title = "Sheet1"

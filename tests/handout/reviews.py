@@ -155,3 +155,35 @@ def golden(name: str, actual: str) -> str:
             handle.write(actual)
     with open(path, encoding="utf-8", newline="") as handle:
         return handle.read()
+
+
+def limits_review(lens: str = "wellarchitected") -> Review:
+    """A review with every text at its limit and every list full: the worst a valid file holds.
+
+    Texts are single words (no space to break a line at), which is what makes a browser's layout slow.
+    ``lens`` is a bundled alias or a lens file.
+    """
+    from kit.core.review import limit
+
+    def full(*path: str, letter: str = "x") -> str:
+        return letter * limit(*path)[0]
+
+    review = new([lens], full("workload", "name", letter="N"))
+    for field in ("description", "owner", "industry", "facilitator", "notes"):
+        review.set_workload(field, full("workload", field, letter=field[0]))
+    for field in ("regions", "participants"):
+        length, items = limit("workload", field)
+        review.set_workload(field, [f"{i:03d}" + "r" * (length - 3) for i in range(items)])
+    for i in range(limit("workload", "business_context")[1]):
+        review.set_context(f"context-{i:02d}", full("workload", "business_context", letter="c"))
+    alias = next(iter(review.lenses))
+    for index, question in enumerate(review.lenses[alias].questions()):
+        for position, choice in enumerate(question.practices):
+            if (index + position) % 2:
+                review.set_choice(alias, question.id, choice.id)
+            review.set_notes(alias, question.id, "c" * 250, choice.id)
+        review.set_notes(alias, question.id, "q" * 2084)
+    review.save_milestone("m" * 100)
+    for i in range(limit("parking_lot")[1]):
+        review.park(f"{i:03d}" + "p" * 2081, "o" * 255)
+    return review

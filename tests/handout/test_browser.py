@@ -9,7 +9,7 @@ import pytest
 
 from kit.render import handout
 from kit.render.handout import notebook
-from tests.handout.reviews import SCRIPT_PAYLOADS, payload_review
+from tests.handout.reviews import LENS_FILE, SCRIPT_PAYLOADS, limits_review, payload_review
 
 NOW = dt.datetime(2025, 3, 15, tzinfo=dt.UTC)
 
@@ -91,6 +91,20 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(browser, framework, tmp_pat
     visit = Visit(browser, write(tmp_path, handout.to_html(framework, NOW)), width=375)
     try:
         assert visit.page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        assert visit.errors == [] and visit.blocked == []
+    finally:
+        visit.close()
+
+
+def test_a_review_at_every_limit_lays_out_within_the_page(browser, tmp_path):
+    """Every text at its limit, as one unbreakable word: the page wraps it rather than growing sideways.
+
+    (How fast it opens and prints is measured by hand and in benchmarks: a few seconds to open.)
+    """
+    visit = Visit(browser, write(tmp_path, handout.to_html(limits_review(str(LENS_FILE)), NOW)), width=1280)
+    try:
+        assert visit.page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+        assert visit.page.locator(".pk-parking li, .pk-parking tr").count() >= 200
         assert visit.errors == [] and visit.blocked == []
     finally:
         visit.close()

@@ -268,6 +268,30 @@ def test_safe_cell(value, expected):
     assert exports.safe_cell(value) == expected
 
 
+CONTROL = "a\x00b\x08c\x1b[2Jd\x7fe\x9bf\ufffeg"
+
+
+def test_control_characters_never_reach_the_html():
+    review = payload_review(CONTROL)
+    review.set_notes(ALIAS, "deploy", "tab\tand\nline")
+    document = handout.to_html(review, NOW)
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]", document)
+    assert "a\ufffdb\ufffdc\ufffd[2Jd\ufffde\ufffdf\ufffdg" in document  # visible where they were
+    import html5lib
+
+    parser = html5lib.HTMLParser()
+    parser.parse(document)
+    assert [e for e in parser.errors if "invalid-codepoint" in str(e)] == []
+
+
+def test_control_characters_never_reach_a_spreadsheet():
+    review = payload_review(CONTROL)
+    text = exports.to_csv(review)
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", text)
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(review)))
+    assert book["Summary"]["A1"].value.endswith("a\ufffdb\ufffdc\ufffd[2Jd\ufffde\ufffdf\ufffdg")
+
+
 def test_control_characters_do_not_break_the_workbook():
     review = payload_review("ring \x07 the \x1b bell")
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(review)))

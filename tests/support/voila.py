@@ -23,7 +23,7 @@ from pathlib import Path
 from subprocess import DEVNULL, Popen
 
 from kit.render.pdf import OFFLINE_FLAGS
-from kit.serve import APP_NOTEBOOK, launch, notebooks_folder, stop
+from kit.serve import APP_NOTEBOOK, launch, new_token, notebooks_folder, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(OFFLINE_FLAGS)
@@ -131,9 +131,11 @@ class Served:
     url: str
     root: Path
     process: Popen
+    #: The run's token (kit.voila_server): the first page carries it, then the browser has a cookie.
+    token: str = ""
 
     def page_url(self, notebook: str) -> str:
-        return f"{self.url}voila/render/{notebook}"
+        return f"{self.url}voila/render/{notebook}?token={self.token}"
 
     @property
     def reviews(self) -> Path:
@@ -156,8 +158,9 @@ def serve_folder(notebooks: dict[str, dict], env: dict | None = None, log: Path 
         environment = {**os.environ, **(env or {})}
         output = open(log, "ab") if log else DEVNULL  # noqa: SIM115 - closed below, after Voila stops
         try:
-            process = launch(root, ".", port, environment, stdout=output, stderr=output)
-            served = Served(f"http://127.0.0.1:{port}/", root, process)
+            token = new_token()
+            process = launch(root, ".", port, environment, token=token, stdout=output, stderr=output)
+            served = Served(f"http://127.0.0.1:{port}/", root, process, token)
             try:
                 wait_for_http(served.url)
                 wait_for_kernels(process.pid, len(notebooks))
@@ -179,9 +182,11 @@ APP_POOL = 1
 class App:
     """The app as `pillarkit serve` runs it: its page, its reviews folder, and the `pillarkit` process."""
 
-    url: str
+    url: str  # the page's address, with the run's token, as `pillarkit serve` prints it
     reviews: Path
     process: Popen
+    #: The server's root address (no token): for requests that need no page.
+    base: str = ""
 
 
 @contextlib.contextmanager
@@ -197,13 +202,17 @@ def serve_app(
     command = [sys.executable, "-m", "kit.cli", "serve", "--port", str(port), "--folder", str(reviews)]
     if review is not None:
         command.insert(4, str(review))
+    # A token of the test's own, so it knows the address `pillarkit serve` prints (kit.voila_server).
+    token = new_token()
     output = open(log, "ab") if log else DEVNULL  # noqa: SIM115 - closed below, after the server stops
     try:
-        process = Popen(command, env={**os.environ, **(env or {})}, stdout=output, stderr=output)
-        app = App(f"http://127.0.0.1:{port}/", reviews, process)
+        environment = {**os.environ, **(env or {}), "PILLARKIT_TOKEN": token}
+        process = Popen(command, env=environment, stdout=output, stderr=output)
+        base = f"http://127.0.0.1:{port}/"
+        app = App(f"{base}?token={token}", reviews, process, base)
         try:
             # Asked for something cheap: a request for the page itself would start a kernel for it.
-            wait_for_http(f"{app.url}voila/static/", timeout=180)
+            wait_for_http(f"{base}voila/static/", timeout=180)
             wait_for_kernels(process.pid, APP_POOL, timeout=180)
             yield app
         finally:

@@ -16,7 +16,7 @@ KIT = Path(__file__).resolve().parents[2] / "kit"
 
 #: Layer of each part of the package, from the bottom up.
 LAYERS = {"core": 0, "render": 1, "app": 2, "exchange": 2, "entry": 3}
-ENTRY_POINTS = {"kit.cli", "kit.serve", "kit.jupyter_extension", "kit.__main__"}
+ENTRY_POINTS = {"kit.cli", "kit.serve", "kit.voila_server", "kit.jupyter_extension", "kit.__main__"}
 #: Libraries the core never imports, even lazily (the portfolio's pandas is the one exception).
 NOT_IN_CORE = {
     "ipywidgets",

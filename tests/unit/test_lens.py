@@ -159,7 +159,7 @@ def test_invalid_json_reports_line_and_column(tmp_path):
     path.write_text('{\n  "name": "x",\n  "pillars": [,]\n}', encoding="utf-8")
     with pytest.raises(LensError) as caught:
         lenses.load_file(path)
-    assert str(caught.value) == f"{path}: line 3, column 15: invalid JSON: Expecting value"
+    assert str(caught.value) == f"{path}: pillars[0], line 3, column 15: invalid JSON: Expecting value"
 
 
 def test_missing_file_is_one_line(tmp_path):
@@ -472,7 +472,7 @@ def test_non_standard_json_constants_are_refused_with_their_place(tmp_path):
     path.write_text('{"name": "NaN in a string is fine",\n  "title": NaN}', encoding="utf-8")
     with pytest.raises(LensError) as caught:
         lenses.load_file(path)
-    assert str(caught.value) == f"{path}: line 2, column 12: invalid JSON: NaN is not a JSON value"
+    assert str(caught.value) == f"{path}: title, line 2, column 12: invalid JSON: NaN is not a JSON value"
 
 
 def test_links_with_spaces_or_nothing_in_them_warn(write_lens, lens_document):
@@ -534,3 +534,41 @@ def test_our_extension_fields_are_typed(where, extension, message, write_lens, l
         node = node[key]
     node["pillarkit"] = extension
     assert any(message in line for line in _errors(document, write_lens))
+
+
+# --- hostile lenses -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ("!" * 5000 + "a", "has 5,001 characters; at most 2,048 are allowed"),
+        ("!" * 1500 + "a", "column 33: '!' and parentheses nested deeper than 32 levels in '!!!!"),
+        ("(" * 300 + "a" + ")" * 300, "column 33: '!' and parentheses nested deeper than 32 levels in '((((("),
+    ],
+)
+def test_deep_conditions_are_one_error_line_not_a_recursion_error(condition, message, write_lens, lens_document):
+    document = lens_document()
+    document["pillars"][0]["questions"][0]["riskRules"][0]["condition"] = condition
+    path = write_lens(document)
+    with pytest.raises(LensError) as caught:
+        lenses.load_file(path)
+    [line] = caught.value.lines()
+    assert line.startswith(f"{path}: pillars[0] 'pillarA' .questions[0] 'q1' .riskRules[0].condition: {message}")
+    assert len(line) - len(str(path)) < 250  # the condition is quoted in part, never whole
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "limit"),
+    [([], "name", 1024), (["pillars", 0, "questions", 0], "description", 8192), (["pillars", 0], "id", 256)],
+)
+def test_text_past_a_readers_limit_is_refused_in_one_short_line(where, key, limit, write_lens, lens_document):
+    document = lens_document()
+    target = document
+    for part in where:
+        target = target[part]
+    target[key] = "x" * 200_000
+    with pytest.raises(LensError) as caught:
+        lenses.load_file(write_lens(document))
+    line = next(line for line in caught.value.lines() if f"has 200,000 characters; at most {limit:,}" in line)
+    assert len(line) < 300

@@ -152,7 +152,7 @@ def test_a_file_that_cannot_be_read_is_skipped_with_one_line_and_the_rest_are_an
         with pytest.raises(ReviewError) as loaded:
             Review.load(folder / name)
         assert lines[name] == str(loaded.value)  # the very line Review.load gives
-    assert lines["broken.json"].endswith(": line 1, column 44: invalid JSON: Expecting ',' delimiter")
+    assert lines["broken.json"].endswith(": version, line 1, column 44: invalid JSON: Expecting ',' delimiter")
     assert lines["lens.json"].endswith('format: not a pillarkit review (expected "format": "pillarkit-review")')
     assert lines["missing.json"] == f"{folder / 'missing.json'}: no such file"
     assert all("\n" not in line for line in lines.values())

@@ -14,8 +14,8 @@ import time
 import pytest
 
 from kit.core import lens as lenses_module
-from kit.core.errors import FormatVersionError, NoteTooLongError, ReviewError
-from kit.core.review import CHOICE_NOTES_LIMIT, FORMAT_VERSION, QUESTION_NOTES_LIMIT, Review, new
+from kit.core.errors import FormatVersionError, NoteTooLongError, ReviewError, TextTooLongError, WriteError
+from kit.core.review import CHOICE_NOTES_LIMIT, FORMAT_VERSION, QUESTION_NOTES_LIMIT, Review, limit, new
 from kit.core.vocabulary import ChoiceStatus
 
 WA = "wellarchitected"
@@ -252,6 +252,9 @@ def test_a_writer_killed_at_any_moment_leaves_a_loadable_file(tmp_path):
         writer.stdout.close()
         Review.load(path)  # raises if the file were torn
     assert json.loads(path.read_text())["workload"]["name"] in {"Seed", "Writer"}
+    # Whatever temporary files the kills left, the next write to the folder removes them.
+    Review.load(path).save(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["review.json"]
 
 
 def test_lenses_can_be_applied_and_removed_but_never_with_answers(review):
@@ -356,3 +359,142 @@ def test_what_the_writer_refuses_the_reader_refuses_too(review, spoil):
         review.to_dict()
     with pytest.raises(ReviewError):
         Review.from_dict(json.loads(json.dumps(document)))
+
+
+# --- limits and types ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "most"),
+    # The WA Tool API's own limits where it has them; pillarkit's for the others.
+    [("name", 100), ("description", 250), ("owner", 255), ("industry", 100), ("facilitator", 255), ("notes", 2084)],
+)
+def test_workload_text_past_its_limit_is_refused_not_cut(review, field, most):
+    review.set_workload(field, "x" * most)
+    with pytest.raises(TextTooLongError) as caught:
+        review.set_workload(field, "y" * (most + 1))
+    assert str(caught.value) == (
+        f"review: workload.{field}: workload {field} has {most + 1:,} characters; "
+        f"at most {most:,} are allowed, so it was refused, not cut"
+    )
+    assert getattr(review.workload, field) == "x" * most
+
+
+def test_lists_of_the_workload_are_limited_in_items_and_length(review):
+    assert limit("workload", "regions") == (100, 50)
+    review.set_workload("regions", ["eu-west-1"] * 50)
+    with pytest.raises(TextTooLongError, match="workload regions has 51 items; at most 50"):
+        review.set_workload("regions", ["eu-west-1"] * 51)
+    with pytest.raises(TextTooLongError, match=r"workload.participants\[1\]: workload participants has 256"):
+        review.set_workload("participants", ["Ana", "b" * 256])
+    assert review.workload.regions == ["eu-west-1"] * 50 and review.workload.participants == []
+
+
+def test_parked_topics_milestones_and_context_are_limited(review):
+    with pytest.raises(TextTooLongError, match="parked topic text has 2,085 characters"):
+        review.park("t" * 2085)
+    with pytest.raises(TextTooLongError, match="milestone name has 101 characters"):
+        review.save_milestone("m" * 101)
+    for i in range(200):
+        review.park(f"topic {i}")
+    with pytest.raises(TextTooLongError, match="holds 200 topics already"):
+        review.park("one more")
+    review.set_context("rto", "4 hours")
+    with pytest.raises(TextTooLongError, match="business context has 2,085 characters"):
+        review.set_context("rpo", "r" * 2085)
+    assert review.workload.business_context == {"rto": "4 hours"}
+
+
+def test_text_a_terminal_passed_on_as_broken_bytes_is_refused(review):
+    with pytest.raises(ReviewError, match=r"^--workload: workload name holds \\udcff, which is not a character"):
+        new([WA], "caf\udcff")
+    with pytest.raises(ReviewError, match="not a character"):
+        review.set_notes(WA, Q, "\ud800")
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        (lambda d: d["extensions"].update(agenda={"plan_minutes": "x"}), "extensions.agenda.plan_minutes", "'x' is not of type 'integer'"),
+        (lambda d: d["extensions"].update(agenda={"timeboxes": {"wellarchitected:security": 601}}), "extensions.agenda.timeboxes.wellarchitected:security", "601 is above 600"),
+        (lambda d: d["extensions"].update(agenda={"used": {"x": -1}}), "extensions.agenda.used.x", "-1 is below 0"),
+        (lambda d: d["extensions"].update(app={"position": "q1"}), "extensions.app.position", "'q1' is not of type 'object'"),
+        (lambda d: d["workload"].update(name="n" * 101), "workload.name", "has 101 characters; at most 100 are allowed"),
+        (lambda d: d["workload"].update(owner="o" * 200_000), "workload.owner", "has 200,000 characters; at most 255"),
+        (lambda d: d["workload"].update(regions=["r"] * 51), "workload.regions", "has 51 items; at most 50 are allowed"),
+    ],
+)  # fmt: skip
+def test_a_file_with_settings_of_the_wrong_type_or_size_is_refused_at_load(review, tmp_path, change, where, message):
+    data = review.to_dict()
+    change(data)
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReviewError) as caught:
+        Review.load(path)
+    [line] = caught.value.lines()
+    assert line.startswith(f"{path}: {where}: {message}")
+    assert len(line) < 300
+
+
+def test_twenty_thousand_unknown_answers_are_four_lines(review, tmp_path):
+    # The hardening run used 100,000 (about eight seconds here); the grouping is the same.
+    data = review.to_dict()
+    data["answers"][WA] = {f"gone-{i}": {"SelectedChoices": [], "IsApplicable": False} for i in range(20_000)}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    loaded = Review.load(path)
+    assert len(loaded.orphans()) == 20_000
+    lines = [str(d) for d in loaded.notices_grouped()]
+    assert len(lines) == 4
+    assert (
+        lines[0]
+        == f"{path}: answers.wellarchitected.gone-0: lens 'wellarchitected' has no question 'gone-0'; its answer is kept"
+    )
+    assert (
+        lines[3]
+        == f"{path}: and 19,997 more: answers name questions or choices the lenses do not have; every one is kept"
+    )
+
+
+def test_a_review_holding_a_number_json_cannot_hold_is_not_written(review, tmp_path):
+    path = tmp_path / "r.json"
+    review.save(path)
+    before = path.read_bytes()
+    review.extensions["agenda"] = {"used": {"x": float("inf")}}
+    with pytest.raises(WriteError, match=r"r\.json: extensions\.agenda\.used\.x: inf is not a number JSON can hold"):
+        review.save(path)
+    assert path.read_bytes() == before
+
+
+def test_a_large_file_with_a_wrong_setting_reports_its_first_problem_quickly(review, tmp_path):
+    data = review.to_dict()
+    data["answers"][WA] = {f"gone-{i}": {"IsApplicable": False} for i in range(6_000)}
+    data["answers"][WA]["gone-5999"]["Notes"] = "n" * 2085
+    data["extensions"] = {"agenda": {"plan_minutes": "x"}}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReviewError) as caught:
+        Review.load(path)
+    [line] = caught.value.lines()
+    assert line.startswith(f"{path}: answers.wellarchitected.gone-5999.Notes: must be shorter than or equal to 2084")
+
+
+@pytest.mark.parametrize(
+    ("settings", "where"),
+    [
+        ({"app": {"modes": {"presenter": "yes"}}}, "extensions.app.modes.presenter"),
+        ({"app": {"revision": -1}}, "extensions.app.revision"),
+        ({"app": {"answered_at": {"wellarchitected": {"q": 5}}}}, "extensions.app.answered_at.wellarchitected.q"),
+        ({"agenda": {"running": "no"}}, "extensions.agenda.running"),
+        ({"agenda": {"plan_minutes": 1441}}, "extensions.agenda.plan_minutes"),
+    ],
+)
+def test_every_app_setting_the_app_reads_is_typed_by_the_schema(review, tmp_path, settings, where):
+    """So `pillarkit serve FILE` and every command refuse it up front, not the app after it has started."""
+    data = review.to_dict()
+    data["extensions"] = settings
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReviewError) as caught:
+        Review.load(path)
+    assert caught.value.lines()[0].startswith(f"{path}: {where}: ")

@@ -223,3 +223,14 @@ def test_none_of_these_ticked_with_a_practice_is_not_an_answer_to_reach():
     rules = [parse("q_no && c0"), parse("default")]
     assert unreachable_rules(rules, ids, none_of_these="q_no")[0] == [0]
     assert unreachable_rules(rules, ids)[0] == []
+
+
+@pytest.mark.parametrize("condition", ["!" * 5000 + "a", "(" * 300 + "a" + ")" * 300, "!(" * 40 + "a" + ")" * 40])
+def test_nesting_past_the_limit_is_a_condition_error_not_a_recursion_error(condition):
+    with pytest.raises(ConditionError, match=r"^column 33: '!' and parentheses nested deeper than 32 levels$"):
+        parse(condition)
+
+
+def test_nesting_up_to_the_limit_parses_and_evaluates():
+    node = parse("(" * 16 + "!" * 16 + "a" + ")" * 16)
+    assert holds(node, {"a": S}) and not holds(node, {})

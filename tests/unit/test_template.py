@@ -7,6 +7,7 @@ import json
 import pytest
 
 from kit.cli import main
+from kit.core.errors import ReviewError
 from kit.core.review import Review, new
 from kit.core.template import from_template
 from kit.core.vocabulary import ChoiceStatus
@@ -107,3 +108,26 @@ def test_score_says_how_many_answers_await_confirmation(template, tmp_path, caps
     assert out.rstrip().endswith("2 answers pre-filled, not yet confirmed by the team (counted above)")
     assert main(["score", str(tmp_path / "r.json"), "--json"]) == 0
     assert "pre-filled" not in capsys.readouterr().out  # the JSON form is a contract and stays as it is
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("n" * 101, "workload name has 101 characters; at most 100 are allowed"),
+        ("caf\udcff", "workload name holds \\udcff, which is not a character"),
+    ],
+)
+def test_a_workload_name_the_file_could_not_hold_is_refused_before_anything_is_made(template, tmp_path, name, message):
+    with pytest.raises(ReviewError) as caught:
+        from_template(template, name, source="base.json")
+    assert str(caught.value).startswith(f"--workload: {message}")
+
+
+def test_many_answers_a_template_cannot_copy_are_a_few_lines_and_a_count(template, tmp_path, capsys):
+    data = template.to_dict()
+    data["answers"][WA].update({f"gone-{i}": {"IsApplicable": False} for i in range(50)})
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(data))
+    assert main(["new", "--template", str(base), "--workload", "Orders", "-o", str(tmp_path / "o.json")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "gone-" in line or "more" in line]
+    assert len(warnings) <= 8, warnings

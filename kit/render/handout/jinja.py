@@ -3,7 +3,9 @@
 Every template renders with ``autoescape=True``, so any string a template is given (a
 workload's name, a note, a custom lens's title) reaches the HTML escaped, by construction;
 only what another template rendered (a :class:`~markupsafe.Markup`) passes as markup.
-A misspelt name fails loudly (``StrictUndefined``) instead of rendering as nothing.
+A misspelt name fails loudly (``StrictUndefined``) instead of rendering as nothing. Control
+characters, which HTML cannot hold, become U+FFFD in every string a template is given
+(:func:`kit.core.text.for_document`), before it is escaped.
 
 HTML templates (``*.html.j2``) are laid out over many indented lines for people to read, and
 their line breaks, with the indentation around them, are dropped when they load: the handout
@@ -24,6 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from kit.core.text import for_document
 from kit.core.vocabulary import HIGH, MEDIUM, NONE, UNANSWERED, WORST_FIRST, ChoiceStatus, Risk
 from kit.render.handout.audit import safe_url
 from kit.render.handout.wording import level_tag, nice_date
@@ -42,6 +45,11 @@ class OneLineHtml(Extension):
         return _LINE_BREAK.sub(_comment, source) if name and name.endswith(".html.j2") else source
 
 
+def _document_text(value: object) -> object:
+    """Every ``{{ value }}``: plain text loses its control characters; markup and other values pass."""
+    return for_document(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 @cache
 def environment() -> Environment:
     """The one environment (building it once, templates are compiled once and cached)."""
@@ -49,6 +57,7 @@ def environment() -> Environment:
         loader=PackageLoader("kit.render.handout", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
+        finalize=_document_text,
         auto_reload=False,  # the templates are package data: no need to stat them on every use
         extensions=[OneLineHtml],
         trim_blocks=True,

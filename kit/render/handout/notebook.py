@@ -23,6 +23,7 @@ import nbformat
 
 from kit.core.errors import ExportError
 from kit.core.review import Review
+from kit.core.text import for_document
 from kit.render.handout import sections
 from kit.render.handout.audit import remote_references
 from kit.render.handout.facts import Facts, anchor
@@ -99,7 +100,7 @@ def build_notebook(review: Review, now: dt.datetime | None = None) -> nbformat.N
 
     facts = Facts.of(review, now)
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["title"] = (
+    notebook.metadata["title"] = for_document(
         f"{review.workload.name.strip() or 'Unnamed workload'}: Well-Architected review handout"
     )
     notebook.metadata["pillarkit"] = {"kind": "handout", "generated": facts.generated}
