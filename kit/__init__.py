@@ -3,8 +3,10 @@
 The layers, each importing only from those before it (a test keeps it so):
 
 - ``kit.core``: vocabulary, options, lenses, rules, reviews, scoring, roadmap, milestones,
-  field statistics; no Jupyter, plotting, nbconvert or pandas, so ``import kit`` stays cheap;
-- ``kit.render``: charts, tables and workbooks, the handout (Jinja templates), PDF, the export formats;
+  field statistics, the risk register and its starter catalogue; no Jupyter, plotting,
+  nbconvert or pandas, so ``import kit`` stays cheap;
+- ``kit.render``: charts, tables and workbooks, the backlog, the handout (Jinja templates), PDF, the
+  export formats;
 - ``kit.app``: the facilitation app (a session and its widget views);
 - entry points: ``kit.cli`` (the ``pillarkit`` command), ``kit.serve``, ``kit.jupyter_extension``.
 """

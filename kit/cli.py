@@ -8,18 +8,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from kit.core import lens as lenses
-from kit.core import options, scoring
+from kit.core import options, register, scoring
 from kit.core import review as reviews
 from kit.core.errors import Diagnostic, ExportError, PillarkitError, ReviewError, abridged, grouped
 from kit.core.jsonio import dumps, same_file, write_atomic
 from kit.core.text import for_terminal
-from kit.core.vocabulary import RISKS
+from kit.core.vocabulary import LEVELS, RISKS
 from kit.render import formats
 
 EXIT_OK = 0
@@ -97,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("review", metavar="FILE")
     plan.set_defaults(run=cmd_plan)
 
+    listed = commands.add_parser(
+        "register", help="the risk register of a review, ranked by likelihood x impact, then status, with its heat map"
+    )
+    listed.add_argument("review", metavar="REVIEW")
+    listed.add_argument("--json", action="store_true", help='print {"entries": [...], "heatmap": {...}}')
+    listed.set_defaults(run=cmd_register)
+
     export = commands.add_parser("export", help=f"write a review's handout, answers or data ({formats.suffixes()})")
     export.add_argument("review", metavar="REVIEW")
     export.add_argument(
@@ -116,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--paper", choices=("a4", "letter"), default="a4", help="the handout's paper size when printed (default: a4)"
     )
+    picked = export.add_mutually_exclusive_group()
+    for variant in formats.variants():
+        picked.add_argument(
+            f"--{variant.variant}",
+            dest="variant",
+            action="store_const",
+            const=variant.variant,
+            default="",
+            help=f"write the {variant.label[0].lower()}{variant.label[1:]} instead (the output ends in {variant.suffix})",
+        )
     export.set_defaults(run=cmd_export)
 
     intake = commands.add_parser(
@@ -404,9 +422,12 @@ def cmd_new(args) -> int:
 
 
 def _load_review(path: str) -> reviews.Review:
+    """The review, its notices on stderr; an acceptance that has lapsed reads as open (the file is not written)."""
     review = reviews.Review.load(path)
     for notice in review.notices_grouped():
         say(f"warning: {notice}", sys.stderr)
+    for notice in register.reopen_expired(review):
+        say(f"note: {notice}", sys.stderr)
     return review
 
 
@@ -460,17 +481,74 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
+def cmd_register(args) -> int:
+    review = _load_review(args.review)
+    entries = review.risk_register
+    if args.json:
+        print(json.dumps(register.to_json(entries), indent=2))
+        return EXIT_OK
+    ranked = register.ranked(entries)
+    print(f"{_terminal(review.workload.name) or '(unnamed workload)'}: {args.review}")
+    if not ranked:
+        print("The risk register is empty: add entries on the app's Risk register page.")
+        return EXIT_OK
+    still = sum(not e.is_closed for e in ranked)
+    print(
+        f"Risk register: {_plural(len(ranked), 'entry', 'entries')}, {still} not closed; "
+        "ranked by likelihood x impact, then status\n"
+    )
+    rows = []
+    for rank, entry in enumerate(ranked, start=1):
+        status = str(entry.status)
+        if entry.status == "ACCEPTED" and entry.accepted_until:
+            status += f" until {entry.accepted_until}"
+        elif entry.lapsed():
+            status += f" (acceptance lapsed {entry.accepted_until})"
+        rows.append(
+            (
+                str(rank),
+                _terminal(entry.id),
+                str(entry.rating),
+                str(entry.likelihood),
+                str(entry.impact),
+                status,
+                _terminal(entry.component, 30),
+                _terminal(entry.failure_mode, 60),
+                _terminal(entry.owner, 20),
+            )
+        )
+    header = ("#", "id", "rating", "likelihood", "impact", "status", "component", "failure mode", "owner")
+    _table(header, rows, len(header), right=(0, 2))
+    grid = register.heatmap(entries)
+    across = tuple(reversed(LEVELS))
+    print("\nHeat map: entries not closed, by likelihood (down) and impact (across)")
+    _table(("likelihood", *across), [(level, *(str(grid[level][i]) for i in across)) for level in LEVELS], 1)
+    return EXIT_OK
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _terminal(text: str, width: int | None = None) -> str:
+    """User text fit for one table cell on a terminal: control characters (escapes, line ends) shown as spaces."""
+    flat = " ".join(_CONTROL.sub(" ", text).split())
+    if width is not None and len(flat) > width:
+        return flat[: width - 1] + "\u2026"
+    return flat
+
+
 def cmd_export(args) -> int:
     from kit.core import roadmap
 
-    export_format = formats.format_of(args.output)  # a wrong suffix, or no Chromium for a PDF,
+    variant = getattr(args, "variant", "")
+    export_format = formats.format_of(args.output, variant)  # a wrong suffix, or no Chromium for a PDF,
     formats.check_options(export_format, args.edition, args.paper, args.output)
     export_format.ready(args.output)  # fails before the review is read
     _refuse_overwriting(args.review, args.output, "review")
     review = _load_review(args.review)
     for problem in abridged(roadmap.problems(review)):
         say(f"warning: {problem}", sys.stderr)
-    formats.export(review, args.output, args.edition, args.paper)
+    formats.export(review, args.output, args.edition, args.paper, variant)
     what = "executive summary" if export_format.is_handout and args.edition == "summary" else export_format.what
     paper = f", {'A4' if args.paper == 'a4' else 'US letter'} pages" if export_format.needs_chromium else ""
     say(f"wrote {args.output} ({export_format.kind} {what}{paper})")
@@ -728,17 +806,21 @@ def cmd_options(args) -> int:
 # --- output helpers -------------------------------------------------------------------
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def _table(header: tuple, rows: list[tuple], right_from: int) -> None:
+def _table(header: tuple, rows: list[tuple], right_from: int, right: tuple[int, ...] = ()) -> None:
+    """Columns from ``right_from`` on, and those listed in ``right``, are aligned right (numbers)."""
     header = tuple(for_terminal(str(cell)) for cell in header)
     rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row):
-        cells = [str(v).rjust(w) if i >= right_from else str(v).ljust(w) for i, (v, w) in enumerate(zip(row, widths))]
+        cells = [
+            str(v).rjust(w) if i >= right_from or i in right else str(v).ljust(w)
+            for i, (v, w) in enumerate(zip(row, widths))
+        ]
         return "  ".join(cells).rstrip()
 
     say(line(header))

@@ -7,7 +7,7 @@ session the writer), ``merge`` (two versions of a review, question by question),
 a review is shown), ``filewriter`` (writes off the kernel's thread), ``storage`` (file names, the
 folder, autosave's debounce, download and upload), ``page`` (the page's request, address and
 liveness) and ``timing`` (injectable clock and scheduler). Views: ``app`` (ReviewApp: builds the
-views and shows what the session tells it), ``question_view``, ``navigator``, ``risk_panel``,
+views and shows what the session tells it), ``question_view``, ``register_page`` (the risk register), ``navigator``, ``risk_panel``,
 ``agenda``, ``parking_lot``, ``banners`` (resume offer, read-only), ``workload_panel``,
 ``files_panel`` (resume, upload, milestones), ``export_panel`` (the handout, spreadsheets and
 data as downloads, in every format of ``kit.render.formats``), ``overview`` (every question with
@@ -52,7 +52,10 @@ App, modes and messages
   pk-message-text         its text (details as ul.pk-message-details)
   pk-message-dismiss      Button: dismiss the message
   pk-body                 main column and side column
-  pk-main                 the Stack of the main page
+  pk-main                 the main column: pk-main-picker over pk-main-stack
+  pk-main-picker          ToggleButtons: Questions, Risk register
+  pk-main-stack           the Stack of main pages
+  pk-main-page            the holder of the risk register page (empty until first shown)
   pk-side                 the side column
 
 Question page
@@ -111,11 +114,69 @@ Question page
   pk-na-reason            Dropdown: why (shown while it does not apply)
   pk-notes                Textarea: notes on the question (up to 2084 characters)
   pk-notes-count          "n / 2084" (span.pk-count-over when too long)
-  pk-invalid              on pk-notes, pk-choice-notes or a workload field while its text is too long to save
+  pk-invalid              on pk-notes, pk-choice-notes, a workload field or a register field while its text is too long to save
   pk-park-capture         box to park a topic from the question on screen
   pk-park-text            Text: the topic
   pk-park-owner           Text: its owner
   pk-park-add             Button: park it
+
+Risk register page (built the first time it is shown)
+  pk-register-page        the page
+  pk-register-intro       its heading and what it is for
+  pk-register-top         box of the heat map and the ways to add
+  pk-register-map         box of the heat map and its summary
+  pk-register-heatmap     Image: likelihood x impact, counts of risks not closed (PNG)
+  pk-register-summary     "n risks, n not closed"
+  pk-register-adding      box of the two ways to add
+  pk-register-kind        Dropdown: a kind of component from the catalogue
+  pk-register-failure     Dropdown: one of its failure modes
+  pk-register-preview     its detection, mitigation and runbook hint
+  pk-register-component   Text: your own component's name (optional)
+  pk-register-add-row     box of a name field and its Add button
+  pk-register-add-catalogue Button: add the catalogue's failure mode
+  pk-register-scratch-component Text: a component, for a risk of your own
+  pk-register-scratch-failure Text: what can go wrong with it
+  pk-register-add-scratch Button: add it
+  pk-register-suggestions box of suggestions (empty when the review has no HIGH question they bear on)
+  pk-register-suggestion  one suggestion: pk-register-suggestion-add then its text
+  pk-register-suggestion-text the kind, the failure mode, and the HIGH questions behind it
+  pk-register-suggestion-add Button: add it
+  pk-register-finder      box of the filters and the sort
+  pk-register-filter-component Dropdown: all components, or one
+  pk-register-filter-status Dropdown: all statuses, or one
+  pk-register-sort        Dropdown: rank, component, status, newest first
+  pk-register-count       "n shown, n hidden by the filters" (empty when none is hidden)
+  pk-register-list        box of the entries shown
+  pk-register-empty       what to do when the register is empty (hidden otherwise)
+  pk-register-entry       one entry: its row, and the editor while it is edited
+  pk-register-editing     on pk-register-entry while its editor is open
+  pk-register-row         box of the entry's line and its Edit button
+  pk-register-row-text    the line (div.pk-register-line with data-risk-id; span.pk-rating-high|medium|low)
+  pk-register-edit        Button: edit the entry in place
+  pk-register-editor      the one editor, under the row being edited
+  pk-register-editor-heading "Editing R3"
+  pk-register-field-component Text
+  pk-register-field-failure-mode Textarea
+  pk-register-field-likelihood ToggleButtons: Low, Medium, High
+  pk-register-field-impact ToggleButtons: Low, Medium, High
+  pk-register-levels-row  box of the two ratings, each after its label
+  pk-register-status-row  box of the status and the acceptance date
+  pk-register-field-status Dropdown: Open, Accepted, Mitigated, Closed
+  pk-register-field-accepted-until DatePicker: accepted until (enabled only while accepted)
+  pk-register-field-detection Textarea: how we would notice
+  pk-register-field-mitigation Textarea
+  pk-register-field-runbook Textarea
+  pk-register-field-owner Text
+  pk-register-field-questions SelectMultiple: the review's questions the risk bears on
+  pk-register-questions-hint how to pick several
+  pk-register-field-notes Textarea
+  pk-register-problem     why the last change was refused (a text past its limit), else empty
+  pk-register-question-row box of an open question and its button
+  pk-register-question    Text: an open question about the risk
+  pk-register-park        Button: put it in the parking lot, linked to the risk
+  pk-register-editor-actions box of Done and Delete
+  pk-register-done        Button: close the editor
+  pk-register-delete      Button: delete (a second click confirms)
 
 Side column
   pk-risk-panel           totals and chart
@@ -175,8 +236,9 @@ Side column
   pk-current-file         the file being saved to
   pk-export               the export section
   pk-export-row           box of the format picker and the button
-  pk-export-format        Dropdown: Handout (HTML), Handout (PDF), Spreadsheet (XLSX), Spreadsheet (CSV), Data (JSON);
-                          without Chromium on the server, "Handout (PDF, from your browser)" instead of Handout (PDF)
+  pk-export-format        Dropdown: Handout (HTML), Handout (PDF), Spreadsheet (XLSX), Spreadsheet (CSV), Data (JSON),
+                          Backlog (CSV), Risk register (CSV); without Chromium on the server,
+                          "Handout (PDF, from your browser)" instead of Handout (PDF)
   pk-export-edition       Dropdown: Full handout or Executive summary (shown for the handout's formats)
   pk-printer              the (hidden) widget that opens the browser's print dialog on the handout (iframe.pk-print-frame)
   pk-export-prepare       Button: prepare the download

@@ -32,6 +32,7 @@ from kit.app.overview import Overview
 from kit.app.page_script import PageScript
 from kit.app.parking_lot import ParkingLot
 from kit.app.question_view import Mutate, QuestionView
+from kit.app.register_page import RegisterActions, RegisterPage
 from kit.app.risk_panel import RiskPanel
 from kit.app.session import Ownership, Role, SaveStatus, Session, SessionView
 from kit.app.storage import Autosaver, Storage, Upload, download_link
@@ -42,7 +43,7 @@ from kit.app.toolbar import Toolbar
 from kit.app.ui import classed, set_class
 from kit.app.undo import Part
 from kit.app.workload_panel import WorkloadActions, WorkloadPanel
-from kit.core import options, roadmap, scoring
+from kit.core import options, register, roadmap, scoring
 from kit.core.dates import readable_moment
 from kit.core.errors import PillarkitError, ReadOnlyError, ReviewError
 from kit.core.lens import load_many as load_lenses
@@ -60,6 +61,9 @@ SIDE_ORDER = (QUESTIONS, AGENDA, PARKING, WORKLOAD, FILES)
 #: The chart by mode (width in inches, dots per inch, font size in points): in presenter mode it is
 #: narrower in inches and sharper, so that its labels grow with the room's type when it is shown larger.
 CHART_SIZE = {False: (5.0, 96, 9.0), True: (4.0, 144, 10.5)}
+#: The main pages: one question at a time, and the risk register (built the first time it is shown).
+MAIN_PAGES = ("Questions", "Risk register")
+QUESTION_PAGE, REGISTER = range(len(MAIN_PAGES))
 
 #: Reasons the session shows a review again in which the question on screen stays where it is.
 STAY = ("followed", "merged", "lenses", "undo", "restored")
@@ -159,6 +163,7 @@ class ReviewApp(SessionView):
         self.toolbar.add_keys(self.keyboard.widget)
         self._workload_panel: WorkloadPanel | None = None
         self._files_panel: FilesPanel | None = None
+        self._register_page: RegisterPage | None = None
         events.click(self.messages.dismiss, self.messages.clear, "dismissing a message")
 
         # The layout: one question page in the main Stack; side pages in another Stack,
@@ -176,7 +181,20 @@ class ReviewApp(SessionView):
             ),
             "pk-question-page",
         )
-        self.main = classed(w.Stack([question_page], selected_index=0), "pk-main")
+        self.main_stack = classed(
+            w.Stack([question_page, classed(w.VBox([]), "pk-main-page")], selected_index=QUESTION_PAGE), "pk-main-stack"
+        )
+        self.main_picker = classed(
+            w.ToggleButtons(
+                options=[(name, i) for i, name in enumerate(MAIN_PAGES)],
+                value=QUESTION_PAGE,
+                style={"button_width": "auto"},
+                tooltips=["One question at a time", "Components, failure modes, likelihood \u00d7 impact"],
+            ),
+            "pk-main-picker",
+        )
+        events.observe(self.main_picker, lambda change: self.show_main_page(change["new"]), "opening a page")
+        self.main = classed(w.VBox([self.main_picker, self.main_stack]), "pk-main")
         self.side_picker = classed(
             w.ToggleButtons(
                 options=[(SIDE_PAGES[i], i) for i in SIDE_ORDER],
@@ -294,6 +312,34 @@ class ReviewApp(SessionView):
             self.side_stack.children[FILES].children = [self._files_panel.widget]
         return self._files_panel
 
+    @property
+    def register_page(self) -> RegisterPage:
+        if self._register_page is None:
+            session = self.session
+            actions = RegisterActions(
+                review=lambda: self.review,
+                score=lambda: self.score,
+                edit=session.edit_register,
+                park=session.park_risk_question,
+                parked=self._parked_from_register,
+            )
+            self._register_page = RegisterPage(self.events, self.messages, actions)
+            self.main_stack.children[REGISTER].children = [self._register_page.widget]
+        return self._register_page
+
+    def show_main_page(self, index: int) -> None:
+        """Show the questions or the risk register (built, and brought up to date, when it is shown)."""
+        if index == REGISTER:
+            self.register_page.refresh()
+        self.main_stack.selected_index = index
+        if self.main_picker.value != index:
+            with self.events.quiet():
+                self.main_picker.value = index
+
+    def _parked_from_register(self) -> None:
+        with self.events.quiet():
+            self.parking_lot.rebuild(self.review)
+
     def show_side_page(self, index: int) -> None:
         if index == WORKLOAD:
             _ = self.workload_panel  # built on first show
@@ -314,6 +360,8 @@ class ReviewApp(SessionView):
             self.messages.keep_private(self.path.parent)  # a review opened from outside the reviews folder
         keep = self.position if reason in STAY else None
         self.score = None
+        if reason not in STAY and self._register_page is not None:
+            self._register_page.editor.entry_id = None  # another review: the entry being edited is not in it
         self._populate(keep)
         if reason not in STAY:
             self.banner.hide()
@@ -332,6 +380,10 @@ class ReviewApp(SessionView):
             if self._workload_panel is not None:
                 with self.events.quiet():
                     self._workload_panel.populate(review)
+        elif part.kind == "risk_register":
+            if self._register_page is not None:
+                with self.events.quiet():
+                    self._register_page.refresh(refill=True)
         elif part.kind == "parking_lot":
             with self.events.quiet():
                 self.parking_lot.rebuild(review)
@@ -386,10 +438,15 @@ class ReviewApp(SessionView):
         self.session.open_review(review, path)
 
     def _populate(self, keep: tuple[str, str] | None = None) -> None:
-        """Fill every part in from the review, with observers suspended and no redraw per field."""
+        """Fill every part in from the review, with observers suspended and no redraw per field.
+
+        An accepted risk whose date has passed is open again from now on; the notice says so, and
+        the next change saves it (opening a file never writes it by itself).
+        """
         if not self._built:
             return
         review = self.review
+        review.notices.extend(register.reopen_expired(review))
         with self.events.quiet():
             self.sequence = [(alias, q.id) for alias, lens in review.lenses.items() for q in lens.questions()]
             self._index = {key: i for i, key in enumerate(self.sequence)}
@@ -409,6 +466,8 @@ class ReviewApp(SessionView):
             start = keep if keep in self._index else self._start_position()
             self._show(*start)
             self._rescore(draw=self.risk_panel.chart is not None)
+            if self._register_page is not None:
+                self._register_page.refresh(refill=True)
         if self._files_panel is not None:
             self._files_panel.refresh(self.path, review.milestones)
 
@@ -442,11 +501,13 @@ class ReviewApp(SessionView):
         return self._index[(alias, question_id)]
 
     def go_to(self, alias: str, question_id: str) -> None:
-        """Show a question (the one view is filled in again)."""
+        """Show a question (the one view is filled in again), on the Questions page if the register was shown."""
         if (alias, question_id) not in self._index:
             raise ReviewError.at(
                 self.review.source, f"answers.{alias}", f"there is no question {question_id!r} in lens {alias!r}"
             )
+        if self.main_stack.selected_index != QUESTION_PAGE:
+            self.show_main_page(QUESTION_PAGE)
         if (alias, question_id) == self.position:
             return
         with self.events.quiet():
@@ -716,6 +777,8 @@ class ReviewApp(SessionView):
             _close_tree(row.line)
         if self._workload_panel is not None:
             self._workload_panel.close()
+        if self._register_page is not None:
+            self._register_page.close()
         _close_tree(self.widget)
 
 

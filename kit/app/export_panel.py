@@ -36,11 +36,11 @@ BROWSER_PDF_LABEL = "Handout (PDF, from your browser)"
 EDITIONS = (("Full handout", "full"), ("Executive summary (4 pages)", "summary"))
 
 
-def export_filename(workload_name: str, suffix: str, edition: str = "full") -> str:
+def export_filename(workload_name: str, key: str, edition: str = "full") -> str:
     """``"Payments API (EU)"``, ``".pdf"`` -> ``"payments-api-eu-handout.pdf"``: the same slug as the review files."""
-    export_format = formats.by_suffix(suffix)
+    export_format = formats.by_suffix(key)
     word = "summary" if edition == "summary" and export_format.is_handout else export_format.file_word
-    return f"{slug(workload_name)}-{word}{suffix}"
+    return f"{slug(workload_name)}-{word}{export_format.suffix}"
 
 
 def server_prints_pdf() -> bool:
@@ -61,7 +61,7 @@ def format_options(server_pdf: bool) -> list[tuple[str, str]]:
         if f.needs_chromium and not server_pdf:
             options.append((BROWSER_PDF_LABEL, BROWSER_PDF))
         else:
-            options.append((f.label, f.suffix))
+            options.append((f.label, f.key))
     return options
 
 
@@ -85,7 +85,7 @@ class ExportPanel:
         self.messages = messages
         self.clock = clock
         self.review = review
-        #: (label, suffix) of every registered format, read when the panel is built.
+        #: (label, key) of every registered format, read when the panel is built.
         self.format = spoken(
             dropdown(format_options(server_prints_pdf()), "pk-export-format", value=".html"), "Export format"
         )
@@ -104,7 +104,7 @@ class ExportPanel:
                     html("<h4>Export</h4>", "pk-side-heading"),
                     html(
                         "<div class='pk-hint'>The handout for the team and its managers, the answers for a spreadsheet, "
-                        "or the review with its risks for other tools.</div>"
+                        "the review with its risks for other tools, or the work it found as a backlog to import.</div>"
                     ),
                     classed(w.HBox([self.format, self.edition, self.prepare]), "pk-export-row"),
                     self.status,
@@ -138,7 +138,7 @@ class ExportPanel:
         self.prepare.disabled = True
         try:
             export_format.ready()
-            content = formats.to_bytes(review, export_format.suffix, edition)
+            content = formats.to_bytes(review, export_format.key, edition)
         except PillarkitError as exc:
             self.status.value = ""
             self.messages.problem(exc, "The download could not be prepared: ")
@@ -148,7 +148,7 @@ class ExportPanel:
             raise
         finally:
             self.prepare.disabled = False
-        filename = export_filename(review.workload.name, export_format.suffix, edition)
+        filename = export_filename(review.workload.name, export_format.key, edition)
         name = review.workload.name or "Untitled workload"
         link = download_link(content, filename, f"Download {filename}", export_format.media_type, css="pk-export-link")
         when = self.clock.now().strftime("%H:%M:%S")

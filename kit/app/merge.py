@@ -7,7 +7,11 @@ changed it, that side's answer is taken; if both changed it differently, the one
 changed later wins (the file records when each answer last changed, ``extensions.app.answered_at``).
 Workload fields, pillar priorities, timeboxes and other settings are merged the same way,
 field by field, this session's version winning a tie; parked topics and milestones are the
-union of both sides; time used on the agenda is the larger of the two.
+union of both sides; time used on the agenda is the larger of the two. The risk register is
+merged entry by entry and field by field (an entry's status and its acceptance date as one
+value), this session's version winning a tie; an entry removed on one side and changed on the
+other is kept, and entries both sides added under the same id are both kept, this session's
+renumbered (with the parked questions that name it).
 
 Pure functions on plain data: no widgets, no files.
 """
@@ -19,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kit.app import settings
+from kit.core.register import ID_PREFIX
+from kit.core.register import KEY as REGISTER
+from kit.core.review import ID_KEY as REVIEW_ID
 from kit.core.roadmap import EXTENSION as HORIZONS
 from kit.core.roadmap import item_key
 
@@ -153,9 +160,22 @@ def merge(base: dict[str, Any] | None, theirs: dict[str, Any], mine: dict[str, A
     data["pillar_priorities"] = value or []
     note("pillar priorities", side)
 
-    data["parking_lot"] = _merge_parking(
-        base.get("parking_lot", []), theirs.get("parking_lot", []), mine.get("parking_lot", []), note
-    )
+    entries, renamed = _merge_register(base.get(REGISTER, []), theirs.get(REGISTER, []), mine.get(REGISTER, []), note)
+    if entries:
+        data[REGISTER] = entries
+    else:
+        data.pop(REGISTER, None)
+    my_parking = mine.get("parking_lot", [])
+    if renamed:
+        # This session's own new parked questions follow their entry to its new id.
+        known = {_identity(item) for item in (*base.get("parking_lot", []), *theirs.get("parking_lot", []))}
+        my_parking = [
+            {**item, "risk": renamed[item["risk"]]}
+            if _identity(item) not in known and item.get("risk") in renamed
+            else item
+            for item in my_parking
+        ]
+    data["parking_lot"] = _merge_parking(base.get("parking_lot", []), theirs.get("parking_lot", []), my_parking, note)
     data["milestones"] = _union(
         theirs.get("milestones", []), mine.get("milestones", []), ("name", "date"), note, "milestone"
     )
@@ -166,6 +186,8 @@ def merge(base: dict[str, Any] | None, theirs: dict[str, Any], mine: dict[str, A
     for key in set(t_ext) | set(extensions):
         if key in (settings.APP, settings.AGENDA, HORIZONS):
             continue
+        if key == REVIEW_ID and extensions.get(key):
+            continue  # the review's identity is this session's, never a change to take or report
         value, side = three_way(b_ext.get(key), t_ext.get(key), extensions.get(key))
         note(f"extensions {key}", side)
         if value is None:
@@ -258,3 +280,81 @@ def _merge_agenda(base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, 
     for key in set(theirs) - {"timeboxes", "used"} - set(merged):
         merged[key] = copy.deepcopy(theirs[key])
     return merged
+
+
+# --- the risk register ------------------------------------------------------------------------
+
+#: Fields of a register entry merged as one value: a status and its acceptance date go together.
+_REGISTER_UNITS: tuple[tuple[str, ...], ...] = (("status", "accepted_until"),)
+
+
+def _merge_entry(base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """One entry both sides kept, field by field (this session's version winning a tie); the sides it took from."""
+    merged = copy.deepcopy(mine)
+    sides: set[str] = set()
+    names = list(mine) + [n for n in theirs if n not in mine]
+    joined = {name for unit in _REGISTER_UNITS for name in unit}
+    units = [(n,) for n in names if n not in joined and n != "id"] + list(_REGISTER_UNITS)
+    for unit in units:
+        value, side = three_way([base.get(n) for n in unit], [theirs.get(n) for n in unit], [mine.get(n) for n in unit])
+        sides.add(side)
+        for name, part in zip(unit, value, strict=True):
+            if part is None and name not in mine and name not in theirs:
+                continue
+            merged[name] = part
+    return merged, sides
+
+
+def _merge_register(base: list[Any], theirs: list[Any], mine: list[Any], note: Any) -> tuple[list[Any], dict[str, str]]:
+    """Every entry of both sides: ``(entries, renamed)``, ``renamed`` mapping ids of this session's entries that changed.
+
+    An entry both sides kept is merged field by field. One removed on one side stays removed
+    unless the other side changed it (an edit outweighs a removal, so no work is lost). Entries
+    both sides added under the same id (each window numbered its new entry R<n>) are both kept:
+    the file's keeps the id, this session's gets the next free one.
+    """
+    by_base = {e["id"]: e for e in base}
+    by_theirs = {e["id"]: e for e in theirs}
+    numbers = [
+        int(e["id"][len(ID_PREFIX) :])
+        for e in (*base, *theirs, *mine)
+        if e["id"].startswith(ID_PREFIX) and e["id"][len(ID_PREFIX) :].isdigit()
+    ]
+    top = max(numbers, default=0)
+    renamed: dict[str, str] = {}
+    merged: list[Any] = []
+    moved: list[Any] = []
+    for entry in mine:
+        key = entry["id"]
+        b, t = by_base.get(key), by_theirs.get(key)
+        if t is None:
+            if b is None or entry != b:
+                merged.append(copy.deepcopy(entry))  # added here, or changed here after the other side removed it
+                if b is not None:
+                    note(f"risk {key}", MINE + "!")
+            else:
+                note(f"risk {key} (removed)", THEIRS)
+            continue
+        if b is None and t != entry:
+            top += 1
+            renamed[key] = f"{ID_PREFIX}{top}"
+            moved.append({**copy.deepcopy(entry), "id": renamed[key]})
+            merged.append(copy.deepcopy(t))
+            note(f"risk {key} (this window's new {key} is now {renamed[key]})", THEIRS)
+            continue
+        value, sides = _merge_entry(b or t, t, entry)
+        merged.append(value)
+        for side in (THEIRS, MINE + "!", THEIRS + "!"):
+            if side in sides:
+                note(f"risk {key}", side)
+                break
+    mine_ids = {e["id"] for e in mine}
+    for entry in theirs:
+        key = entry["id"]
+        if key in mine_ids:
+            continue
+        b = by_base.get(key)
+        if b is None or entry != b:
+            merged.append(copy.deepcopy(entry))  # added there, or changed there after this side removed it
+            note(f"risk {key}", THEIRS)
+    return merged + moved, renamed

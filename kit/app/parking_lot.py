@@ -101,8 +101,9 @@ class ParkingLot:
             question = review.lenses[item.lens].question(item.question_id)
             where = f"<span class='pk-park-where'>{escape(question.code or question.title)}</span>"
         owner = f"<span class='pk-park-who'>{escape(item.owner)}</span>" if item.owner else ""
+        risk = f"<span class='pk-park-where'>risk {escape(item.risk)}</span>" if item.risk else ""
         done = " pk-park-is-done" if item.done else ""
-        return f"<span class='pk-park-item-text{done}'>{escape(item.text)}</span> {owner} {where}"
+        return f"<span class='pk-park-item-text{done}'>{escape(item.text)}</span> {owner} {where} {risk}"
 
     def _append(self, item: ParkedItem, index: int) -> None:
         events = self.events

@@ -49,7 +49,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kit.app import settings
 from kit.app.filewriter import FileWriter, Job, Stamp, ThreadWriter, Written, disk_stamp
@@ -59,8 +59,8 @@ from kit.app.ownership import Holder, Lease, lease_path
 from kit.app.storage import Autosaver, SavedReview, Storage, Upload, differences, is_id, new_id
 from kit.app.timer import AgendaTimer
 from kit.app.timing import Clock, Handle, Scheduler
-from kit.app.undo import Entry, Part, UndoStack, restore
-from kit.core import options
+from kit.app.undo import RISK_REGISTER, Entry, Part, UndoStack, restore
+from kit.core import options, register
 from kit.core.errors import PillarkitError, ReadOnlyError, ReviewError
 from kit.core.jsonio import dumps
 from kit.core.review import Milestone, ParkedItem, Review, Workload
@@ -77,6 +77,7 @@ QUIET_SECONDS = 5.0
 DOWNLOAD_SETTLE_SECONDS = 1.5
 
 Guard = Callable[[Callable[[], None], str], Callable[[], None]]
+T = TypeVar("T")
 
 
 class Role(enum.Enum):
@@ -315,6 +316,26 @@ class Session:
             lambda review: review.set_parked_done(index, done),
             f"marking “{self.review.parking_lot[index].text}” {'done' if done else 'open'}",
         )
+
+    def edit_register(self, mutate: Callable[[Review], T], label: str, key: str = "") -> T:
+        """Change the risk register with ``mutate(review)`` (a call to :mod:`kit.core.register`); kept for undo, then saved.
+
+        Returns what ``mutate`` returns (the entry added or changed). A change the register refuses
+        raises its :class:`~kit.core.errors.RegisterError` and leaves the review, and Undo, as they were.
+        """
+        found: list[T] = []
+        self.edit(RISK_REGISTER, lambda review: found.append(mutate(review)), label, key)
+        return found[0]
+
+    def park_risk_question(self, entry_id: str, text: str) -> ParkedItem:
+        """Put an open question about a register entry in the parking lot, linked to the entry (undone like any parked topic)."""
+        found: list[ParkedItem] = []
+        self.edit(
+            Part("parking_lot"),
+            lambda review: found.append(register.park_question(review, entry_id, text)),
+            f"parking “{text}” from risk {entry_id}",
+        )
+        return found[0]
 
     def save_milestone(self, name: str) -> Milestone:
         found: list[Milestone] = []
@@ -983,6 +1004,8 @@ class Session:
             alias, _, question = part.partition("/")
             if question and " " not in question:
                 self.undo.forget(Part.answer(alias, question))
+            elif part.startswith("risk "):
+                self.undo.forget(RISK_REGISTER)  # undoing would put back a register without the other window's change
         self.review = review
         self.path = current
         self._base = theirs.to_dict()

@@ -13,8 +13,8 @@ every risk is also written in words.
 from __future__ import annotations
 
 from kit.app.ui import html
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE
-from kit.render.charts import PALETTE, PALETTE_CSS
+from kit.core.vocabulary import HIGH, LOW, MEDIUM, NONE, NOT_APPLICABLE
+from kit.render.charts import BAND_COLOURS, PALETTE, PALETTE_CSS
 
 CSS = """
 .pk-app { --pk-gap: .6em; font-size: 14px; line-height: 1.4; color: var(--jp-ui-font-color1, #1a1a1a); width: 100%; }
@@ -191,6 +191,54 @@ PALETTE_BADGES
 .pk-app.pk-presenter .pk-agenda-head { --jp-widgets-font-size: 14px; --jp-widgets-inline-height: 28px; }
 .pk-app.pk-presenter .pk-agenda-table, .pk-app.pk-presenter .pk-agenda-total { font-size: .85em; }
 
+/* The main picker and the risk register page. */
+.pk-app .pk-main-picker { margin-bottom: .4em; }
+.pk-app .pk-main-picker .widget-toggle-button { width: auto; min-width: 8em; }
+.pk-app .pk-register-intro h3 { font-size: 1.3em; }
+.pk-app .pk-register-intro p { margin: .1em 0 .5em; max-width: 60em; }
+.pk-app .pk-register-top { gap: 1.2em; align-items: flex-start; flex-wrap: wrap; }
+.pk-app .pk-register-map { flex: 0 0 318px; }
+.pk-app .pk-register-heatmap { max-width: 100%; }
+.pk-app .pk-register-adding { flex: 1 1 320px; min-width: 0; gap: .3em; }
+.pk-app .pk-register-adding .widget-dropdown select { text-overflow: ellipsis; }
+.pk-app .pk-register-add-row { gap: .4em; align-items: center; }
+.pk-app .pk-register-add-row .widget-text { flex: 1 1 auto; min-width: 0; }
+.pk-app .pk-register-add-row button, .pk-app .pk-register-row button, .pk-app .pk-register-suggestion button,
+.pk-app .pk-register-question-row button, .pk-app .pk-register-editor-actions button { flex: none; width: auto; }
+.pk-app .pk-register-preview-box { font-size: .88em; color: #333; border-left: 3px solid #ddd; padding: .1em .6em; margin: .2em 0; }
+.pk-app .pk-register-suggestions { margin: .6em 0 .2em; gap: .15em; }
+.pk-app .pk-register-suggestion { align-items: flex-start; gap: .5em; }
+.pk-app .pk-register-suggestion .widget-html { flex: 1 1 auto; min-width: 0; }
+.pk-app .pk-register-finder { gap: .5em; align-items: center; flex-wrap: wrap; margin: .8em 0 .3em; padding-top: .5em;
+  border-top: 1px solid var(--jp-border-color2, #ddd); }
+.pk-app .pk-register-list { gap: .1em; }
+.pk-app .pk-register-entry { border-bottom: 1px solid #eee; padding: .15em 0; }
+.pk-app .pk-register-entry.pk-register-editing { background: #f6f9fb; border-left: 4px solid #0072B2; padding-left: .4em; }
+.pk-app .pk-register-row { align-items: flex-start; gap: .5em; }
+.pk-app .pk-register-row .widget-html { flex: 1 1 auto; min-width: 0; }
+.pk-app .pk-register-line { display: flex; flex-wrap: wrap; gap: .15em .6em; align-items: baseline; }
+.pk-app .pk-register-rank { color: #777; font-variant-numeric: tabular-nums; min-width: 1.4em; text-align: right; }
+.pk-app .pk-register-id { font-weight: 700; color: #555; }
+.pk-app .pk-register-what { flex: 1 1 22em; min-width: 0; overflow-wrap: anywhere; }
+.pk-app .pk-register-levels, .pk-app .pk-register-owner, .pk-app .pk-register-links { font-size: .85em; color: #555; }
+.pk-app .pk-rating { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 1em; font-weight: 700; color: #000; }
+.pk-app .pk-rating-high { background: RATING_HIGH; }
+.pk-app .pk-rating-medium { background: RATING_MEDIUM; }
+.pk-app .pk-rating-low { background: RATING_LOW; }
+.pk-app .pk-register-status { font-size: .85em; font-weight: 600; }
+.pk-app .pk-register-status-open { color: #a33f00; }
+.pk-app .pk-register-status-mitigated, .pk-app .pk-register-status-closed { color: #006b4f; }
+.pk-app .pk-register-editor { gap: .25em; padding: .4em .4em .6em 0; max-width: 60em; box-sizing: border-box; }
+.pk-app .pk-register-editor > .widget-inline-hbox { max-width: 100%; box-sizing: border-box; }
+.pk-app .pk-register-levels-row { align-items: center; gap: .5em; flex-wrap: wrap; }
+.pk-app .pk-register-label { display: inline-block; width: 9em; text-align: right; padding-right: 8px; box-sizing: border-box; }
+.pk-app .pk-register-levels-row .widget-html:nth-child(3) .pk-register-label { width: auto; margin-left: 1em; }
+.pk-app .pk-register-questions-hint { margin-left: 9em; }
+.pk-app .pk-register-status-row, .pk-app .pk-register-question-row, .pk-app .pk-register-editor-actions { gap: .5em; align-items: center; flex-wrap: wrap; }
+.pk-app .pk-register-editor textarea { min-height: 3.2em; }
+.pk-app .pk-invalid input, .pk-app .pk-invalid select { border: 2px solid #D55E00; }
+.pk-app.pk-presenter .pk-register-line { font-size: 1.15em; }
+
 /* Compact mode: the facilitator's own laptop. */
 .pk-app.pk-compact { font-size: 12.5px; --pk-gap: .35em; }
 .pk-app.pk-compact .pk-question-title h2 { font-size: 1.2em; }
@@ -210,6 +258,8 @@ def stylesheet() -> str:
     css = CSS.replace("PALETTE_BADGES", PALETTE_CSS)
     for name, colour in colours.items():
         css = css.replace(name, colour)
+    for level in (HIGH, MEDIUM, LOW):
+        css = css.replace(f"RATING_{level}", BAND_COLOURS[level])
     return css
 
 

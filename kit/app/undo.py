@@ -1,8 +1,8 @@
 """Undo: the last changes to a review, each kept as a copy of the part it changed, taken just before.
 
 A part is one question's answer (with its roadmap horizon), the workload (with the pillar
-priorities), the parking lot, the milestones, the timeboxes, or the lenses (with every
-answer, since adding or removing a lens touches them all). Undoing puts the copy back. Typing
+priorities), the parking lot, the milestones, the timeboxes, the risk register, or the lenses
+(with every answer, since adding or removing a lens touches them all). Undoing puts the copy back. Typing
 is one change, not one per key: changes to the same note or field that follow each other within
 a few seconds share one entry. At most :data:`LIMIT` entries are kept. No widgets here.
 """
@@ -27,7 +27,7 @@ COALESCE_SECONDS = 5.0
 class Part:
     """What a change touched: ``kind`` is "answer" (with ``alias`` and ``question``: the answer, its roadmap
     horizon and its pre-filled mark), "workload",
-    "parking_lot", "milestones", "timeboxes" or "lenses"."""
+    "parking_lot", "milestones", "timeboxes", "risk_register" or "lenses"."""
 
     kind: str
     alias: str = ""
@@ -42,6 +42,7 @@ WORKLOAD = Part("workload")
 PARKING_LOT = Part("parking_lot")
 MILESTONES = Part("milestones")
 TIMEBOXES = Part("timeboxes")
+RISK_REGISTER = Part("risk_register")
 LENSES = Part("lenses")
 
 
@@ -58,6 +59,8 @@ def capture(review: Review, part: Part) -> Any:
         return copy.deepcopy(review.parking_lot)
     if part.kind == "milestones":
         return copy.deepcopy(review.milestones)
+    if part.kind == "risk_register":
+        return copy.deepcopy(review.risk_register)
     if part.kind == "timeboxes":
         agenda = review.extensions.get("agenda")
         return copy.deepcopy(agenda.get("timeboxes") if isinstance(agenda, dict) else None)
@@ -99,6 +102,8 @@ def restore(review: Review, part: Part, snapshot: Any) -> None:
         review.parking_lot = copy.deepcopy(snapshot)
     elif part.kind == "milestones":
         review.milestones = copy.deepcopy(snapshot)
+    elif part.kind == "risk_register":
+        review.risk_register = copy.deepcopy(snapshot)
     elif part.kind == "timeboxes":
         agenda = review.extensions.setdefault("agenda", {})
         if snapshot is None:

@@ -122,6 +122,8 @@ class ParkedData(Struct, forbid_unknown_fields=True, gc=False):
     question_id: str | None = None
     created: str = ""
     done: bool = False
+    # Format version 3: the register entry a parked topic is an open question about.
+    risk: str | UnsetType = UNSET
 
 
 class PrefillData(Struct, forbid_unknown_fields=True, gc=False):
@@ -146,7 +148,7 @@ class SyncData(Struct, forbid_unknown_fields=True, gc=False):
 
 class ReviewFile(Struct, forbid_unknown_fields=True, gc=False):
     format: Literal["pillarkit-review"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     workload: WorkloadData
     lenses: Annotated[list[LensEntryData], Meta(min_length=1)]
     answers: LensAnswers
@@ -157,6 +159,9 @@ class ReviewFile(Struct, forbid_unknown_fields=True, gc=False):
     # Format version 2: pre-filled marks and sync snapshots (read by the schema check, not analysed).
     prefilled: dict[str, dict[str, PrefillData]] = {}
     sync: SyncData | UnsetType = UNSET
+    # Format version 3: the risk register. Not analysed; a file that has entries is read the slow
+    # way, so its entries are checked by the schema and kit.core.register exactly as Review.load does.
+    risk_register: list[Any] = []
 
 
 assert set(ReviewFile.__struct_fields__) == set(schemas.load("review")["properties"])
@@ -376,6 +381,8 @@ class ReviewReader:
     # --- the fast path ----------------------------------------------------------------
 
     def _fast(self, document: ReviewFile, source: str, reasons: bool = True) -> ReviewRecord:
+        if document.risk_register:
+            raise _Unsure  # its entries are checked by the slow path, with Review.load's errors
         applied, changed = self._lenses(document.lenses)
         if not (document.answers.keys() | document.prefilled.keys()) <= applied.keys():
             raise _Unsure  # answers or pre-filled marks for a lens the review does not apply

@@ -87,6 +87,10 @@ class NoteTooLongError(TextTooLongError):
     """A note longer than the Well-Architected Tool accepts; it is refused, never cut."""
 
 
+class RegisterError(ReviewError):
+    """A risk-register entry or change the register refuses (an unknown id, a level, a text past its limit)."""
+
+
 class ExportError(PillarkitError):
     """An export that cannot be made as asked (for example a lens that breaks WA Tool limits)."""
 

@@ -117,6 +117,13 @@ ORPHAN_SECONDS: Option[int] = Option(
     "PILLARKIT_ORPHAN_SECONDS",
 )
 
+# --- the risk register ---------------------------------------------------------------------
+ACCEPT_DAYS: Option[int] = Option(
+    "accept_days",
+    90,
+    "how long a risk accepted without a date stays accepted, in days; then it reopens",
+)
+
 # --- files -------------------------------------------------------------------------------
 MAX_FILE_MB: Option[int] = Option(
     "max_file_mb",
@@ -162,6 +169,7 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     PLAN_MINUTES,
     TIMER_TICK_SECONDS,
     ORPHAN_SECONDS,
+    ACCEPT_DAYS,
     MAX_FILE_MB,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,

@@ -5,22 +5,31 @@ Answers are stored in the WA Tool API's own shape (``SelectedChoices``, ``Choice
 A lens that is not bundled travels inside the file. Writes are atomic.
 
 Format version 2 adds answers marked *pre-filled* (taken from a template or a workbook, and
-not yet confirmed in the session) and the snapshots of the last sync with the WA Tool. A file
-is written with the lowest version that can hold it, so a review that uses neither still
-opens in a pillarkit that reads only version 1; version 1 files open unchanged.
+not yet confirmed in the session) and the snapshots of the last sync with the WA Tool.
+Version 3 adds the failure-mode ``risk_register`` (:mod:`kit.core.register`) and, on a parked
+topic, the register entry it is an open question about (``risk``). A file is written with the
+lowest version that can hold it, so a review that uses none of these still opens in a
+pillarkit that reads only version 1; files of every earlier version open unchanged.
+
+A review has an id that stays with it (``extensions["review_id"]``, which every version holds),
+so that exports can key their rows on it. A file written before reviews had one gets an id
+derived from its workload and lenses, the same each time it is read, and kept from its next save.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import TYPE_CHECKING, TypeAlias
 
 from kit.core import lens as lenses
-from kit.core import schemas
+from kit.core import register, schemas
 from kit.core.errors import (
     Diagnostic,
     FormatVersionError,
@@ -42,9 +51,14 @@ if TYPE_CHECKING:
 ApiAnswers: TypeAlias = dict[str, dict[str, JsonObject]]
 
 FORMAT = "pillarkit-review"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: The first version whose files may hold pre-filled marks or sync snapshots.
 PREFILL_AND_SYNC_VERSION = 2
+#: The first version whose files may hold a risk register.
+REGISTER_VERSION = 3
+#: Where a review keeps its id, under ``extensions``; letters, digits, ``_`` and ``-``.
+ID_KEY = "review_id"
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 #: The WA Tool API's limits on notes; longer notes are refused, never cut.
 QUESTION_NOTES_LIMIT = 2084
@@ -278,7 +292,11 @@ class Workload:
 
 @dataclass
 class ParkedItem:
-    """An out-of-scope topic or follow-up, optionally linked to the question it came up in."""
+    """An out-of-scope topic or follow-up, optionally linked to the question it came up in.
+
+    ``risk`` is the id of the risk register entry it is an open question about (version 3);
+    it is written only when set, so a parking lot without one stays readable by version 1.
+    """
 
     text: str
     owner: str = ""
@@ -286,9 +304,10 @@ class ParkedItem:
     question_id: str | None = None
     created: str = ""
     done: bool = False
+    risk: str | None = None
 
     def to_dict(self) -> JsonObject:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "risk" or self.risk is not None}
 
 
 @dataclass
@@ -334,8 +353,10 @@ class Review:
         self.prefilled: dict[str, dict[str, Prefill]] = {}
         #: Snapshots of the last sync with outside tools (``kit.exchange``), kept as read.
         self.sync: JsonObject = {}
-        #: Room for later features (risk register, improvement horizons); kept as read.
-        self.extensions: JsonObject = {}
+        #: The failure-mode risk register (see :mod:`kit.core.register`).
+        self.risk_register: list[register.Entry] = []
+        #: Room for later features (improvement horizons, the app's state, the review's id); kept as read.
+        self.extensions: JsonObject = {ID_KEY: secrets.token_hex(6)}
         #: Notices found when the file was read (changed bundled lenses); shown, never fatal.
         self.notices: list[Diagnostic] = []
         self.source = "review"
@@ -518,6 +539,15 @@ class Review:
         self.parking_lot.append(item)
         return item
 
+    @property
+    def id(self) -> str:
+        """The review's id: it stays with the review for good, so exports can key their rows on it."""
+        value = self.extensions.get(ID_KEY)
+        if isinstance(value, str) and ID_PATTERN.match(value):
+            return value
+        self.extensions[ID_KEY] = value = _derived_id(self.workload.name, self.workload.review_date, list(self.lenses))
+        return value
+
     def set_parked_done(self, index: int, done: bool = True) -> None:
         try:
             self.parking_lot[index].done = done
@@ -557,7 +587,7 @@ class Review:
                                 "orphan",
                             )
                         )
-        return found
+        return found + register.orphans(self)
 
     def notices_grouped(self) -> list[Diagnostic]:
         """The notices and orphans to show: a few of each kind and a count of the rest (see :func:`~kit.core.errors.abridged`)."""
@@ -571,6 +601,8 @@ class Review:
     @property
     def format_version(self) -> int:
         """The lowest format version that holds this review, which is the version it is written with."""
+        if self.risk_register or any(item.risk for item in self.parking_lot):
+            return REGISTER_VERSION
         return PREFILL_AND_SYNC_VERSION if self.prefilled or self.sync else 1
 
     def _document(self) -> JsonObject:
@@ -594,6 +626,8 @@ class Review:
             }
         if self.sync:
             data["sync"] = copy.deepcopy(self.sync)
+        if self.risk_register:
+            data[register.KEY] = [entry.to_dict() for entry in self.risk_register]
         return data
 
     def to_dict(self) -> JsonObject:
@@ -654,6 +688,8 @@ class Review:
         ]
         review.parking_lot = [ParkedItem(**item) for item in data.get("parking_lot", [])]
         review.extensions = copy.deepcopy(data.get("extensions", {}))
+        _ = review.id  # a file written before reviews had ids gets one derived from its content
+        review.risk_register = register.from_file(data.get(register.KEY, []), source)
         for alias, marks in data.get("prefilled", {}).items():
             if alias not in review.lenses:
                 raise ReviewError.at(
@@ -677,6 +713,12 @@ def new(lens_names: Iterable[str], workload_name: str) -> Review:
         lenses.load_many(lens_names),
         Workload(name=workload_name, review_date=dt.date.today().isoformat()),
     )
+
+
+def _derived_id(name: str, review_date: str, aliases: list[str]) -> str:
+    """An id for a review written before reviews had one: the same for the same workload, date and lenses."""
+    basis = "\n".join([name, review_date, *aliases])
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
 
 
 def _now() -> str:
@@ -782,6 +824,8 @@ def _review_message(error: ValidationError) -> str:
         return f"a key is longer than {error.validator_value.get('maxLength')} characters"
     if error.validator in ("minimum", "maximum"):
         return f"{_short_value(error.instance)} is {'below' if error.validator == 'minimum' else 'above'} {error.validator_value}"
+    if error.validator == "pattern" and path and path[-1] == "accepted_until":
+        return f"{error.instance!r} is not a date written as YYYY-MM-DD"
     if error.validator == "required":
         return message.replace("is a required property", "is missing")
     if error.validator == "additionalProperties":

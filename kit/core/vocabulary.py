@@ -1,4 +1,5 @@
-"""The kit's vocabulary, defined once: risks, choice statuses, not-applicable reasons and environments.
+"""The kit's vocabulary, defined once: risks, choice statuses, not-applicable reasons, environments, and
+the risk register's levels and statuses.
 
 Each is a :class:`~enum.StrEnum` whose values are the WA Tool API's own strings, so a member
 *is* that string: it compares and hashes equal to the plain string read from a review or
@@ -136,3 +137,60 @@ class Environment(StrEnum):
 
 #: Every environment, production first.
 ENVIRONMENTS: tuple[Environment, ...] = tuple(Environment)
+
+
+class Level(StrEnum):
+    """How likely a failure mode in the risk register is, or how bad it would be."""
+
+    _value_: str
+    words: str
+    """How it reads for people ("High")."""
+    weight: int
+    """Its weight in an entry's rating: likelihood weight times impact weight, 9 down to 1."""
+
+    def __new__(cls, value: str, *about: Any) -> Level:  # ``*about``: see Risk.__new__
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.words, member.weight = about
+        return member
+
+    HIGH = "HIGH", "High", 3
+    MEDIUM = "MEDIUM", "Medium", 2
+    LOW = "LOW", "Low", 1
+
+
+LOW = Level.LOW
+#: The register's levels, highest first (the heat map's rows, the JSON's keys).
+LEVELS: tuple[Level, ...] = tuple(Level)
+LEVEL_WEIGHT: dict[str, int] = {level: level.weight for level in Level}
+LEVEL_WORDS: dict[str, str] = {level: level.words for level in Level}
+
+
+class EntryStatus(StrEnum):
+    """Where a risk register entry stands. The order is the ranking's tie-break: what still needs work first."""
+
+    _value_: str
+    words: str
+    """How it reads for people."""
+    css: str
+    """The CSS class of anything that shows this status."""
+
+    def __new__(cls, value: str, *about: str) -> EntryStatus:  # ``*about``: see Risk.__new__
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.words, member.css = about
+        return member
+
+    OPEN = "OPEN", "Open", "pk-entry-open"
+    ACCEPTED = "ACCEPTED", "Accepted", "pk-entry-accepted"
+    MITIGATED = "MITIGATED", "Mitigated", "pk-entry-mitigated"
+    CLOSED = "CLOSED", "Closed", "pk-entry-closed"
+
+
+OPEN = EntryStatus.OPEN
+ACCEPTED = EntryStatus.ACCEPTED
+MITIGATED = EntryStatus.MITIGATED
+CLOSED = EntryStatus.CLOSED
+#: Every entry status, in ranking order.
+ENTRY_STATUSES: tuple[EntryStatus, ...] = tuple(EntryStatus)
+STATUS_WORDS: dict[str, str] = {status: status.words for status in EntryStatus}

@@ -17,6 +17,10 @@ The portfolio's charts (:func:`pillar_mix`, :func:`question_shares`, :func:`prac
 :func:`themes`, :func:`facet_heatmap`, :func:`over_time`, :func:`against_field`) draw the reports
 of :mod:`kit.core.portfolio` in the same palette and type, each once, as a static Figure that
 :func:`figure_png` renders for the portfolio report and notebook.
+:class:`HeatMap` is the risk register's likelihood x impact grid: three rows of likelihood
+(high on top), three columns of impact (low on the left), each cell coloured by how serious its
+rating is and carrying its count of entries not closed. It too owns one Figure and only rewrites
+colours and numbers when the counts change (the app's register page redraws it on every edit).
 """
 
 from __future__ import annotations
@@ -27,7 +31,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kit.core.vocabulary import HIGH, MEDIUM, NONE, NOT_APPLICABLE, UNANSWERED, WORST_FIRST, Risk
+from kit.core.vocabulary import (
+    HIGH,
+    LEVEL_WEIGHT,
+    LEVEL_WORDS,
+    LEVELS,
+    LOW,
+    MEDIUM,
+    NONE,
+    NOT_APPLICABLE,
+    UNANSWERED,
+    WORST_FIRST,
+    Risk,
+)
 
 #: Okabe-Ito colours (safe for the common colour-vision deficiencies), distinct in lightness too;
 #: every segment also carries its count as text, so colour is never the only cue.
@@ -315,6 +331,116 @@ class RiskChart:
     def to_png(self) -> bytes:
         """The last rendered PNG."""
         return self._png
+
+
+#: A heat-map cell's colour by how serious its rating is (:func:`kit.core.register.band`): the risk
+#: palette's vermillion and orange, and Okabe-Ito yellow for low. An empty cell shows a pale tint.
+BAND_COLOURS = {HIGH: PALETTE[HIGH], MEDIUM: PALETTE[MEDIUM], LOW: "#F0E442"}
+EMPTY_TINT = 0.72  # how far an empty cell's colour is mixed with white
+HEATMAP_WIDTH = 4.6  # inches
+HEATMAP_HEIGHT = 3.4
+
+
+def _band(rating: int) -> str:
+    from kit.core.register import band
+
+    return band(rating)
+
+
+def _tint(colour: str, amount: float) -> str:
+    """``colour`` mixed with white by ``amount`` (0 keeps it, 1 is white)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (red, green, blue)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+class HeatMap:
+    """One reused Figure of the register's likelihood x impact grid, rendered to PNG bytes.
+
+    >>> png = HeatMap().render({"HIGH": {"HIGH": 1, "MEDIUM": 0, "LOW": 0}, ...})
+
+    ``grid`` is :func:`kit.core.register.heatmap`'s shape (likelihood, then impact, then a
+    count). Each cell shows its count in large type and its rating (likelihood weight times
+    impact weight) small in a corner, so colour is never the only cue. Rendering the same counts
+    again returns the same bytes without drawing; ``renders`` counts the draws.
+    """
+
+    def __init__(self, width: float = HEATMAP_WIDTH, height: float = HEATMAP_HEIGHT, dpi: int = DEFAULT_DPI):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Rectangle
+
+        self.dpi = dpi
+        self.figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.renders = 0
+        self._key: tuple | None = None
+        self._png = b""
+        ax = self.figure.add_axes((0.25, 0.2, 0.72, 0.76))
+        ax.set_xlim(0, 3)
+        ax.set_ylim(0, 3)
+        across = tuple(reversed(LEVELS))  # impact: low on the left
+        ax.set_xticks([0.5, 1.5, 2.5], [LEVEL_WORDS[level] for level in across], fontsize=FONT_SIZE)
+        ax.set_yticks([0.5, 1.5, 2.5], [LEVEL_WORDS[level] for level in across], fontsize=FONT_SIZE)
+        ax.tick_params(length=0, pad=4)
+        ax.set_xlabel("Impact \u2192", fontsize=FONT_SIZE, labelpad=6)
+        ax.set_ylabel("Likelihood \u2192", fontsize=FONT_SIZE, labelpad=6)
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        self._cells: dict[tuple[str, str], tuple] = {}
+        for row, likelihood in enumerate(across):
+            for column, impact in enumerate(across):
+                rating = LEVEL_WEIGHT[likelihood] * LEVEL_WEIGHT[impact]
+                patch = Rectangle((column, row), 1, 1, linewidth=2, edgecolor="white")
+                ax.add_patch(patch)
+                count = ax.text(
+                    column + 0.5,
+                    row + 0.47,
+                    "",
+                    ha="center",
+                    va="center",
+                    fontsize=FONT_SIZE * 2.1,
+                    fontweight="bold",
+                    color=TEXT_COLOUR,
+                )
+                ax.text(
+                    column + 0.93,
+                    row + 0.9,
+                    str(rating),
+                    ha="right",
+                    va="top",
+                    fontsize=FONT_SIZE - 1.5,
+                    color=TEXT_COLOUR,
+                )
+                self._cells[(likelihood, impact)] = (patch, count, _band(rating))
+        self._axes = ax
+
+    def render(self, grid: Mapping[str, Mapping[str, int]]) -> bytes:
+        """PNG bytes of the grid for these counts."""
+        key = tuple(int(grid.get(row, {}).get(column, 0)) for row in LEVELS for column in LEVELS)
+        if key == self._key and self._png:
+            return self._png
+        for (likelihood, impact), (patch, text, band) in self._cells.items():
+            count = int(grid.get(likelihood, {}).get(impact, 0))
+            colour = BAND_COLOURS[band]
+            patch.set_facecolor(colour if count else _tint(colour, EMPTY_TINT))
+            text.set_text(str(count) if count else "\u2013")
+            text.set_alpha(1.0 if count else 0.45)
+        self.canvas.draw()
+        buffer = io.BytesIO()
+        self.canvas.print_png(buffer)
+        self._png = buffer.getvalue()
+        self._key = key
+        self.renders += 1
+        return self._png
+
+    def to_png(self) -> bytes:
+        return self._png
+
+
+def heatmap_png(grid: Mapping[str, Mapping[str, int]], width: float = HEATMAP_WIDTH, dpi: int = DEFAULT_DPI) -> bytes:
+    """The heat map drawn once, as PNG bytes (for static outputs: the handout, the executive edition)."""
+    return HeatMap(width=width, height=width * HEATMAP_HEIGHT / HEATMAP_WIDTH, dpi=dpi).render(grid)
 
 
 def risk_figure(
@@ -679,14 +805,17 @@ def against_field(frame: pd.DataFrame, synthetic: bool = False) -> Figure:
 
 
 __all__ = [
+    "BAND_COLOURS",
     "PALETTE",
     "PALETTE_CSS",
     "SYNTHETIC_NOTE",
+    "HeatMap",
     "RiskChart",
     "Row",
     "against_field",
     "facet_heatmap",
     "figure_png",
+    "heatmap_png",
     "over_time",
     "pillar_mix",
     "practice_adoption",

@@ -7,6 +7,10 @@ whether it needs Chromium. ``pillarkit export`` takes the format from the output
 the app's export panel offers every format in :data:`FORMATS`, in order. A new format is one
 :func:`register` call.
 
+A suffix has one main format; other formats of the same suffix are *variants*, each picked by
+its own command-line flag (``pillarkit export REVIEW -o backlog.csv --backlog``) and offered
+by the app under its own label. The backlog and the risk register's CSV are variants of ``.csv``.
+
 The handout (:mod:`kit.render.handout`), :mod:`kit.render.pdf` and :mod:`kit.render.tables`
 make the bytes; :func:`export` writes them atomically, so a file on disk is always whole.
 """
@@ -14,6 +18,7 @@ make the bytes; :func:`export` writes them atomically, so a file on disk is alwa
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -54,6 +59,15 @@ class ExportFormat:
     #: Whether it is the handout, which comes in editions ("full", "summary") and paper sizes ("a4", "letter").
     is_handout: bool = False
 
+    #: The command-line flag that picks it instead of its suffix's main format (``"backlog"`` for
+    #: ``--backlog``); empty for the main format of a suffix.
+    variant: str = ""
+
+    @property
+    def key(self) -> str:
+        """Its key in :data:`FORMATS` and the app's picker: the suffix, or the variant before it (``"backlog.csv"``)."""
+        return f"{self.variant}{self.suffix}" if self.variant else self.suffix
+
     def bytes_of(self, review: Review, edition: str = FULL, paper: str = A4) -> bytes:
         """The file's bytes; the edition and paper size apply to the handout only."""
         return self.make(review, edition=edition, paper=paper) if self.is_handout else self.make(review)
@@ -75,38 +89,60 @@ class ExportFormat:
                 find_chromium()
 
 
-#: The registered formats by suffix, in the order the app offers them.
+#: The registered formats by key (a suffix, or a variant's name and suffix), in the order the app offers them.
 FORMATS: dict[str, ExportFormat] = {}
+_VARIANT = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 def register(export_format: ExportFormat) -> ExportFormat:
-    """Add a format; its suffix must start with a dot, be lower case and not be taken."""
+    """Add a format; its suffix must start with a dot and be lower case, and its key must not be taken.
+
+    A variant's name must be a command-line flag (lower-case letters, digits and ``-``) that no
+    other variant has.
+    """
     suffix = export_format.suffix
     if not suffix.startswith(".") or len(suffix) < 2 or suffix != suffix.lower():
         raise ValueError(f"an export format's suffix is lower case with its dot, like '.html', not {suffix!r}")
-    if suffix in FORMATS:
+    variant = export_format.variant
+    if variant and (not _VARIANT.match(variant) or any(f.variant == variant for f in FORMATS.values())):
+        raise ValueError(f"a variant is a new command-line flag of lower-case letters, like 'backlog', not {variant!r}")
+    if export_format.key in FORMATS:
         raise ValueError(f"the suffix {suffix!r} already has an export format")
-    FORMATS[suffix] = export_format
+    FORMATS[export_format.key] = export_format
     return export_format
+
+
+def variants() -> list[ExportFormat]:
+    """The formats picked by a flag rather than by their suffix alone, in registration order."""
+    return [f for f in FORMATS.values() if f.variant]
 
 
 def suffixes(last: str = ", ") -> str:
     """The registered suffixes for a sentence: ``.html, .pdf, .xlsx, .csv, .json`` (``last`` joins the final one)."""
-    names = list(FORMATS)
+    names = [key for key, f in FORMATS.items() if not f.variant]
     return ", ".join(names[:-1]) + last + names[-1] if len(names) > 1 else "".join(names)
 
 
-def by_suffix(suffix: str) -> ExportFormat:
-    """The format for a suffix (``".pdf"``, any case); :class:`ExportError` for one we do not write."""
-    found = FORMATS.get(str(suffix).lower())
+def by_suffix(key: str) -> ExportFormat:
+    """The format for a key (a suffix such as ``".pdf"``, any case, or ``"backlog.csv"``); :class:`ExportError` if unknown."""
+    found = FORMATS.get(str(key).lower())
     if found is None:
-        raise ExportError.at("export", "", f"no export format {suffix!r}; use one of {suffixes()}")
+        raise ExportError.at("export", "", f"no export format {key!r}; use one of {suffixes()}")
     return found
 
 
-def format_of(path: str | os.PathLike[str]) -> ExportFormat:
-    """The export format of a path, from its suffix; :class:`ExportError` for a suffix we do not write."""
+def format_of(path: str | os.PathLike[str], variant: str = "") -> ExportFormat:
+    """The export format of a path, from its suffix (and a variant's flag); :class:`ExportError` if there is none."""
     suffix = Path(path).suffix.lower()
+    if variant:
+        chosen = next((f for f in FORMATS.values() if f.variant == variant), None)
+        if chosen is None:
+            raise ExportError.at("export", "", f"no export format is picked by --{variant}")
+        if chosen.suffix != suffix:
+            raise ExportError.at(
+                str(path), "", f"--{variant} writes a {chosen.kind} file: name it with {chosen.suffix}"
+            )
+        return chosen
     found = FORMATS.get(suffix)
     if found is None:
         raise ExportError.at(
@@ -126,29 +162,31 @@ def check_options(export_format: ExportFormat, edition: str, paper: str, source:
     if not export_format.is_handout and (edition, paper) != (FULL, A4):
         handouts = ", ".join(f.suffix for f in FORMATS.values() if f.is_handout)
         raise ExportError.at(
-            source, "", f"an edition and a paper size are for the handout ({handouts}), not {export_format.suffix}"
+            source, "", f"an edition and a paper size are for the handout ({handouts}), not {export_format.key}"
         )
 
 
-def to_bytes(review: Review, suffix: str, edition: str = FULL, paper: str = A4) -> bytes:
-    """The file :func:`export` writes for ``suffix``, made in memory (the app offers it as a download).
+def to_bytes(review: Review, key: str, edition: str = FULL, paper: str = A4) -> bytes:
+    """The file :func:`export` writes for ``key`` (a suffix, or a variant's key), made in memory (the app's download).
 
     ``edition`` and ``paper`` apply to the handout. Raises :class:`ExportError` for an unknown
     suffix, edition or paper size, or for a PDF without Chromium (with how to install it).
     """
-    export_format = by_suffix(suffix)
+    export_format = by_suffix(key)
     check_options(export_format, edition, paper)
     return export_format.bytes_of(review, edition, paper)
 
 
-def export(review: Review, path: str | os.PathLike[str], edition: str = FULL, paper: str = A4) -> Path:
-    """Write the review to ``path`` in the format its suffix names, atomically; returns the path written.
+def export(
+    review: Review, path: str | os.PathLike[str], edition: str = FULL, paper: str = A4, variant: str = ""
+) -> Path:
+    """Write the review to ``path`` in the format its suffix (and ``variant``) names, atomically; returns the path.
 
     ``edition`` ("full" or "summary") and ``paper`` ("a4" or "letter") apply to the handout. Raises
     :class:`ExportError` for an unknown suffix, edition or paper size, or for a PDF without Chromium
     (with how to install it); every error names ``path``, never a renderer or a temporary file.
     """
-    export_format = format_of(path)
+    export_format = format_of(path, variant)
     check_options(export_format, edition, paper, str(path))
     with _naming(path):
         data = export_format.bytes_of(review, edition, paper)
@@ -211,6 +249,36 @@ register(
     )
 )
 
+
+def _backlog(review: Review) -> bytes:
+    from kit.render.backlog import csv_bytes
+
+    return csv_bytes(review)
+
+
+register(
+    ExportFormat(
+        ".csv",
+        "Backlog for Jira or GitHub (CSV)",
+        "backlog",
+        "text/csv;charset=utf-8",
+        "backlog",
+        _backlog,
+        variant="backlog",
+    )
+)
+register(
+    ExportFormat(
+        ".csv",
+        "Risk register (CSV)",
+        "risk register",
+        "text/csv;charset=utf-8",
+        "risk-register",
+        tables.register_csv_bytes,
+        variant="register",
+    )
+)
+
 __all__ = [
     "EDITIONS",
     "FORMATS",
@@ -223,4 +291,5 @@ __all__ = [
     "register",
     "suffixes",
     "to_bytes",
+    "variants",
 ]

@@ -3,15 +3,17 @@
 - **CSV**: one row for each question and choice (every practice, and "None of these"), each
   carrying its question's columns, so a spreadsheet can filter and sort it (:data:`COLUMNS`).
 - **XLSX**: the same rows on an "Answers" sheet, plus a "Summary" sheet (workload, risk counts
-  per pillar, roadmap, changes since the last milestone), an "Improvement plan" sheet (one row
-  per missing practice of a HIGH or MEDIUM question, by horizon) and a "Parking lot" sheet.
+  per pillar, roadmap, the risk register's heat map, changes since the last milestone), an
+  "Improvement plan" sheet (one row per missing practice of a HIGH or MEDIUM question, by
+  horizon), a "Risk register" sheet (ranked, :data:`REGISTER_COLUMNS`) and a "Parking lot" sheet.
   The workbook is also made for filling in before a session and reading back with
   ``pillarkit intake`` (``kit.exchange.intake``): the answer columns (:data:`ANSWER_COLUMNS`)
   have drop-down lists and are the only unlocked cells of the Answers sheet, an
   "Instructions" sheet says how, and a hidden sheet keeps the answers as exported, so the
   intake can tell what the team changed from what changed in the review meanwhile.
-- **JSON**: the review file's content with its computed risks, improvement plan, roadmap and
-  milestone changes (:func:`to_json`).
+- **Risk register CSV**: the register's rows alone (:func:`register_csv_bytes`), as on its sheet.
+- **JSON**: the review file's content with its computed risks, improvement plan, roadmap,
+  milestone changes and ranked register with its heat map (:func:`to_json`).
 
 Every text is data. A cell that a spreadsheet could read as a formula (it starts with ``=``,
 ``+``, ``-`` or ``@``, possibly after spaces, or with a tab or carriage return) gets a leading
@@ -28,13 +30,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kit.core import milestones as milestone_changes
+from kit.core import register as registers
 from kit.core import roadmap as roadmaps
 from kit.core.jsonio import dumps
 from kit.core.lens import Choice
 from kit.core.review import Review
 from kit.core.scoring import ReviewScore, improvement_list, score
 from kit.core.text import for_document
-from kit.core.vocabulary import HIGH, MEDIUM, WORST_FIRST, ChoiceStatus, Environment, Reason, Risk
+from kit.core.vocabulary import (
+    ACCEPTED,
+    HIGH,
+    LEVEL_WORDS,
+    LEVELS,
+    MEDIUM,
+    STATUS_WORDS,
+    WORST_FIRST,
+    ChoiceStatus,
+    Environment,
+    Reason,
+    Risk,
+)
 
 EXPORT_FORMAT = "pillarkit-review-export"
 EXPORT_VERSION = 1
@@ -142,7 +157,28 @@ PARKING_COLUMNS = (
     Column("Question", 48),
     Column("Status", 8),
     Column("Created", 22),
+    Column("From risk", 10),
 )
+
+#: The risk register's columns, on its sheet and in its CSV; rows are ranked (see :func:`kit.core.register.ranked`).
+REGISTER_COLUMNS = (
+    Column("Rank", 6),
+    Column("ID", 8),
+    Column("Component", 24),
+    Column("Failure mode", 48),
+    Column("Likelihood", 11),
+    Column("Impact", 9),
+    Column("Rating", 8),
+    Column("Status", 11),
+    Column("Accepted until", 13),
+    Column("Detection", 40),
+    Column("Mitigation", 40),
+    Column("Runbook", 40),
+    Column("Owner", 18),
+    Column("Questions", 40),
+    Column("Notes", 40),
+)
+REGISTER_HEADERS = tuple(c.header for c in REGISTER_COLUMNS)
 
 
 def level_words(choice) -> str:
@@ -250,22 +286,72 @@ def parking_rows(review: Review) -> list[dict]:
                 "Question": question or (item.question_id or ""),
                 "Status": "done" if item.done else "open",
                 "Created": item.created,
+                "From risk": item.risk or "",
             }
         )
     return rows
 
 
+def question_names(review: Review, links: list[registers.QuestionLink]) -> str:
+    """Linked questions as they read: ``REL13 How do you plan...``; a link the lenses lack as ``lens/question``."""
+    names = []
+    for link in links:
+        lens = review.lenses.get(link.lens)
+        if lens is not None and lens.has_question(link.question):
+            names.append(lens.question(link.question).label)
+        else:
+            names.append(f"{link.lens}/{link.question}")
+    return "; ".join(names)
+
+
+def status_words(entry: registers.Entry) -> str:
+    """An entry's status as it reads, saying when an acceptance has lapsed."""
+    if entry.status != ACCEPTED and entry.lapsed():
+        return f"{STATUS_WORDS[entry.status]} (acceptance lapsed)"
+    return STATUS_WORDS[entry.status]
+
+
+def register_rows(review: Review, today: dt.date | None = None) -> list[dict]:
+    """One dict (keyed by :data:`REGISTER_HEADERS`) per entry, ranked, as the entries stand ``today``."""
+    entries = registers.ranked(registers.current(review.risk_register, today))
+    return [
+        {
+            "Rank": rank,
+            "ID": entry.id,
+            "Component": entry.component,
+            "Failure mode": entry.failure_mode,
+            "Likelihood": LEVEL_WORDS[entry.likelihood],
+            "Impact": LEVEL_WORDS[entry.impact],
+            "Rating": entry.rating,
+            "Status": status_words(entry),
+            "Accepted until": entry.accepted_until or "",
+            "Detection": entry.detection,
+            "Mitigation": entry.mitigation,
+            "Runbook": entry.runbook,
+            "Owner": entry.owner,
+            "Questions": question_names(review, entry.questions),
+            "Notes": entry.notes,
+        }
+        for rank, entry in enumerate(entries, start=1)
+    ]
+
+
 # --- CSV ------------------------------------------------------------------------------
+
+
+def rows_to_csv(headers: tuple[str, ...], rows: list[dict]) -> str:
+    """Rows as CSV text (RFC 4180 quoting, CRLF line ends), every cell made safe for a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if row[h] is None else safe_cell(row[h]) for h in headers])
+    return buffer.getvalue()
 
 
 def to_csv(review: Review, result: ReviewScore | None = None) -> str:
     """The answers table as CSV text (RFC 4180 quoting, CRLF line ends), every cell made safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in answer_rows(review, result):
-        writer.writerow(["" if row[h] is None else safe_cell(row[h]) for h in HEADERS])
-    return buffer.getvalue()
+    return rows_to_csv(HEADERS, answer_rows(review, result))
 
 
 def csv_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
@@ -273,11 +359,16 @@ def csv_bytes(review: Review, result: ReviewScore | None = None) -> bytes:
     return ("\ufeff" + to_csv(review, result)).encode("utf-8")
 
 
+def register_csv_bytes(review: Review) -> bytes:
+    """The risk register alone as a CSV file (ranked, :data:`REGISTER_COLUMNS`), UTF-8 with a byte order mark."""
+    return ("\ufeff" + rows_to_csv(REGISTER_HEADERS, register_rows(review))).encode("utf-8")
+
+
 # --- XLSX -----------------------------------------------------------------------------
 
 
 def to_xlsx(review: Review, result: ReviewScore | None = None) -> bytes:
-    """The workbook: Summary, Answers, Improvement plan and Parking lot sheets, as XLSX bytes."""
+    """The workbook: Summary, Answers, Instructions, Improvement plan, Risk register and Parking lot sheets, as XLSX bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -321,6 +412,7 @@ def to_xlsx(review: Review, result: ReviewScore | None = None) -> bytes:
     _made_for_filling_in(answers, len(rows))
     _instructions_sheet(book.create_sheet("Instructions"), put)
     table(book.create_sheet("Improvement plan"), PLAN_COLUMNS, plan_rows(review, result))
+    table(book.create_sheet("Risk register"), REGISTER_COLUMNS, register_rows(review))
     table(book.create_sheet("Parking lot"), PARKING_COLUMNS, parking_rows(review))
     _baseline_sheet(book.create_sheet(BASELINE_SHEET), review, rows, put)
     book.properties.title = safe_cell(f"Review: {review.workload.name}")[:255]
@@ -548,6 +640,23 @@ def _summary_sheet(review: Review, result: ReviewScore, sheet, put: Callable, bo
             put(sheet, row, c, entry)
         row += 1
 
+    entries = registers.current(review.risk_register)
+    if entries:
+        row += 1
+        grid = registers.heatmap(entries)
+        put(sheet, row, 1, "Risk register", bold).fill = fill
+        put(sheet, row, 2, "Entries not closed, by likelihood (down) and impact (across)").fill = fill
+        row += 1
+        across = tuple(reversed(LEVELS))
+        for c, level in enumerate(across, start=2):
+            put(sheet, row, c, f"{LEVEL_WORDS[level]} impact", bold)
+        row += 1
+        for likelihood in LEVELS:
+            put(sheet, row, 1, f"{LEVEL_WORDS[likelihood]} likelihood", bold)
+            for c, impact in enumerate(across, start=2):
+                put(sheet, row, c, grid[likelihood][impact])
+            row += 1
+
     diff = milestone_changes.compare(review, result=result)
     if diff is not None:
         row += 1
@@ -574,8 +683,9 @@ def to_json(review: Review, result: ReviewScore | None = None) -> dict:
     ``{"format": "pillarkit-review-export", "version": 1, "exported": ISO time, "review": the
     review file's content, "score": what ``pillarkit score --json`` prints, "improvement_plan":
     [...], "roadmap": {"3": [keys], "12": [...], "36": [...]}, "milestone_changes": null or
-    {"milestone": {"name", "date"}, "changes": [...]}}``. Improvement items and changes name
-    their question by ``"<lens alias>/<question id>"`` (``key``), as the roadmap does.
+    {"milestone": {"name", "date"}, "changes": [...]}}, "risk_register": what ``pillarkit
+    register --json`` prints}``. Improvement items and changes name their question by
+    ``"<lens alias>/<question id>"`` (``key``), as the roadmap does.
     """
     from kit import __version__
 
@@ -636,6 +746,7 @@ def to_json(review: Review, result: ReviewScore | None = None) -> dict:
                 for c in diff.changes
             ],
         },
+        "risk_register": registers.to_json(registers.current(review.risk_register)),
     }
 
 
@@ -651,11 +762,15 @@ __all__ = [
     "HEADERS",
     "PARKING_COLUMNS",
     "PLAN_COLUMNS",
+    "REGISTER_COLUMNS",
+    "REGISTER_HEADERS",
     "answer_rows",
     "csv_bytes",
     "json_bytes",
     "parking_rows",
     "plan_rows",
+    "register_csv_bytes",
+    "register_rows",
     "restore_cell",
     "safe_cell",
     "to_csv",

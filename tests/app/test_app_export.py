@@ -110,6 +110,8 @@ def test_the_export_section_is_in_the_review_file_page(app):
         "Spreadsheet (XLSX)",
         "Spreadsheet (CSV)",
         "Data (JSON)",
+        "Backlog for Jira or GitHub (CSV)",
+        "Risk register (CSV)",
     ]
     assert panel.prepare.description == "Prepare download"
     assert panel.status.value == ""  # nothing is made until asked
@@ -396,3 +398,19 @@ def test_the_edition_picker_names_the_summary_file(app):
     attrs, _label, _media, content = link_of(panel.status.value)
     assert attrs["download"].endswith("-summary.html")
     assert b"Executive summary" in content and b'class="pk-pillar"' not in content
+
+
+def test_the_backlog_and_the_register_download_as_the_command_writes_them(answered):
+    from kit.core import register
+    from kit.render import backlog
+
+    register.add(answered.review, "Orders database", '=HYPERLINK("http://evil")', likelihood="HIGH", impact="HIGH")
+    attrs, _text, media, content = link_of(prepare(answered, "backlog.csv"))
+    assert attrs["download"] == f"{HOSTILE_SLUG}-backlog.csv" and media == "text/csv;charset=utf-8"
+    assert content == backlog.csv_bytes(answered.review)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    assert [row[10] for row in rows[1:]] == ["Improvement plan", "Improvement plan", "Risk register"]
+    attrs, _text, _media, content = link_of(prepare(answered, "register.csv"))
+    assert attrs["download"] == f"{HOSTILE_SLUG}-risk-register.csv"
+    assert content == exports.register_csv_bytes(answered.review)
+    assert "'=HYPERLINK" in content.decode("utf-8")  # a formula stays text

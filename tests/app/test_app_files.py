@@ -445,7 +445,11 @@ def test_the_app_displays_as_its_widget(app):
     bundle = app._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == app.widget.model_id
-    assert app.main.__class__.__name__ == "Stack" and len(app.main.children) == 1  # one page, filled in again
+    stack = app.main_stack
+    assert (
+        stack.__class__.__name__ == "Stack" and len(stack.children) == 2
+    )  # questions (one page, filled in again), register
+    assert stack.children[1].children == ()  # the register page is built when first shown
 
 
 # --- other windows and preheated kernels ----------------------------------------------

@@ -74,12 +74,54 @@ def test_a_suffix_must_be_new_lower_case_and_dotted(suffix):
 
 
 def test_every_format_says_what_the_picker_the_command_line_and_a_download_need():
-    assert list(formats.FORMATS) == [".html", ".pdf", ".xlsx", ".csv", ".json"]
-    for suffix, export_format in formats.FORMATS.items():
-        assert export_format.suffix == suffix and export_format.kind == suffix[1:].upper()
+    assert list(formats.FORMATS) == [".html", ".pdf", ".xlsx", ".csv", ".json", "backlog.csv", "register.csv"]
+    for key, export_format in formats.FORMATS.items():
+        assert export_format.key == key and export_format.kind == export_format.suffix[1:].upper()
         assert (
             export_format.label and export_format.what and export_format.file_word and "/" in export_format.media_type
         )
     assert [f.suffix for f in formats.FORMATS.values() if f.needs_chromium] == [".pdf"]
     with pytest.raises(ExportError, match=r"no export format '\.docx'; use one of \.html, \.pdf"):
         formats.by_suffix(".docx")
+
+
+@pytest.fixture
+def variant():
+    """A fake variant of .csv, picked by its own flag, registered for one test."""
+    saved = dict(formats.FORMATS)
+    registered = formats.register(
+        formats.ExportFormat(
+            ".csv",
+            "Question list (CSV)",
+            "question list",
+            "text/csv;charset=utf-8",
+            "questions",
+            _listing,
+            variant="list",
+        )
+    )
+    yield registered
+    formats.FORMATS.clear()
+    formats.FORMATS.update(saved)
+
+
+def test_a_variant_is_picked_by_its_own_flag_and_offered_under_its_own_label(variant, make_app, tmp_path, capsys):
+    app = make_app()
+    tick(app, "deploy_no")
+    app.flush()
+    output = tmp_path / "list.csv"
+    assert main(["export", str(app.path), "-o", str(output), "--list"]) == 0
+    assert capsys.readouterr().out == f"wrote {output} (CSV question list)\n"
+    assert output.read_bytes() == b"deploy\n"
+    assert main(["export", str(app.path), "-o", str(tmp_path / "plain.csv")]) == 0  # without the flag: the answers
+    assert (tmp_path / "plain.csv").read_bytes().startswith(b"\xef\xbb\xbfLens,")
+    assert main(["export", str(app.path), "-o", str(tmp_path / "list.txt"), "--list"]) == 2
+    assert "--list writes a CSV file: name it with .csv" in capsys.readouterr().err
+    app.show_side_page(FILES)
+    assert app.files_panel.export.format.options[-1] == ("Question list (CSV)", "list.csv")
+
+
+@pytest.mark.parametrize("name", ["List", "backlog", "two words"])
+def test_a_variant_is_a_new_lower_case_flag(name):
+    with pytest.raises(ValueError, match="variant"):
+        formats.register(formats.ExportFormat(".csv", "x", "x", "text/csv", "x", _listing, variant=name))

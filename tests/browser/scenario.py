@@ -492,3 +492,70 @@ def _data_uri_text(href: str) -> str | None:
     if not head.startswith("data:") or not head.endswith(";base64"):
         return None
     return base64.b64decode(payload).decode("utf-8")
+
+
+HEATMAP = "img.pk-register-heatmap, .pk-register-heatmap img"
+
+
+def register_page_adds_edits_parks_and_resumes(page, reviews: Path) -> None:
+    """The Risk register page: add from the catalogue, rate it (the heat map redraws), park a question, reload."""
+    page.locator(".pk-main-picker button", has_text="Risk register").click()
+    heatmap = page.locator(HEATMAP)
+    expect(heatmap).to_be_visible()
+    expect(page.locator(".pk-register-empty")).to_be_visible()
+    empty_map = heatmap.get_attribute("src")
+
+    page.locator(".pk-register-kind select").select_option(label="Relational databases")
+    page.locator(".pk-register-failure select").select_option(index=0)
+    expect(page.locator(".pk-register-preview")).to_contain_text("Notice it:")
+    page.locator(".pk-register-component input").fill("Orders <database>")
+    page.locator(".pk-register-add-catalogue").click()
+    row = page.locator(".pk-register-line[data-risk-id='R1']")
+    expect(row).to_contain_text("Orders <database>")  # text, never markup
+    expect(page.locator(".pk-register-editor")).to_be_visible()
+    expect(heatmap).not_to_have_attribute("src", empty_map)
+    medium_map = heatmap.get_attribute("src")
+
+    page.locator(".pk-register-field-likelihood button", has_text="High").click()
+    page.locator(".pk-register-field-impact button", has_text="High").click()
+    expect(row.locator(".pk-rating-high")).to_have_text("9")
+    expect(heatmap).not_to_have_attribute("src", medium_map)
+    page.locator(".pk-register-field-owner input").fill("Data team")
+    page.locator(".pk-register-question input").fill("Does the app re-resolve DNS after a failover?")
+    page.locator(".pk-register-park").click()
+    expect(page.locator(".pk-message-is-success")).to_contain_text("Parked for later, with risk R1")
+
+    def saved_register(data: dict) -> bool:
+        entries = data.get("risk_register", [])
+        parked = data.get("parking_lot", [])
+        return (
+            bool(entries)
+            and entries[0].get("likelihood") == "HIGH"
+            and entries[0].get("owner") == "Data team"
+            and any(p.get("risk") == "R1" for p in parked)
+        )
+
+    path, data = saved_review(page, reviews, saved_register, "the rated risk and its parked question")
+    entry = data["risk_register"][0]
+    assert (entry["id"], entry["component"], entry["impact"]) == ("R1", "Orders <database>", "HIGH")
+    assert entry["catalogue"].startswith("relational-database.")
+
+    page.reload()  # the page's address names the review: it is shown again at once, with no click
+    wait_ready(page)
+    expect(page.locator(".pk-resume-banner")).to_be_hidden()
+    page.locator(".pk-main-picker button", has_text="Risk register").click()
+    expect(page.locator(".pk-register-line[data-risk-id='R1']")).to_contain_text("Data team")
+    assert [p.name for p in review_files(reviews)] == [path.name]
+
+    # The reloaded page writes once the page it replaced has let go; a change to a risk is undone like any other.
+    expect(page.locator(".pk-app")).not_to_have_class(re.compile(r"\bpk-read-only\b"), timeout=15_000)
+    row = page.locator(".pk-register-line[data-risk-id='R1']")
+    page.locator(".pk-register-edit").first.click()
+    page.locator(".pk-register-field-impact button", has_text="Low").click()
+    expect(row.locator(".pk-rating-medium")).to_have_text("3")
+    saved_review(page, reviews, lambda d: d["risk_register"][0]["impact"] == "LOW", "the lowered impact")
+    page.locator(".pk-undo").click()
+    expect(row.locator(".pk-rating-high")).to_have_text("9")
+    expect(page.locator(".pk-register-field-impact button.mod-active")).to_have_text("High")
+    path, data = saved_review(page, reviews, lambda d: d["risk_register"][0]["impact"] == "HIGH", "the undone rating")
+    assert [p.name for p in review_files(reviews)] == [path.name]

@@ -52,3 +52,9 @@ def test_reloading_the_page_resumes_the_review(browser_session, target):
 
 def test_closing_pages_leaves_no_kernel_beyond_the_pool(browser_session, target):
     scenario.closing_pages_stops_their_kernels(browser_session.open_app, target)
+
+
+def test_the_risk_register_page_adds_rates_parks_and_resumes(browser_session, target):
+    page = browser_session.open_app()
+    scenario.register_page_adds_edits_parks_and_resumes(page, target.reviews)
+    assert browser_session.console_errors(page) == []

@@ -118,6 +118,7 @@ def test_the_workbook_has_instructions_and_keeps_todays_headers(workbook):
         "Answers",
         "Instructions",
         "Improvement plan",
+        "Risk register",
         "Parking lot",
     ]
 

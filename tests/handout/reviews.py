@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from kit.core import lens as lenses
+from kit.core import register
 from kit.core.review import ParkedItem, Review, Workload, new
 from kit.core.vocabulary import ChoiceStatus
 
@@ -100,7 +101,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def payload_review(payload: str) -> Review:
-    """The small review with ``payload`` in every free-text field (see tests/handout/test_safety.py)."""
+    """The small review with ``payload`` in every free-text field (see tests/handout/test_safety.py).
+
+    The risk register gets it too: every text of one entry (component, failure mode, detection,
+    mitigation, runbook, owner, notes), the failure mode and owner of an accepted one, and an
+    open question parked from the first.
+    """
     review = small_review()
     w = review.workload
     w.name = w.description = w.owner = w.industry = w.review_date = w.facilitator = w.notes = payload
@@ -118,6 +124,23 @@ def payload_review(payload: str) -> Review:
     review.parking_lot.append(ParkedItem(payload, payload, payload, payload, payload))
     review.milestones[0].name = payload
     review.milestones[0].date = payload
+    # A component and an owner take 120 characters; a longer payload (several joined) goes in whole elsewhere.
+    short = payload[: register.LIMITS["component"]]
+    risk = register.add(
+        review,
+        short,
+        payload,
+        likelihood="HIGH",
+        impact="HIGH",
+        detection=payload,
+        mitigation=payload,
+        runbook=payload,
+        owner=short,
+        notes=payload,
+        questions=[(ALIAS, "backup")],
+    )
+    register.add(review, "Payments API", payload, status="ACCEPTED", owner=short)
+    register.park_question(review, risk.id, payload)
     return review
 
 

@@ -4,8 +4,11 @@ Every free-text field of a review gets the same payload: the workload's name, de
 owner, industry, review date, facilitator, participants, regions, notes and business context
 (keys and values), the pillar priorities, question notes, choice notes (on a practice that is
 followed, one that is missing and one set aside), parking-lot text, owner and links, and the
-milestone's name and date. (Not-applicable reasons are enums, so they are left out.) A
-custom lens's own texts get the same treatment, since a lens file is input too.
+milestone's name and date, and every text of the risk register (component, failure mode,
+detection, mitigation, runbook, owner, notes, and an open question parked from an entry). (Not-
+applicable reasons are enums, so they are left out.) A custom lens's own texts get the same
+treatment, since a lens file is input too. The outputs: the handout's HTML, the answers CSV, the
+workbook, the risk register's CSV, the backlog CSV, the JSON export, and ``pillarkit register``.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
+from kit import cli
 from kit.core import lens as lenses
 from kit.core.errors import LensError
 from kit.core.review import Review
 from kit.core.vocabulary import ChoiceStatus
-from kit.render import handout
+from kit.render import backlog, handout
 from kit.render import tables as exports
 from kit.render.handout.audit import remote_references
 from tests.handout.reviews import (
@@ -64,7 +68,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def assert_inert_html(document: str, payload: str, charts: int = 1) -> None:
+def assert_inert_html(document: str, payload: str, charts: int = 1, pictures: int = 0) -> None:
     soup = BeautifulSoup(document, "html5lib")
     assert soup.select("script, iframe, frame, object, embed, svg, math, form, base, link, template") == []
     assert len(soup.select("style")) == 1 and len(soup.select("meta[http-equiv]")) == 1
@@ -76,7 +80,7 @@ def assert_inert_html(document: str, payload: str, charts: int = 1) -> None:
                 assert not re.match(r"\s*(javascript|vbscript|data:text)", value, re.I), tag
                 assert "evil" not in value, tag
     images = soup.select("img")
-    assert len(images) == 2 * charts  # each chart wide, and narrow for phones
+    assert len(images) == 2 * charts + pictures  # each chart wide, and narrow for phones; a picture once
     assert all(
         img["src"].startswith("data:image/png;base64,") and set(img.attrs) <= {"src", "width", "height", "alt", "class"}
         for img in images
@@ -95,8 +99,13 @@ def assert_inert_html(document: str, payload: str, charts: int = 1) -> None:
 def test_no_payload_survives_as_markup_in_the_html(payload):
     review = payload_review(payload)
     document = handout.to_html(review, NOW)
-    assert_inert_html(document, payload)
+    assert_inert_html(document, payload, charts=1, pictures=1)  # the risk chart, and the register's heat map
     soup = BeautifulSoup(document, "html5lib")
+    first = soup.select_one('tr.pk-register-entry[data-risk-id="R1"]')
+    assert normalise(first.select_one("strong").get_text()) == normalise(payload[:120])
+    assert normalise(first.select_one(".pk-register-mode").get_text()) == normalise(payload)
+    what = [normalise(dd.get_text()) for dd in soup.select('tr.pk-register-details[data-risk-id="R1"] dd')]
+    assert what == [normalise(payload)] * 3 + ["REL01 How do you back up data?", normalise(payload)]
     assert soup.h1.get_text() == payload.strip() or normalise(soup.h1.get_text()) == normalise(payload)
     assert soup.title.get_text().startswith(payload.strip()[:10])
     notes = [n.get_text() for n in soup.select(".pk-notes .pk-pre")]
@@ -146,9 +155,8 @@ def xml_text(value: str) -> str:
 def assert_safe_workbook(data: bytes, payload: str) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-        assert (
-            len(sheets) == 6
-        )  # Summary, Answers, Instructions, Improvement plan, Parking lot, the hidden export record
+        # Summary, Answers, Instructions, Improvement plan, Risk register, Parking lot, the hidden export record
+        assert len(sheets) == 7
         for name in sheets:
             assert "<f>" not in archive.read(name).decode("utf-8") and "<f " not in archive.read(name).decode("utf-8")
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -165,7 +173,67 @@ def assert_safe_workbook(data: bytes, payload: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=repr)
 def test_no_payload_survives_as_a_formula_in_xlsx(payload):
-    assert_safe_workbook(exports.to_xlsx(payload_review(payload)), payload)
+    data = exports.to_xlsx(payload_review(payload))
+    assert_safe_workbook(data, payload)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Risk register"]
+    header = [c.value for c in sheet[1]]
+    first = {h: c.value for h, c in zip(header, sheet[2])}
+    for column in ("Component", "Failure mode", "Detection", "Mitigation", "Runbook", "Owner", "Notes"):
+        assert xml_text(first[column]) in (xml_text(payload), "'" + xml_text(payload)), column
+
+
+def assert_safe_csv(data: bytes, payload: str, minimum: int) -> list[list[str]]:
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    seen = 0
+    for row in rows:
+        for value in row:
+            assert_no_formula_text(value)
+            seen += value in (payload, "'" + payload)
+    assert seen >= minimum, seen
+    return rows
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=repr)
+def test_no_payload_survives_as_a_formula_in_the_register_csv(payload):
+    rows = assert_safe_csv(exports.register_csv_bytes(payload_review(payload)), payload, 8)
+    assert rows[0] == list(exports.REGISTER_HEADERS) and len(rows) == 3
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=repr)
+def test_no_payload_survives_as_a_formula_in_the_backlog(payload):
+    review = payload_review(payload)
+    rows = assert_safe_csv(backlog.csv_bytes(review), payload, 2)  # the parked topics' owners
+    assert rows[0] == list(backlog.COLUMNS)
+    # Multi-line texts ride inside the description, whole; a title is one line that starts with our words.
+    starts = {"Improvement plan": ("OPS", "REL"), "Risk register": ("Risk R",), "Parking lot": ("Follow up: ",)}
+    for row in rows[1:]:
+        summary, source = row[1], row[backlog.COLUMNS.index("Source")]
+        assert "\n" not in summary and "\r" not in summary and len(summary) <= 255
+        assert summary.startswith(starts[source]), summary
+    sources = [row[backlog.COLUMNS.index("Source")] for row in rows[1:]]
+    assert (
+        sources == ["Improvement plan"] * 3 + ["Risk register"] + ["Parking lot"] * 5
+    )  # the accepted risk is left out
+    risk = next(row for row in rows if row[1].startswith("Risk R1"))
+    assert payload.strip() in risk[2] or normalise(payload) in normalise(risk[2])
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=repr)
+def test_the_register_command_prints_payloads_as_inert_text(payload, tmp_path, capsys):
+    path = tmp_path / "payload.json"
+    payload_review(payload).save(path)
+    assert cli.main(["register", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out
+    assert all(len(line) < 400 for line in out.splitlines())  # user text never breaks a row into lines
+    assert cli.main(["register", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    first = data["entries"][0]
+    assert {
+        first[k] for k in ("component", "failure_mode", "detection", "mitigation", "runbook", "owner", "notes")
+    } == {payload}
 
 
 def test_openpyxl_writes_the_neutralised_cell_as_a_string():
@@ -237,6 +305,8 @@ def test_json_keeps_every_payload_exactly(payload):
     assert data["review"]["answers"][ALIAS]["deploy"]["Notes"] == payload
     assert {i["notes"] for i in data["improvement_plan"]} == {payload}
     assert data["milestone_changes"]["milestone"]["name"] == payload
+    assert data["risk_register"]["entries"][0]["runbook"] == payload
+    assert data["review"]["risk_register"][0]["notes"] == payload
 
 
 def test_a_choice_note_on_an_unselected_practice_is_shown_once(review):

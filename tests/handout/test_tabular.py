@@ -88,16 +88,19 @@ def test_csv_file_is_utf8_with_a_byte_order_mark_and_crlf_rows(review, tmp_path)
     assert b"Deploys are manual on Fridays.\nRollback" in raw
 
 
-def test_xlsx_has_summary_answers_plan_and_parking_lot_sheets(review):
+def test_xlsx_has_summary_answers_plan_register_and_parking_lot_sheets(review):
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(review)))
     assert book.sheetnames == [
         "Summary",
         "Answers",
         "Instructions",
         "Improvement plan",
+        "Risk register",
         "Parking lot",
         "pillarkit export",
     ]
+    assert [c.value for c in book["Risk register"][1]] == list(exports.REGISTER_HEADERS)
+    assert book["Risk register"].max_row == 1  # an empty register: its header, ready to filter
     assert book["pillarkit export"].sheet_state == "veryHidden"  # the answers as exported, for the intake
     answers = book["Answers"]
     header = [c.value for c in answers[1]]
@@ -162,6 +165,7 @@ def test_json_export_is_the_review_with_its_risks(review, tmp_path):
         "improvement_plan",
         "roadmap",
         "milestone_changes",
+        "risk_register",
     ]
     assert (data["format"], data["version"]) == ("pillarkit-review-export", 1)
     assert data["score"] == score(review).to_json()
@@ -203,3 +207,30 @@ def test_json_without_milestones_has_null_changes(review):
 def test_csv_golden(review):
     actual = exports.to_csv(review)
     assert actual == golden("two-pillars.csv", actual)
+
+
+def test_xlsx_risk_register_sheet_is_ranked_and_the_summary_has_its_heat_map(review):
+    from kit.core import register
+
+    first = register.add(review, "Orders database", "Fails over", likelihood="MEDIUM", impact="HIGH", owner="Data")
+    register.update(review, first.id, questions=[(ALIAS, "backup")])
+    register.add(review, "CDN", "Purge storm", likelihood="HIGH", impact="HIGH", status="CLOSED")
+    register.add(review, "Queue", "Backlog", likelihood="LOW", impact="LOW", status="ACCEPTED")
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(review)))
+    sheet = book["Risk register"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2], r[4], r[5], r[6], r[7], r[12], r[13]) for r in rows] == [
+        (1, "R2", "CDN", "High", "High", 9, "Closed", None, None),
+        (2, "R1", "Orders database", "Medium", "High", 6, "Open", "Data", "REL01 How do you back up data?"),
+        (3, "R3", "Queue", "Low", "Low", 1, "Accepted", None, None),
+    ]
+    assert rows[2][8] is not None  # the date the acceptance runs out
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:O4"
+    summary = [row[:4] for row in book["Summary"].iter_rows(values_only=True)]
+    at = [r[0] for r in summary].index("Risk register")
+    assert summary[at + 1 : at + 5] == [
+        (None, "Low impact", "Medium impact", "High impact"),
+        ("High likelihood", 0, 0, 0),  # the closed HIGH x HIGH entry is not counted
+        ("Medium likelihood", 0, 0, 1),
+        ("Low likelihood", 1, 0, 0),
+    ]

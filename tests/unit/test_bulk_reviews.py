@@ -302,3 +302,57 @@ def test_random_valid_files_agree_between_the_paths(tmp_path):
                 answers["retired-" + qid] = copy.deepcopy(answer)
         path = write(tmp_path, document, f"random-{index}.json")
         assert assert_same(reader, path)[0] == "ok"
+
+
+# --- format version 3: the risk register ------------------------------------------------------
+
+
+def _with_register(document: dict, **entry) -> dict:
+    """A synthetic review with one register entry (its fields overridden by ``entry``) and a parked question from it."""
+    document = copy.deepcopy(document)
+    document["version"] = 3
+    document["risk_register"] = [
+        {
+            "id": "R1",
+            "component": "Orders database",
+            "failure_mode": "Fails over",
+            "likelihood": "HIGH",
+            "impact": "MEDIUM",
+            "detection": "",
+            "mitigation": "",
+            "runbook": "",
+            "owner": "",
+            "status": "OPEN",
+            "questions": [],
+            "accepted_until": None,
+            "notes": "",
+            "catalogue": None,
+        }
+        | entry
+    ]
+    document.setdefault("parking_lot", []).append({"text": "Does it reconnect?", "risk": "R1"})
+    return document
+
+
+@pytest.mark.parametrize(
+    "entry, ok",
+    [
+        ({}, True),
+        ({"status": "ACCEPTED", "accepted_until": "2099-01-01"}, True),
+        ({"status": "ACCEPTED"}, False),  # an accepted risk needs its date: kit.core.register's rule
+        ({"component": "x" * 121}, False),  # past its limit: the schema's
+        ({"likelihood": "SEVERE"}, False),
+    ],
+    ids=["valid", "accepted until a date", "accepted without a date", "a text past its limit", "an unknown level"],
+)
+def test_a_file_with_a_register_gets_review_load_s_outcome(tmp_path, entry, ok):
+    path = write(tmp_path, _with_register(base_document(), **entry), "register.json")
+    kind, result = assert_same(ReviewReader(), path)
+    assert (kind == "ok") is ok, result
+
+
+def test_a_parked_question_from_a_removed_entry_takes_the_fast_path(tmp_path):
+    document = _with_register(base_document())
+    document["risk_register"] = []  # the entry was removed; its parked question still names it
+    kind, record = assert_same(ReviewReader(), write(tmp_path, document, "parked.json"))
+    assert kind == "ok" and not record.slow

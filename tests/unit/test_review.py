@@ -15,7 +15,7 @@ import pytest
 
 from kit.core import lens as lenses_module
 from kit.core.errors import FormatVersionError, NoteTooLongError, ReviewError, TextTooLongError, WriteError
-from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Review, limit, new
+from kit.core.review import CHOICE_NOTES_LIMIT, FORMAT_VERSION, QUESTION_NOTES_LIMIT, Review, limit, new
 from kit.core.vocabulary import ChoiceStatus
 
 WA = "wellarchitected"
@@ -119,7 +119,8 @@ def test_a_newer_format_version_is_refused_clearly(review, tmp_path):
     data = review.to_dict() | {"version": 7}
     path = tmp_path / "future.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(FormatVersionError, match=r"newer pillarkit \(format version 7; this one reads up to 2\)"):
+    expected = rf"newer pillarkit \(format version 7; this one reads up to {FORMAT_VERSION}\)"
+    with pytest.raises(FormatVersionError, match=expected):
         Review.load(path)
 
 

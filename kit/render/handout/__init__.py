@@ -3,8 +3,9 @@
 It holds, in order: a cover; an executive summary (the counts in total and per pillar, the
 risk chart, the top risks); a section per pillar (each question's risk, practices followed,
 missing and not applicable with reasons, notes, field statistics); the improvement plan
-grouped into the 3, 12 and 36-month roadmap; the parking lot; the changes since the last
-milestone (when there is one); sources and attribution.
+grouped into the 3, 12 and 36-month roadmap; the risk register (when it has entries: its heat
+map and ranked table, :mod:`.register`); the parking lot; the changes since the last milestone
+(when there is one); sources and attribution.
 
 How it is made, one module each:
 

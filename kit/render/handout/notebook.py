@@ -94,16 +94,42 @@ CHARTS = _Charts()
 CHARTS_NARROW = _Charts(width=NARROW_CHART_INCHES)
 
 
+def _register_cell(review: Review, now: dt.datetime | None, full: bool) -> tuple[nbformat.NotebookNode, list[str]]:
+    """The risk register: its lede, the heat map, and the ranked table (the executive edition: the top
+    entries, without what to do); and the ids of the entries it shows."""
+    from kit.render.handout import register
+
+    found = register.RegisterFacts.of(review, (now or dt.datetime.now(dt.UTC)).date())
+    alt = register.heatmap_alt(found)
+    if full:
+        outputs = [
+            html_output(register.lede(found), "Risk register"),
+            png_output(register.heatmap_png(found), alt, register.HEATMAP_CSS_WIDTH, "any"),
+            html_output(register.section(found), "Risk register, ranked"),
+        ]
+        return cell("register", "pk-register", outputs), [entry.id for entry in found.entries]
+    # The executive edition: a smaller map with the top entries beside it, on the cover's page (no break before).
+    shown = register.top(found, register.SUMMARY_TOP)
+    picture = register.heatmap_png(found, register.SUMMARY_HEATMAP_WIDTH_INCHES)
+    outputs = [
+        html_output(register.summary_lede(found), "Risk register"),
+        png_output(picture, alt, register.SUMMARY_HEATMAP_CSS_WIDTH, "any"),
+        html_output(register.table(found, shown, brief=True), "Risk register, top entries"),
+    ]
+    return cell("register", "pk-register-brief", outputs), [entry.id for entry in shown]
+
+
 def build_notebook(
     review: Review, now: dt.datetime | None = None, edition: str = sections.FULL
 ) -> nbformat.NotebookNode:
     """The handout as a fresh notebook of static outputs (HTML and PNG only), one cell per part.
 
-    Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-parking``,
-    ``pk-changes``, ``pk-sources``) so the print styles can break pages before them. ``now``
-    fixes the date in the colophon (for reproducible output). ``edition`` is ``"full"`` (every
-    part) or ``"summary"`` (the executive edition: cover, summary with the top risks, the
-    roadmap's three columns and the parking lot).
+    Cells are tagged (``pk-cover``, ``pk-summary``, ``pk-pillar``, ``pk-plan``, ``pk-register``,
+    ``pk-parking``, ``pk-changes``, ``pk-sources``) so the print styles can break pages before
+    them. ``now`` fixes the date in the colophon and the day the risk register is read on (an
+    acceptance that has run out by then reads as open), for reproducible output. ``edition`` is
+    ``"full"`` (every part) or ``"summary"`` (the executive edition: cover with the register's heat map
+    and top entries, summary with the top risks, the roadmap's three columns, and the parking lot).
     """
     from kit.render.charts import rows_from_lens_score
 
@@ -119,6 +145,11 @@ def build_notebook(
     notebook.metadata["pillarkit"] = {"kind": "handout", "edition": edition, "generated": facts.generated}
     cover = sections.cover(facts, edition)
     cells = [cell("cover", "pk-cover", [html_output(cover, f"Cover: {review.workload.name}")])]
+    shown_risks: list[str] = []
+    if review.risk_register and not full:
+        # The executive edition: the register's heat map and top entries fill the cover's page.
+        register_cell, shown_risks = _register_cell(review, now, full)
+        cells.append(register_cell)
 
     summary = [html_output(sections.summary_intro(facts), "Executive summary")]
     for alias, lens_score in facts.result.lenses.items():
@@ -138,7 +169,11 @@ def build_notebook(
 
     plan = sections.plan_section(facts, details=full)
     cells.append(cell("plan", "pk-plan", [html_output(plan, "Improvement plan")]))
-    cells.append(cell("parking-lot", "pk-parking", [html_output(sections.parking_section(facts), "Parking lot")]))
+    if review.risk_register and full:
+        register_cell, shown_risks = _register_cell(review, now, full)
+        cells.append(register_cell)
+    parking = sections.parking_section(facts, shown_risks)
+    cells.append(cell("parking-lot", "pk-parking", [html_output(parking, "Parking lot")]))
     if full:
         if facts.diff is not None:
             changes = sections.changes_section(facts)

@@ -9,6 +9,8 @@ renders the part's template in ``templates/``. Templates escape everything they 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from markupsafe import Markup
 
 from kit.core import fieldstats
@@ -47,14 +49,19 @@ def cover(facts: Facts, edition: str = FULL) -> Markup:
         ("Regions", ", ".join(workload.regions)),
     ]
     pillar_names = {p.id: p.name for lens in review.lenses.values() for p in lens.pillars}
-    contents = [("summary", "Executive summary")]
+    # The executive edition shows the register on the cover's page, so it comes first there.
+    contents = [("register", "Risk register")] if review.risk_register and edition != FULL else []
+    contents.append(("summary", "Executive summary"))
     if edition == FULL:
         contents += [
             (anchor("pillar", alias, pillar.id), facts.pillar_name(alias, pillar))
             for alias, lens in review.lenses.items()
             for pillar in lens.pillars
         ]
-    contents += [("plan", "Improvement plan and roadmap"), ("parking-lot", "Parking lot")]
+    contents.append(("plan", "Improvement plan and roadmap"))
+    if review.risk_register and edition == FULL:
+        contents.append(("register", "Risk register"))
+    contents.append(("parking-lot", "Parking lot"))
     if facts.diff is not None and edition == FULL:
         contents.append(("changes", "Changes since the last milestone"))
     if edition == FULL:
@@ -216,11 +223,16 @@ def plan_section(facts: Facts, details: bool = True) -> Markup:
     )
 
 
-def parking_section(facts: Facts) -> Markup:
+def parking_section(facts: Facts, shown_risks: Iterable[str] | None = None) -> Markup:
+    """The parking lot; a topic parked from the register links to its entry where the handout shows it
+    (``shown_risks``: the ids of the entries shown, by default every one)."""
     review = facts.review
     rows = []
+    risks = {entry.id for entry in review.risk_register} if shown_risks is None else set(shown_risks)
     for item in review.parking_lot:
         lens = review.lenses.get(item.lens or "")
+        # A topic parked from the risk register links to its entry in the register's section.
+        risk = {"risk": item.risk or "", "risk_anchor": anchor("risk", item.risk) if item.risk in risks else ""}
         if lens is not None and item.question_id and lens.has_question(item.question_id):
             rows.append(
                 {
@@ -228,9 +240,10 @@ def parking_section(facts: Facts) -> Markup:
                     "anchor": anchor("q", lens.alias, item.question_id),
                     "question": lens.question(item.question_id).label,
                 }
+                | risk
             )
         else:
-            rows.append({"item": item, "anchor": "", "question": ""})
+            rows.append({"item": item, "anchor": "", "question": ""} | risk)
     return render("parking.html.j2", rows=rows)
 
 

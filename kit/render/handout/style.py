@@ -4,7 +4,7 @@ The stylesheet (``templates/handout.css.j2``) uses the system font stack (no web
 risk palette of :mod:`kit.render.charts` (Okabe-Ito, safe for colour-blind readers; every badge
 also says its risk in words) on the vocabulary's CSS classes (``pk-risk-high`` ...), tables
 that wrap rather than clip, a readable column on screen, and print rules: ``@page`` margins
-and page numbers, a page break before the summary, each pillar and the plan.
+and page numbers, a page break before the summary, each pillar, the plan and the risk register.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ def stylesheet(footer: str = HANDOUT_FOOTER, paper: str = A4) -> str:
     """The handout's CSS for pages of ``paper`` ("a4" or "letter"; the portfolio report's too, with its own
     ``footer`` on printed pages), with the risk palette of :mod:`kit.render.charts` (imported here, so
     that the tabular exports never load matplotlib)."""
-    from kit.render.charts import PALETTE, TEXT_COLOUR
+    from kit.render.charts import BAND_COLOURS, PALETTE, TEXT_COLOUR
 
     return (
         environment()
         .get_template("handout.css.j2")
-        .render(palette=PALETTE, text_colour=TEXT_COLOUR, footer=footer, paper=PAPERS[paper])
+        .render(palette=PALETTE, text_colour=TEXT_COLOUR, footer=footer, paper=PAPERS[paper], bands=BAND_COLOURS)
     )
 
 

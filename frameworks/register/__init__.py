@@ -1,0 +1,1 @@
+"""The risk register's starter catalogue of failure modes (``catalogue.json``), shipped as package data."""
