@@ -217,7 +217,7 @@ PALETTE_BADGES
 .pk-app .pk-register-row { align-items: flex-start; gap: .5em; }
 .pk-app .pk-register-row .widget-html { flex: 1 1 auto; min-width: 0; }
 .pk-app .pk-register-line { display: flex; flex-wrap: wrap; gap: .15em .6em; align-items: baseline; }
-.pk-app .pk-register-rank { color: #777; font-variant-numeric: tabular-nums; min-width: 1.4em; text-align: right; }
+.pk-app .pk-register-rank { color: #666; font-variant-numeric: tabular-nums; min-width: 1.4em; text-align: right; }
 .pk-app .pk-register-id { font-weight: 700; color: #555; }
 .pk-app .pk-register-what { flex: 1 1 22em; min-width: 0; overflow-wrap: anywhere; }
 .pk-app .pk-register-levels, .pk-app .pk-register-owner, .pk-app .pk-register-links { font-size: .85em; color: #555; }

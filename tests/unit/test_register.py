@@ -133,8 +133,8 @@ def file_with(review: Review, tmp_path, **changes) -> Path:
 @pytest.mark.parametrize(
     "changes, place, words",
     [
-        ({"failure_mode": "x" * 501}, "risk_register[0].failure_mode", "501 characters; the limit is 500"),
-        ({"notes": "n" * 2085}, "risk_register[0].notes", "2085 characters; the limit is 2084"),
+        ({"failure_mode": "x" * 501}, "risk_register[0].failure_mode", "has 501 characters; at most 500 are allowed"),
+        ({"notes": "n" * 2085}, "risk_register[0].notes", "has 2,085 characters; at most 2,084 are allowed"),
         ({"likelihood": "SEVERE"}, "risk_register[0].likelihood", "'SEVERE' is not one of HIGH, MEDIUM, LOW"),
         ({"status": "DONE"}, "risk_register[0].status", "'DONE' is not one of OPEN"),
         ({"id": "R 1"}, "risk_register[0].id", "does not match"),
