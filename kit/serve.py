@@ -62,7 +62,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def app_url(port: int, token: str, host: str = "localhost") -> str:
+def app_url(port: int, token: str, host: str = options.HOST.default) -> str:
     """The address to open: the page, with the token (the browser keeps a cookie after the first visit)."""
     return f"http://{host}:{port}/?token={token}"
 
@@ -165,7 +165,9 @@ def _run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     child = launch(notebooks, notebook, port, env, token=token, host=host, allow_hosts=allow_hosts, max_pages=max_pages)
-    url = app_url(port, token)
+    # The address Voila listens on, so the line names where it really is; every interface's wildcard
+    # is no address a browser can open, so this machine's name stands in for it.
+    url = app_url(port, token, "localhost" if host in ("0.0.0.0", "::") else host)
     print(f"pillarkit: {what} at {url} (Ctrl-C to stop){after}", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         names = ", ".join(allow_hosts) if allow_hosts else "none yet: add --allow-host NAME"

@@ -448,7 +448,13 @@ def test_pillarkit_serve_prints_the_address_voila_listens_on_and_keeps_a_quiet_l
 
     port = free_port()
     out = tmp_path / "serve.log"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    token = "room-view-test-token"
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "PILLARKIT_TOKEN": token,
+    }
     pillarkit = Path(sys.executable).with_name("pillarkit")
     with open(out, "wb") as log:
         server = subprocess.Popen(
@@ -460,7 +466,7 @@ def test_pillarkit_serve_prints_the_address_voila_listens_on_and_keeps_a_quiet_l
             start_new_session=True,
         )
     try:
-        url = f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/?token={token}"
         # Wait for the port, not the page: a request for the page would take the preheated kernel.
         deadline = time.monotonic() + 180
         while True:
@@ -495,6 +501,6 @@ def test_pillarkit_serve_prints_the_address_voila_listens_on_and_keeps_a_quiet_l
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
     lines = [line for line in out.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
-    assert lines[0].startswith(f"pillarkit: the review app is at http://127.0.0.1:{port}/ ")
+    assert lines[0].startswith(f"pillarkit: the review app is at {url} ")
     assert lines[-1] == "pillarkit: stopped"
     assert lines[1:-1] == [], "the server logged something for a page load:\n" + "\n".join(lines[1:-1])
