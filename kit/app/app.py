@@ -552,18 +552,34 @@ class ReviewApp(SessionView):
         """Apply ``mutate(review, alias, question_id)`` (a call to a Review setter) to the question on screen.
 
         The session keeps the change for Undo and saves it. Then the chart is redrawn first (it
-        is what everyone watches), and the badge, the checkboxes (so "None of these" unticks
-        the others on screen), totals and progress follow. An error from the setter, or a
-        window that does not write, leaves the review and the screen as they were, and propagates.
+        is what everyone watches), and the rest follows: the badge, the checkboxes (so "None of
+        these" unticks the others on screen), totals, progress, the overview, and what the
+        session said about saving and undo. After a rescore the rest waits for the loop's next
+        turn (:meth:`Scheduler.call_soon`): the kernel's messages leave from another thread,
+        which gets its turn only when this one pauses, so the chart's message goes out at once
+        instead of after every other update. An error from the setter, or a window that does
+        not write, leaves the review and the screen as they were, and propagates.
         """
         alias, question_id = self.position
-        self._after_chart = []
+        waiting: list[Callable[[], None]] = []
+        self._after_chart = waiting
         try:
             self._change(alias, question_id, mutate, label, key, rescore)
-        finally:
-            waiting, self._after_chart = self._after_chart, None
+        except BaseException:
+            self._after_chart = None
             for show in waiting:
                 show()
+            raise
+        self._after_chart = None
+
+        def show_the_rest() -> None:
+            self._show_change(alias, question_id, rescore)
+            for show in waiting:
+                show()
+
+        later = self.events.run(show_the_rest, "showing the change")
+        if not rescore or self.scheduler.call_soon(later) is None:
+            show_the_rest()
 
     def _change(self, alias: str, question_id: str, mutate: Mutate, label: str, key: str, rescore: bool) -> None:
         try:
@@ -573,21 +589,27 @@ class ReviewApp(SessionView):
                 self.position = ("", "")
                 self._show(alias, question_id)  # the widgets go back to the answer as it is
             raise
-        question = self.review.lenses[alias].question(question_id)
-        answer = self.review.answer(alias, question_id)
-        risk = scoring.question_risk(question, answer)
         if rescore:
             # Only this question can have changed: score it alone, so the chart goes out first and fast.
+            question = self.review.lenses[alias].question(question_id)
+            answer = self.review.answer(alias, question_id)
             self.score = (
                 scoring.rescore(self.score, alias, question, answer) if self.score else scoring.score(self.review)
             )
             self.risk_panel.refresh(self.review, self.score, draw=True, totals=False)
-        self.question_view.refresh_answer(
-            answer,
-            risk,
-            roadmap.horizon(self.review, alias, question_id, risk),
-            self.review.prefill(alias, question_id),
-        )
+
+    def _show_change(self, alias: str, question_id: str, rescore: bool) -> None:
+        """Everything but the chart after a change; the question's part only if it is still on screen."""
+        if self.position == (alias, question_id):
+            question = self.review.lenses[alias].question(question_id)
+            answer = self.review.answer(alias, question_id)
+            risk = scoring.question_risk(question, answer)
+            self.question_view.refresh_answer(
+                answer,
+                risk,
+                roadmap.horizon(self.review, alias, question_id, risk),
+                self.review.prefill(alias, question_id),
+            )
         if rescore and self.score is not None:
             self.risk_panel.show_totals(self.review, self.score)
             self.navigator.refresh_progress(self.score)

@@ -26,6 +26,9 @@ class Scheduler(Protocol):
     def call_later(self, delay: float, callback: Callable[[], None]) -> Handle | None:
         """Run ``callback`` after ``delay`` seconds; ``None`` if nothing can be scheduled here."""
 
+    def call_soon(self, callback: Callable[[], None]) -> Handle | None:
+        """Run ``callback`` on the loop's next turn, once what is queued has gone; ``None``: the caller runs it now."""
+
 
 class Clock:
     """Real time: ``monotonic()`` for durations, ``now()`` for what the user reads."""
@@ -48,6 +51,12 @@ class LoopScheduler:
         if loop is None or loop.is_closed() or not loop.is_running():
             return None
         return loop.call_later(delay, callback)
+
+    def call_soon(self, callback: Callable[[], None]) -> Handle | None:
+        loop = _running_loop() or self._loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            return None
+        return loop.call_soon(callback)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -86,16 +95,24 @@ class _Call:
 
 @dataclass
 class ManualScheduler:
-    """Collects calls; ``run_due()`` runs those whose time has come on ``clock``, ``run_all()`` every one."""
+    """Collects calls; ``run_due()`` runs those whose time has come on ``clock``, ``run_all()`` every one.
+
+    ``call_soon`` hands the callback back to its caller to run at once (as in plain Python),
+    unless ``defer_soon`` is set: then it waits, due now, for ``run_due()`` or ``run_all()``.
+    """
 
     clock: ManualClock | None = None
     calls: list[_Call] = field(default_factory=list)
+    defer_soon: bool = False
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> _Call:
         now = self.clock.monotonic() if self.clock else 0.0
         call = _Call(now + delay, callback)
         self.calls.append(call)
         return call
+
+    def call_soon(self, callback: Callable[[], None]) -> _Call | None:
+        return self.call_later(0, callback) if self.defer_soon else None
 
     @property
     def pending(self) -> list[_Call]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kit.render.charts import PALETTE, RiskChart, risk_figure
-from tests.app.app_driver import tick
+from tests.app.app_driver import badge, rows, tick
 
 
 def counts(app) -> dict:
@@ -45,6 +45,34 @@ def test_a_change_that_leaves_the_counts_alone_does_not_draw(app):
     app.question_view.notes.value = "a note changes no count"
     app.navigator.next.click()
     assert app.risk_panel.chart.renders == renders
+
+
+def test_after_a_tick_the_chart_goes_out_before_anything_else_is_drawn(app, scheduler):
+    """In a kernel, the rest of the screen follows on the loop's next turn, so the chart's message leaves first."""
+    scheduler.run_all()
+    scheduler.defer_soon = True
+    chart, totals = bytes(app.risk_panel.image.value), app.risk_panel.totals.value
+    tick(app, "deploy_pipeline")
+    assert bytes(app.risk_panel.image.value) != chart
+    assert badge(app) == "Unanswered" and app.risk_panel.totals.value == totals
+    assert app.toolbar.undo.disabled  # what the session said about undo waits too
+    scheduler.run_due()
+    assert badge(app) != "Unanswered" and app.risk_panel.totals.value != totals
+    assert not app.toolbar.undo.disabled
+
+
+def test_a_question_left_before_the_rest_is_drawn_keeps_its_own_answer_on_screen(app, scheduler):
+    scheduler.run_all()
+    scheduler.defer_soon = True
+    tick(app, "deploy_pipeline")
+    app.navigator.next.click()
+    scheduler.run_due()
+    assert app.position[1] != "deploy"
+    assert not any(row.checkbox.value for row in rows(app).values())
+    assert badge(app) == "Unanswered"
+    app.navigator.prev.click()
+    scheduler.run_due()
+    assert rows(app)["deploy_pipeline"].checkbox.value and badge(app) != "Unanswered"
 
 
 def test_risk_chart_reuses_one_figure_and_draws_like_a_fresh_one():
