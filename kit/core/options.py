@@ -131,6 +131,42 @@ MAX_FILE_MB: Option[int] = Option(
     "the largest review or lens file the kit reads, in megabytes (a larger one is refused, not read)",
     "PILLARKIT_MAX_FILE_MB",
 )
+# A workbook is a zip: its file size says little about what it unpacks to (deflate packs a run of
+# zeros a thousand to one) or about how many cells openpyxl builds from it. The kit's own export
+# of both bundled lenses is 15 parts, 0.8 MB unpacked, 12,500 cells and 412 rows of answers;
+# these limits leave that many times over and stop a crafted file long before memory or time.
+# The ratio is an early, cheap sign (deflate reaches about 1,000 to 1 on a run of zeros; a real
+# sheet about 5 to 20, very regular XML past 100), not the guard: what really unpacks is counted.
+MAX_WORKBOOK_MB: Option[int] = Option(
+    "max_workbook_mb",
+    50,
+    "the most a workbook (`pillarkit intake --from`) may unpack to, in megabytes, all its parts together",
+    "PILLARKIT_MAX_WORKBOOK_MB",
+)
+MAX_WORKBOOK_PARTS: Option[int] = Option(
+    "max_workbook_parts",
+    1000,
+    "the most parts (files inside the zip) a workbook may have",
+    "PILLARKIT_MAX_WORKBOOK_PARTS",
+)
+MAX_WORKBOOK_RATIO: Option[int] = Option(
+    "max_workbook_ratio",
+    200,
+    "how many times its packed size a workbook part over 1 MB may unpack to (more is a zip bomb's mark)",
+    "PILLARKIT_MAX_WORKBOOK_RATIO",
+)
+MAX_WORKBOOK_CELLS: Option[int] = Option(
+    "max_workbook_cells",
+    100_000,
+    "the most cells a workbook may hold, all sheets together (merged and linked ranges count every cell they cover)",
+    "PILLARKIT_MAX_WORKBOOK_CELLS",
+)
+MAX_WORKBOOK_ROWS: Option[int] = Option(
+    "max_workbook_rows",
+    5000,
+    "the most rows the intake reads from a workbook's Answers sheet (one row per choice of the review's lenses)",
+    "PILLARKIT_MAX_WORKBOOK_ROWS",
+)
 
 # --- exports -----------------------------------------------------------------------------
 CHROMIUM: Option[str] = Option(
@@ -171,6 +207,11 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     ORPHAN_SECONDS,
     ACCEPT_DAYS,
     MAX_FILE_MB,
+    MAX_WORKBOOK_MB,
+    MAX_WORKBOOK_PARTS,
+    MAX_WORKBOOK_RATIO,
+    MAX_WORKBOOK_CELLS,
+    MAX_WORKBOOK_ROWS,
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
     PSEUDONYM_KEY,

@@ -16,6 +16,10 @@ is taken, and a cell changed both in the workbook and in the review since the ex
 refused rather than guessed. A workbook without that sheet (built by hand with the same
 headers) is taken as it is. The questions the intake changes are marked pre-filled until
 they are confirmed in the session.
+
+Before openpyxl opens the workbook, :mod:`kit.exchange.workbook_guard` checks the zip it is (what
+it unpacks to, its parts, its cells), and the Answers sheet is read only within
+``options.MAX_WORKBOOK_ROWS`` rows and the columns the intake needs.
 """
 
 from __future__ import annotations
@@ -23,15 +27,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.core import options
 from kit.core.errors import Diagnostic, IntakeError
 from kit.core.jsonio import read_bytes
 from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer, Review
 from kit.core.vocabulary import REASONS, ChoiceStatus, Reason
+from kit.exchange.workbook_guard import check_workbook
 from kit.render.tables import (
     ANSWER_COLUMNS,
     BASELINE_HEADERS,
@@ -227,9 +234,13 @@ def _read_answers(reader: _Reader, rows: Iterable[tuple[int, tuple, tuple]]) -> 
     return found
 
 
-def _sheet_rows(sheet) -> Iterable[tuple[int, tuple, tuple]]:
-    """(row number, values, data types) of every row below the header; types say formula (f) or error (e)."""
-    for cells in sheet.iter_rows(min_row=2):
+def _sheet_rows(sheet, last_column: int) -> Iterable[tuple[int, tuple, tuple]]:
+    """(row number, values, data types) of every row below the header; types say formula (f) or error (e).
+
+    Only up to ``last_column``: openpyxl makes a cell for every place it is asked about, so one stray
+    value in column XFD would otherwise make 16,384 cells of every row.
+    """
+    for cells in sheet.iter_rows(min_row=2, max_col=last_column):
         if cells:
             yield cells[0].row, tuple(c.value for c in cells), tuple(c.data_type for c in cells)
 
@@ -328,12 +339,12 @@ def _baseline(book, source: str) -> dict[tuple[str, str, str], _Row] | None:
         return None
     sheet = book[BASELINE_SHEET]
     header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    if tuple(header[: len(BASELINE_HEADERS)]) != BASELINE_HEADERS:
+    if tuple(header[: len(BASELINE_HEADERS)]) != BASELINE_HEADERS or sheet.max_row > options.MAX_WORKBOOK_ROWS.value():
         return None
     columns = {h: i for i, h in enumerate(BASELINE_HEADERS, start=1)}
     cells = _Cells(source)
     reader = _Reader(cells, columns | {LENS_COLUMN: columns["Lens alias"]})
-    rows = _read_answers(reader, _sheet_rows(sheet))
+    rows = _read_answers(reader, _sheet_rows(sheet, len(BASELINE_HEADERS)))
     if cells.problems:
         return None  # not as the kit wrote it: take the workbook as it is
     return {(r.alias or "", r.question_id or "", r.choice_id or ""): r for r in rows}
@@ -535,6 +546,34 @@ def _apply(review: Review, alias: str, qid: str, plan: _Plan) -> None:
 # --- the whole intake -------------------------------------------------------------------
 
 
+def _check_size(sheet, columns: dict[str, int], source: str) -> None:
+    """Refuse an Answers sheet too long (or its answer columns too far apart) to read in good time.
+
+    The workbook's cells were counted before it was opened, but a row or a column is as far as
+    its last cell: a single value in row 1,048,576 makes a sheet of a million rows to walk.
+    """
+    rows, limit = sheet.max_row, max(1, options.MAX_WORKBOOK_ROWS.value())
+    if rows > limit:
+        raise IntakeError.at(
+            source,
+            SHEET,
+            f"has {rows:,} rows; the intake reads at most {limit:,}, one per choice of the review's lenses "
+            f"(${options.MAX_WORKBOOK_ROWS.env} sets the limit): delete the rows below the answers",
+        )
+    from openpyxl.utils import get_column_letter
+
+    last = max(columns.values())
+    most = max(1, options.MAX_WORKBOOK_CELLS.value())
+    if (rows - 1) * last > most:
+        raise IntakeError.at(
+            source,
+            SHEET,
+            f"its answer columns reach column {get_column_letter(last)}, so reading its "
+            f"{rows - 1:,} rows means {(rows - 1) * last:,} cells, more than the {most:,} the kit reads "
+            f"(${options.MAX_WORKBOOK_CELLS.env} sets the limit): keep the columns of the kit's export together",
+        )
+
+
 def _open(path: Path):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -545,14 +584,31 @@ def _open(path: Path):
     # Read as every file the kit opens is: a regular file within the size limit, so a named
     # pipe never hangs the command and a device is never read.
     raw = read_bytes(path, IntakeError)
+    # The file size says nothing of what a zip unpacks to: check that before openpyxl unpacks it.
+    check_workbook(raw, source)
     try:
         # Not read-only: that mode cannot say which row an empty cell is on. data_only=False keeps
         # formulas as formulas, so they are refused rather than read as their last cached value.
-        return load_workbook(io.BytesIO(raw), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        # openpyxl warns (on stderr, as Python warnings) of parts it drops, such as a spreadsheet's
+        # own extensions; the intake reads none of them, so they would only be noise.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(raw), data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         detail = f" ({exc})" if isinstance(exc, OSError) and exc.strerror else ""
         raise IntakeError.at(
             source, "", f"is not an XLSX workbook{detail}: export one with pillarkit export REVIEW -o FILE.xlsx"
+        ) from None
+    except Exception as exc:  # whatever openpyxl meets in a part it cannot make sense of
+        # The XML itself was checked whole; what is left is a part openpyxl's model refuses (an
+        # attribute it does not know, a number where it wants text), each its own exception type.
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        detail = text if len(text) <= 100 else text[:99] + "\u2026"
+        raise IntakeError.at(
+            source,
+            "",
+            f"is not an XLSX workbook the kit can read ({detail}): save it again from the spreadsheet, "
+            "or export a fresh one with pillarkit export REVIEW -o FILE.xlsx",
         ) from None
 
 
@@ -594,8 +650,9 @@ def intake(review: Review, workbook: str | os.PathLike, mark_prefilled: bool = T
             )
         if cells.problems:
             raise IntakeError([d for _, _, d in sorted(cells.problems, key=lambda p: (p[0], p[1]))])
+        _check_size(sheet, columns, source)
         reader = _Reader(cells, columns)
-        rows = _read_answers(reader, _sheet_rows(sheet))
+        rows = _read_answers(reader, _sheet_rows(sheet, max(columns.values())))
         baseline = _baseline(book, source)
     finally:
         book.close()
