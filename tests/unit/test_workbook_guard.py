@@ -242,6 +242,22 @@ def test_an_answers_sheet_a_million_rows_long_is_refused_before_it_is_walked(exp
     )
 
 
+def test_answer_columns_spread_across_the_sheet_are_refused_before_they_are_walked(exported, tmp_path):
+    # The Lens column moved to the sheet's last column: every row read would mean 16,384 cells.
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(exported)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Answers"]
+    assert sheet["A1"].value == "Lens"
+    sheet["A1"], sheet["XFD1"] = None, "Lens"
+    book.save(path)
+    assert refusal(path) == (
+        f"{path}: Answers: its answer columns reach column XFD, so reading its 17 rows means 278,528 cells, more "
+        "than the 100,000 the kit reads ($PILLARKIT_MAX_WORKBOOK_CELLS sets the limit): keep the columns of the "
+        "kit's export together"
+    )
+
+
 def test_the_limits_are_options(exported, tmp_path, monkeypatch):
     path = tmp_path / "team.xlsx"
     path.write_bytes(exported)
