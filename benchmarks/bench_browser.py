@@ -26,6 +26,9 @@ TICKS = 40  # ticks on each page
 PAUSE = 0.35  # seconds between ticks: a person does not tick faster
 
 APP_READY = ".pk-choice-1 input[type=checkbox]"
+#: What Voila shows when a notebook's cell fails (an import error in a stale venv, say).
+CELL_ERROR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+LOAD_TIMEOUT_MS = 120_000
 BARE_READY = ".bare-box input[type=checkbox]"
 
 # Resolves with the milliseconds from the click to the change it waits for.
@@ -44,13 +47,29 @@ TIMED_CLICK = """
 """
 
 
+class PageFailed(RuntimeError):
+    """The page showed an error, or never became usable: the figures would mean nothing."""
+
+
+def wait_usable(page, ready: str) -> None:
+    """Wait for ``ready``; stop at once, with the error's last line, if a cell failed instead."""
+    where = page.url.split("?")[0]  # without the run's token
+    try:
+        page.locator(f"{ready}, {CELL_ERROR}").first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+    except Exception as exc:  # Playwright's TimeoutError
+        raise PageFailed(f"{where} showed no {ready} within {LOAD_TIMEOUT_MS // 1000} s") from exc
+    error = page.locator(CELL_ERROR)
+    if error.count():
+        lines = [line for line in error.first.inner_text().splitlines() if line.strip()]
+        raise PageFailed(f"{where} failed: {lines[-1] if lines else 'a cell raised'}")
+
+
 def load_time(browser, url: str, ready: str) -> float:
     page = browser.new_page()
     try:
         start = time.perf_counter()
         page.goto(url)
-        page.wait_for_selector(ready, state="visible", timeout=120_000)
-        page.locator(ready).first.wait_for(state="visible")
+        wait_usable(page, ready)
         return time.perf_counter() - start
     finally:
         page.close(run_before_unload=True)
@@ -60,7 +79,7 @@ def tick_times(browser, url: str, ready: str, click: str, watch: str, attribute:
     page = browser.new_page()
     try:
         page.goto(url)
-        page.wait_for_selector(ready, state="visible", timeout=120_000)
+        wait_usable(page, ready)
         page.wait_for_timeout(1500)  # let the first chart arrive
         samples = []
         for _ in range(TICKS):
@@ -94,7 +113,7 @@ def main() -> int:
         wait_for_kernels(served.process.pid, pool)
         page = browser.new_page()
         page.goto(app_url)
-        page.wait_for_selector(APP_READY, state="visible", timeout=120_000)
+        wait_usable(page, APP_READY)
         page.wait_for_timeout(1500)
         app_ticks = []
         for _ in range(TICKS):
@@ -140,4 +159,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except PageFailed as exc:
+        sys.exit(f"bench_browser: {exc}")
