@@ -22,6 +22,16 @@ def _isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def review_file(tmp_path) -> Path:
+    """A small saved review (tests.handout.reviews.small_review), as a team brings it to an intake."""
+    from tests.handout.reviews import small_review
+
+    path = tmp_path / "checkout.json"
+    small_review().save(path)
+    return path
+
+
+@pytest.fixture
 def data() -> Path:
     return DATA
 

@@ -40,13 +40,6 @@ def letter(header: str) -> str:
 
 
 @pytest.fixture
-def review_file(tmp_path) -> Path:
-    path = tmp_path / "checkout.json"
-    small_review().save(path)
-    return path
-
-
-@pytest.fixture
 def workbook(review_file, tmp_path) -> Path:
     path = tmp_path / "team.xlsx"
     path.write_bytes(tables.to_xlsx(Review.load(review_file)))

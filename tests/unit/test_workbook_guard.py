@@ -40,13 +40,6 @@ FRESH = "export a fresh one with pillarkit export REVIEW -o FILE.xlsx"
 
 
 @pytest.fixture
-def review_file(tmp_path) -> Path:
-    path = tmp_path / "checkout.json"
-    small_review().save(path)
-    return path
-
-
-@pytest.fixture
 def exported() -> bytes:
     raw = tables.to_xlsx(small_review())
     assert openpyxl.load_workbook(io.BytesIO(raw)).sheetnames[:2] == ["Summary", "Answers"]  # the parts replaced here
@@ -139,11 +132,13 @@ def test_a_part_that_unpacks_to_far_more_than_its_packed_size_is_refused_under_t
     )
 
 
-def test_too_many_parts_are_refused_before_zipfile_lists_them(exported, tmp_path):
-    def crowd(archive: zipfile.ZipFile) -> None:
-        for number in range(1001):
-            archive.writestr(f"xl/media/image{number}.png", b"")
+def crowd(archive: zipfile.ZipFile) -> None:
+    """One part more than the limit allows."""
+    for number in range(1001):
+        archive.writestr(f"xl/media/image{number}.png", b"")
 
+
+def test_too_many_parts_are_refused_before_zipfile_lists_them(exported, tmp_path):
     path = rebuild(exported, tmp_path / "crowd.xlsx", tamper=crowd)
     count = len(zipfile.ZipFile(path).infolist())
     assert refusal(path) == (
@@ -153,10 +148,6 @@ def test_too_many_parts_are_refused_before_zipfile_lists_them(exported, tmp_path
 
 
 def test_parts_are_counted_again_when_the_end_record_understates_them(exported, tmp_path):
-    def crowd(archive: zipfile.ZipFile) -> None:
-        for number in range(1001):
-            archive.writestr(f"xl/media/image{number}.png", b"")
-
     path = rebuild(exported, tmp_path / "crowd.xlsx", tamper=crowd)
     raw = bytearray(path.read_bytes())
     end = raw.rfind(b"PK\x05\x06")
