@@ -95,9 +95,13 @@ def launch(
     """Start Voila in ``cwd`` (where it reads ``voila.json``) in a session of its own.
 
     The token, the allowed host names and the page cap reach it through the environment,
-    so they are not on a command line that other users of the machine can read.
+    so they are not on a command line that other users of the machine can read. So does this
+    process's id: Voila stops when this process is gone, even killed outright (its own session
+    keeps it from Ctrl-C, and nothing else would stop it), rather than keep a port, its kernels
+    and their reviews' leases.
     """
     environment = dict(os.environ if env is None else env)
+    environment[options.LAUNCHER.variable] = str(os.getpid())
     environment[options.TOKEN.variable] = token
     environment[options.ALLOW_HOSTS.variable] = ",".join(allow_hosts)
     if max_pages is not None:

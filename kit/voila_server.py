@@ -17,12 +17,15 @@ the environment (:mod:`kit.core.options`) so that nothing secret is on a command
   is shut down; at most ``PILLARKIT_MAX_PAGES`` pages run at once, and the next one gets a
   page that says so.
 * **No server paths.** A malformed template path is 404, not a 500.
+* **No orphan.** Started by `pillarkit serve` (``PILLARKIT_LAUNCHER``), it stops, with its
+  kernels, once that process is gone, however it ended.
 """
 
 from __future__ import annotations
 
 import html
 import inspect
+import os
 import re
 import sys
 import time
@@ -266,7 +269,12 @@ def _voila_classes():
             return handlers
 
         async def _sweep(self) -> None:
-            """Shut down the kernels handed out for a page that no browser ever connected to."""
+            """Stop if the launcher is gone; shut down the kernels handed out for a page no browser connected to."""
+            launcher = options.LAUNCHER.value()
+            if launcher and os.getppid() != launcher:
+                self.log.warning("pillarkit: the process that started this server (%s) is gone; stopping", launcher)
+                self.ioloop.stop()  # Voila's start() then stops every kernel, as on Ctrl-C
+                return
             manager = self.kernel_manager
             PAGES.live(manager.list_kernel_ids())
             for kernel_id in PAGES.unclaimed(options.PAGE_CONNECT_SECONDS.value()):

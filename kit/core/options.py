@@ -71,6 +71,13 @@ MAX_PAGES: Option[int] = Option(
     "how many app pages `pillarkit serve` runs at once, each with a kernel of about 100 MB (`--max-pages`)",
     "PILLARKIT_MAX_PAGES",
 )
+LAUNCHER: Option[int] = Option(
+    "launcher",
+    0,
+    "the process that started the Voila server (set by `pillarkit serve`); the server stops, and stops its "
+    "kernels, when that process is gone, however it ended (0: it runs on its own)",
+    "PILLARKIT_LAUNCHER",
+)
 PAGE_CONNECT_SECONDS: Option[int] = Option(
     "page_connect_seconds",
     60,
@@ -196,6 +203,7 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     TOKEN,
     ALLOW_HOSTS,
     MAX_PAGES,
+    LAUNCHER,
     PAGE_CONNECT_SECONDS,
     REVIEW,
     FOLDER,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 
 from kit.serve import APP_NOTEBOOK, launch, new_token, notebooks_folder, stop
-from kit.voila_server import allowed_hosts, host_pattern, wants_html
+from kit.voila_server import SWEEP_SECONDS, allowed_hosts, host_pattern, wants_html
 from tests.browser.harness import kernels_by_id
 from tests.support.voila import free_port, kernel_pids, wait_for_kernels
 
@@ -220,3 +222,46 @@ def test_odd_paths_are_refused_without_a_500_or_a_server_path(server, path):
     for private in (str(notebooks_folder()), str(server.root), tempfile.gettempdir() + "/", "/etc/passwd:"):
         assert private not in body
     assert server.kernels() == POOL
+
+
+def _running(pid: int) -> bool:
+    """Alive, and not a zombie left for a parent that never reaps it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+LAUNCHER = """
+import sys, time
+from kit.serve import APP_NOTEBOOK, launch, new_token, notebooks_folder
+process = launch(notebooks_folder(), APP_NOTEBOOK, int(sys.argv[1]), token=new_token(), stdout=sys.stderr)
+print(process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.slow
+def test_a_server_whose_launcher_is_killed_stops_with_its_kernels(tmp_path):
+    """`pillarkit serve` killed outright (SIGKILL, a closed terminal) leaves no Voila, no kernel, no port behind."""
+    env = {**os.environ, "PILLARKIT_FOLDER": str(tmp_path / "reviews"), "HOME": str(tmp_path)}
+    with (
+        open(tmp_path / "voila.log", "wb") as log,
+        subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(free_port())], env=env, stdout=subprocess.PIPE, stderr=log
+        ) as launcher,
+    ):
+        try:
+            assert launcher.stdout is not None
+            voila = int(launcher.stdout.readline())
+            kernels = wait_for_kernels(voila, POOL, timeout=180)
+            launcher.kill()
+            launcher.wait()
+            deadline = time.monotonic() + SWEEP_SECONDS + 60
+            while any(_running(pid) for pid in [voila, *kernels]):
+                assert time.monotonic() < deadline, "Voila or its kernel outlived the process that started it"
+                time.sleep(0.5)
+        finally:
+            launcher.kill()
+    assert "the process that started this server" in (tmp_path / "voila.log").read_text(errors="replace")
