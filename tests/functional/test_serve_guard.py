@@ -8,6 +8,7 @@ check counts the server's kernels: a refused request must start none.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import subprocess
@@ -17,7 +18,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import nbformat
 import pytest
+from traitlets.config import Config
+from voila.execute import VoilaExecutor
 
 from kit.serve import APP_NOTEBOOK, launch, new_token, notebooks_folder, stop
 from kit.voila_server import SWEEP_SECONDS, allowed_hosts, host_pattern, wants_html
@@ -39,6 +43,14 @@ def test_host_names_refused_and_allowed():
     assert allowing.match("reviewsXexample.lan")  # a dot in a name is a dot, not any character
     assert host_pattern(["*"]) is None
     assert allowed_hosts({"PILLARKIT_ALLOW_HOSTS": "a.lan, b.lan,"}) == ["a.lan", " b.lan"]
+
+
+def test_a_page_rendered_on_a_busy_machine_waits_for_its_output_instead_of_showing_nothing():
+    """Voila's executor gives up waiting for a cell's output after ``iopub_timeout`` and serves the page
+    without it: a blank app. On 2 cores with ten kernels starting, 4 s (nbclient's default) was seen to pass."""
+    config = Config(json.loads((notebooks_folder() / "voila.json").read_text(encoding="utf-8")))
+    executor = VoilaExecutor(nbformat.v4.new_notebook(), config=config)
+    assert executor.iopub_timeout >= 60
 
 
 def test_only_a_page_request_asks_for_html():
