@@ -32,6 +32,14 @@ def review_file(tmp_path) -> Path:
 
 
 @pytest.fixture
+def fake(monkeypatch):
+    """The WA Tool's stand-in (tests/support/watool.py) behind ``kit.exchange.watool.client``, retrying without backoff."""
+    from tests.support.watool import stand_in
+
+    return stand_in(monkeypatch)
+
+
+@pytest.fixture
 def data() -> Path:
     return DATA
 

@@ -15,14 +15,31 @@ or a lens already refuses unknown values, with the file and the place).
 
 from __future__ import annotations
 
+import inspect
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 
-class Risk(StrEnum):
-    """A question's risk: the WA Tool API's ``RiskCounts`` keys, in the API's order."""
+class _Described(StrEnum):
+    """A vocabulary: members are written ``NAME = value, fact, ...``; each fact after the value
+    is set on the member under the name the subclass annotates in that place (its own annotations,
+    in order), so a class says once which facts its members carry.
+    """
 
     _value_: str
+
+    # ``*about`` rather than named parameters: type checkers read ``Risk(value)`` as a call to this.
+    def __new__(cls, value: str, *about: Any) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        for name, fact in zip(inspect.get_annotations(cls), about, strict=True):
+            setattr(member, name, fact)
+        return member
+
+
+class Risk(_Described):
+    """A question's risk: the WA Tool API's ``RiskCounts`` keys, in the API's order."""
+
     words: str
     """How it reads for people: in a legend, a badge, a table cell ("High risk")."""
     short: str
@@ -33,13 +50,6 @@ class Risk(StrEnum):
     """How urgent it is, for ordering improvement lists: lower comes first."""
     lens_name: str | None
     """The name a lens file's ``riskRules[].risk`` gives it (only rules' risks have one)."""
-
-    # ``*about`` rather than named parameters: type checkers read ``Risk(value)`` as a call to this.
-    def __new__(cls, value: str, *about: Any) -> Risk:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.words, member.short, member.css, member.severity, member.lens_name = about
-        return member
 
     # value, words, short, css, severity, lens_name
     UNANSWERED = "UNANSWERED", "Unanswered", "unanswered", "pk-risk-unanswered", 3, None
@@ -68,18 +78,11 @@ TO_LENS: dict[Risk, str] = {risk: name for name, risk in FROM_LENS.items()}
 SEVERITY: dict[str, int] = {risk: risk.severity for risk in Risk}
 
 
-class ChoiceStatus(StrEnum):
+class ChoiceStatus(_Described):
     """A choice's ``Status`` in the API's ``ChoiceAnswers``."""
 
-    _value_: str
     words: str
     """How it reads for people (a column of the spreadsheets, a heading of the handout)."""
-
-    def __new__(cls, value: str, *about: str) -> ChoiceStatus:  # ``*about``: see Risk.__new__
-        member = str.__new__(cls, value)
-        member._value_ = value
-        (member.words,) = about
-        return member
 
     SELECTED = "SELECTED", "Selected"
     NOT_APPLICABLE = "NOT_APPLICABLE", "Not applicable"
@@ -90,22 +93,15 @@ class ChoiceStatus(StrEnum):
 STATUSES: tuple[ChoiceStatus, ...] = tuple(ChoiceStatus)
 
 
-class Reason(StrEnum):
+class Reason(_Described):
     """Why a question or a choice does not apply: the API's ``Reason``.
 
     ``NONE`` reads "None", as the WA Tool's console names it; a question or choice with no
     reason at all is a different thing, and each view says so in its own words.
     """
 
-    _value_: str
     words: str
     """How it reads for people (the app's pickers, the handout, the spreadsheets)."""
-
-    def __new__(cls, value: str, *about: str) -> Reason:  # ``*about``: see Risk.__new__
-        member = str.__new__(cls, value)
-        member._value_ = value
-        (member.words,) = about
-        return member
 
     OUT_OF_SCOPE = "OUT_OF_SCOPE", "Out of scope"
     BUSINESS_PRIORITIES = "BUSINESS_PRIORITIES", "Business priorities"
@@ -118,18 +114,11 @@ class Reason(StrEnum):
 REASONS: tuple[Reason, ...] = tuple(Reason)
 
 
-class Environment(StrEnum):
+class Environment(_Described):
     """The workload's environment, as the API's ``Environment``."""
 
-    _value_: str
     words: str
     """How it reads for people."""
-
-    def __new__(cls, value: str, *about: str) -> Environment:  # ``*about``: see Risk.__new__
-        member = str.__new__(cls, value)
-        member._value_ = value
-        (member.words,) = about
-        return member
 
     PRODUCTION = "PRODUCTION", "Production"
     PREPRODUCTION = "PREPRODUCTION", "Pre-production"
@@ -139,20 +128,13 @@ class Environment(StrEnum):
 ENVIRONMENTS: tuple[Environment, ...] = tuple(Environment)
 
 
-class Level(StrEnum):
+class Level(_Described):
     """How likely a failure mode in the risk register is, or how bad it would be."""
 
-    _value_: str
     words: str
     """How it reads for people ("High")."""
     weight: int
     """Its weight in an entry's rating: likelihood weight times impact weight, 9 down to 1."""
-
-    def __new__(cls, value: str, *about: Any) -> Level:  # ``*about``: see Risk.__new__
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.words, member.weight = about
-        return member
 
     HIGH = "HIGH", "High", 3
     MEDIUM = "MEDIUM", "Medium", 2
@@ -166,20 +148,13 @@ LEVEL_WEIGHT: dict[str, int] = {level: level.weight for level in Level}
 LEVEL_WORDS: dict[str, str] = {level: level.words for level in Level}
 
 
-class EntryStatus(StrEnum):
+class EntryStatus(_Described):
     """Where a risk register entry stands. The order is the ranking's tie-break: what still needs work first."""
 
-    _value_: str
     words: str
     """How it reads for people."""
     css: str
     """The CSS class of anything that shows this status."""
-
-    def __new__(cls, value: str, *about: str) -> EntryStatus:  # ``*about``: see Risk.__new__
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.words, member.css = about
-        return member
 
     OPEN = "OPEN", "Open", "pk-entry-open"
     ACCEPTED = "ACCEPTED", "Accepted", "pk-entry-accepted"

@@ -67,6 +67,7 @@ FONT_SIZE = 9
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.container import BarContainer
     from matplotlib.figure import Figure
 
 #: CSS for the app's risk badges, in the same colours as the chart.
@@ -610,19 +611,8 @@ def question_shares(
         label={"high": "High", "high_or_medium": "High or medium", "no_risk": NONE.words}[measure],
     )
     # The number goes past the longer of the two bars, so it never sits on the lighter one.
-    ends = questions["high_or_medium"] if measure == "high" else questions[measure]
-    for bar, value, rated, end in zip(bars, questions[measure], questions["rated"], ends):
-        axes.text(
-            max(bar.get_width(), 0 if end != end else end) + 0.01,
-            bar.get_y() + bar.get_height() / 2,
-            f"{_percent(value)} of {rated}",
-            va="center",
-            fontsize=FONT - 1,
-            color=INK,
-        )
-    axes.invert_yaxis()
-    _percent_axis(axes, 1.18)
-    axes.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ends = questions["high_or_medium"] if measure == "high" else None
+    _share_labels_top_down(axes, bars, questions[measure], questions["rated"], ends)
     if measure == "high":
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=FONT - 1, frameon=False)
     return figure
@@ -638,11 +628,21 @@ def practice_adoption(
         _empty(axes)
         return figure
     bars = axes.barh(labels, practices["adoption"], color=PORTFOLIO_COLOUR, height=0.7)
-    for bar, value, rated in zip(bars, practices["adoption"], practices["rated"]):
+    _share_labels_top_down(axes, bars, practices["adoption"], practices["rated"])
+    return figure
+
+
+def _share_labels_top_down(
+    axes: Axes, bars: BarContainer, shares: pd.Series, rated: pd.Series, ends: pd.Series | None = None
+) -> None:
+    """Finish a chart of one share per row: each bar's "share of rated" just past its end (or past
+    ``ends``, where a longer bar stands behind it), the first row on top, a 0-100% axis."""
+    for bar, value, count, end in zip(bars, shares, rated, shares if ends is None else ends):
+        x = bar.get_width() if ends is None else max(bar.get_width(), 0 if end != end else end)
         axes.text(
-            bar.get_width() + 0.01,
+            x + 0.01,
             bar.get_y() + bar.get_height() / 2,
-            f"{_percent(value)} of {rated}",
+            f"{_percent(value)} of {count}",
             va="center",
             fontsize=FONT - 1,
             color=INK,
@@ -650,7 +650,6 @@ def practice_adoption(
     axes.invert_yaxis()
     _percent_axis(axes, 1.18)
     axes.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
-    return figure
 
 
 def themes(frame: pd.DataFrame, synthetic: bool = False, title: str = "Build, run and secure") -> Figure:

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.support.notebooks import code_of_a_short_clean_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "review.ipynb"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def test_the_notebook_is_three_short_cells_saved_without_outputs_or_widget_state():
-    document = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    cells = document["cells"]
-    assert 1 <= len(cells) <= 3
-    for cell in cells:
-        assert len("".join(cell["source"]).splitlines()) <= 4
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
-    assert "widgets" not in document["metadata"]
-    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    code = code_of_a_short_clean_notebook(NOTEBOOK)
     assert "from kit.app import ReviewApp" in code and "ReviewApp()" in code
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -19,18 +20,26 @@ def _listing(review) -> bytes:
     return "".join(f"{qid}\n" for qid in review.answers[next(iter(review.answers))]).encode("utf-8")
 
 
+@contextmanager
+def registered(export_format: formats.ExportFormat):
+    """``export_format`` registered until the block ends; the registry is then as it was."""
+    saved = dict(formats.FORMATS)
+    try:
+        yield formats.register(export_format)
+    finally:
+        formats.FORMATS.clear()
+        formats.FORMATS.update(saved)
+
+
 @pytest.fixture
 def listing():
-    """A fake format registered for one test: the registry is restored afterwards."""
-    saved = dict(formats.FORMATS)
-    registered = formats.register(
+    """A fake format registered for one test."""
+    with registered(
         formats.ExportFormat(
             ".lst", "Question list (LST)", "question list", "text/plain;charset=utf-8", "questions", _listing
         )
-    )
-    yield registered
-    formats.FORMATS.clear()
-    formats.FORMATS.update(saved)
+    ) as export_format:
+        yield export_format
 
 
 def test_one_entry_puts_a_format_in_the_command_line_and_the_apps_picker(listing, make_app, tmp_path, capsys):
@@ -88,8 +97,7 @@ def test_every_format_says_what_the_picker_the_command_line_and_a_download_need(
 @pytest.fixture
 def variant():
     """A fake variant of .csv, picked by its own flag, registered for one test."""
-    saved = dict(formats.FORMATS)
-    registered = formats.register(
+    with registered(
         formats.ExportFormat(
             ".csv",
             "Question list (CSV)",
@@ -99,10 +107,8 @@ def variant():
             _listing,
             variant="list",
         )
-    )
-    yield registered
-    formats.FORMATS.clear()
-    formats.FORMATS.update(saved)
+    ) as export_format:
+        yield export_format
 
 
 def test_a_variant_is_picked_by_its_own_flag_and_offered_under_its_own_label(variant, make_app, tmp_path, capsys):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from kit.app.portfolio import PAGES, PortfolioApp
 from kit.core import lens as lenses
 from kit.core import portfolio as portfolios
 from kit.core.review import Review
+from tests.support.notebooks import code_of_a_short_clean_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "portfolio.ipynb"
 
@@ -92,13 +92,5 @@ def test_the_export_is_the_filtered_report_and_anonymises_on_request(app):
 
 
 def test_the_notebook_is_three_short_cells_saved_clean():
-    document = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    cells = document["cells"]
-    assert 1 <= len(cells) <= 3
-    for cell in cells:
-        assert len("".join(cell["source"]).splitlines()) <= 4
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
-    assert "widgets" not in document["metadata"]
-    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    code = code_of_a_short_clean_notebook(NOTEBOOK)
     assert "from kit.app.portfolio import PortfolioApp" in code and "PortfolioApp()" in code

@@ -20,26 +20,6 @@ from tests.support.watool import REGION, FakeWATool, Fault
 WA = "wellarchitected"
 
 
-@pytest.fixture(autouse=True)
-def no_backoff(monkeypatch):
-    """Retries happen as in production, without the seconds of backoff between them."""
-    monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, context: 0)
-
-
-@pytest.fixture
-def fake(monkeypatch) -> FakeWATool:
-    fake = FakeWATool()
-    chosen = {}
-
-    def client(region=None, profile=None):
-        chosen.update(region=region, profile=profile)
-        return fake.client
-
-    monkeypatch.setattr(watool, "client", client)
-    fake.chosen = chosen
-    return fake
-
-
 def answer_at_random(fake: FakeWATool, workload_id: str, seed: int) -> None:
     """Answers of every kind: choices selected and set aside with reasons, questions not applicable, blanks."""
     rng = random.Random(seed)

@@ -18,23 +18,10 @@ from kit.core.review import FORMAT_VERSION, PREFILL_AND_SYNC_VERSION, REGISTER_V
 from kit.core.template import from_template
 from kit.core.vocabulary import ACCEPTED, HIGH
 from kit.exchange import watool
-from tests.support.watool import FakeWATool
 
 WA = "wellarchitected"
 Q = "planning-for-recovery"
 TESTED = "rel_planning_for_recovery_dr_tested"
-
-
-@pytest.fixture(autouse=True)
-def no_backoff(monkeypatch):
-    monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, context: 0)
-
-
-@pytest.fixture
-def fake(monkeypatch) -> FakeWATool:
-    fake = FakeWATool()
-    monkeypatch.setattr(watool, "client", lambda region=None, profile=None: fake.client)
-    return fake
 
 
 @pytest.fixture

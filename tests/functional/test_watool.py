@@ -19,7 +19,7 @@ from kit.core.errors import SyncError
 from kit.core.review import Review, new
 from kit.core.vocabulary import ChoiceStatus
 from kit.exchange import watool
-from tests.support.watool import FakeWATool, Fault, check_call
+from tests.support.watool import Fault, check_call
 
 PILLARKIT = Path(sys.executable).with_name("pillarkit")
 WA = "wellarchitected"
@@ -28,19 +28,6 @@ DEV = "dev-integ"
 EXT = "ops_priorities_ext_cust_needs"
 INT = "ops_priorities_int_cust_needs"
 VERSION_CONTROL = "ops_dev_integ_version_control"
-
-
-@pytest.fixture(autouse=True)
-def no_backoff(monkeypatch):
-    """Retries happen as in production, without the seconds of backoff between them."""
-    monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, context: 0)
-
-
-@pytest.fixture
-def fake(monkeypatch) -> FakeWATool:
-    fake = FakeWATool()
-    monkeypatch.setattr(watool, "client", lambda region=None, profile=None: fake.client)
-    return fake
 
 
 @pytest.fixture

@@ -141,6 +141,25 @@ def _epoch(moment: dt.datetime) -> float:
     return moment.timestamp()
 
 
+def stand_in(monkeypatch) -> FakeWATool:
+    """A fresh :class:`FakeWATool` that ``kit.exchange.watool.client`` hands out for the rest of a test.
+
+    Retries happen as in production, without the seconds of backoff between them. What the code
+    asked the client for is kept in ``.chosen`` (``{"region": ..., "profile": ...}``).
+    """
+    from kit.exchange import watool
+
+    monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, context: 0)
+    fake = FakeWATool()
+
+    def client(region=None, profile=None):
+        fake.chosen = {"region": region, "profile": profile}
+        return fake.client
+
+    monkeypatch.setattr(watool, "client", client)
+    return fake
+
+
 class FakeWATool:
     """The WA Tool, in memory, answering one boto3 client's requests."""
 
@@ -166,6 +185,8 @@ class FakeWATool:
         #: (lens alias, question id) -> a risk to report instead of the lens's rules.
         self.risk_override: dict[tuple[str, str], str] = {}
         self.import_polls = 1  # GetLens answers "not found" this many times after an import
+        #: The region and profile the code last asked ``kit.exchange.watool.client`` for (see :func:`stand_in`).
+        self.chosen: dict[str, str | None] = {}
         self._current: tuple[str, dict] | None = None
 
     # -- wiring --

@@ -159,14 +159,17 @@ class Findings:
     practices: list[str] = field(default_factory=list)
 
 
+def _label(row: Any) -> str:
+    """A question's or a practice's code and title, or its title alone where it has no code."""
+    return f"{row.code} {row.title}" if row.code else row.title
+
+
 def _question_line(row: Any, measure: str, words: str) -> str:
-    label = f"{row.code} {row.title}" if row.code else row.title
-    return f"{percent(getattr(row, measure))} {words} on {label} ({row.rated} reviews rated it)"
+    return f"{percent(getattr(row, measure))} {words} on {_label(row)} ({row.rated} reviews rated it)"
 
 
 def _practice_words(row: Any) -> str:
-    label = f"{row.code} {row.title}" if row.code else row.title
-    return f"{label} ({percent(row.adoption)})"
+    return f"{_label(row)} ({percent(row.adoption)})"
 
 
 def findings(portfolio: Portfolio, reports: Reports, count: int = 5) -> Findings:
@@ -219,44 +222,33 @@ def _count(value: Any) -> str:
     return f"{int(value):,}"
 
 
+#: The columns of a row's risk mix: how many reviews rated it, and the shares of those answers that
+#: are high, high or medium, and no risk (pillars, questions and themes alike).
+SHARE_COLUMNS = (Column("Rated", True), Column("High", True), Column("High or medium", True), Column(NONE.words, True))
+
+
+def _shares(row: Any) -> list[str]:
+    """A row's cells under :data:`SHARE_COLUMNS`."""
+    return [_count(row.rated), percent(row.high), percent(row.high_or_medium), percent(row.no_risk)]
+
+
 def pillar_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     multi = frame["lens"].nunique() > 1
-    columns = [Column("Pillar", width="22%"), Column("Reviews", True), Column("Rated", True)]
-    columns += [
-        Column("High", True),
-        Column("High or medium", True),
-        Column(NONE.words, True),
-        Column("N/A", True),
-        Column("Unanswered", True, "12%"),
-    ]
+    columns = [Column("Pillar", width="22%"), Column("Reviews", True), *SHARE_COLUMNS]
+    columns += [Column("N/A", True), Column("Unanswered", True, "12%")]
     rows = []
     for r in frame.itertuples():
         name = f"{r.pillar_name} ({r.lens})" if multi else r.pillar_name
         rows.append(
-            [name, _count(r.reviews), _count(r.rated), percent(r.high), percent(r.high_or_medium), percent(r.no_risk)]
+            [name, _count(r.reviews), *_shares(r)]
             + [_count(getattr(r, NOT_APPLICABLE)), _count(getattr(r, UNANSWERED))]
         )
     return columns, rows
 
 
 def question_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
-    columns = [
-        Column("Question", width="46%"),
-        Column("Rated", True),
-        Column("High", True),
-        Column("High or medium", True),
-        Column(NONE.words, True),
-    ]
-    rows = [
-        [
-            f"{r.code} {r.title}" if r.code else r.title,
-            _count(r.rated),
-            percent(r.high),
-            percent(r.high_or_medium),
-            percent(r.no_risk),
-        ]
-        for r in frame.itertuples()
-    ]
+    columns = [Column("Question", width="46%"), *SHARE_COLUMNS]
+    rows = [[_label(r), *_shares(r)] for r in frame.itertuples()]
     return columns, rows
 
 
@@ -271,7 +263,7 @@ def practice_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
     ]
     rows = [
         [
-            f"{r.code} {r.title}" if r.code else r.title,
+            _label(r),
             r.question_code or r.question,
             _count(r.rated),
             _count(r.SELECTED),
@@ -284,25 +276,8 @@ def practice_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
 
 
 def theme_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]:
-    columns = [
-        Column("Theme", width="14%"),
-        Column("Pillars", width="40%"),
-        Column("Rated", True),
-        Column("High", True),
-        Column("High or medium", True),
-        Column(NONE.words, True),
-    ]
-    rows = [
-        [
-            r.theme.capitalize(),
-            r.pillars,
-            _count(r.rated),
-            percent(r.high),
-            percent(r.high_or_medium),
-            percent(r.no_risk),
-        ]
-        for r in frame.itertuples()
-    ]
+    columns = [Column("Theme", width="14%"), Column("Pillars", width="40%"), *SHARE_COLUMNS]
+    rows = [[r.theme.capitalize(), r.pillars, *_shares(r)] for r in frame.itertuples()]
     return columns, rows
 
 
@@ -342,7 +317,7 @@ def over_time_table(frame: pd.DataFrame) -> tuple[list[Column], list[list[str]]]
     ]
     rows = [
         [
-            f"{r.code} {r.title}" if r.code else r.title,
+            _label(r),
             _count(r.compared),
             _count(r.improved),
             _count(r.regressed),
