@@ -18,6 +18,12 @@ refused with the very same one-line error, and an odd but valid one (a byte orde
 version written ``1.0``) is read the slow way, never refused. The tests feed both paths the same
 files and compare what they extract and the errors they give.
 
+msgspec keeps the last of two equal keys in an object, where ``Review.load`` refuses the file.
+Before the fast path vouches for a file, :func:`_census` proves by counting (colons in the text
+against keys in the decoded file) that no object of it names a key twice, at C speed and
+without parsing it again; a file the count cannot clear is read by :mod:`kit.core.jsonio`,
+which refuses the repeat with its place exactly as ``Review.load`` does.
+
 A file yields a :class:`ReviewRecord`: its workload facets, and per lens a :class:`LensRecord`
 of choice *columns* (numbered by :class:`LensLayout`) that are selected or not applicable,
 questions marked not applicable, and the reasons given. The portfolio turns records into
@@ -26,12 +32,13 @@ matrices (:mod:`kit.core.portfolio`).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_not
-from typing import Annotated, Any, Literal, Protocol, cast, get_args
+from typing import Annotated, Any, Literal, Protocol, TypeVar, cast, get_args
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -61,10 +68,12 @@ LATEST = "latest"
 
 # --- the review schema, as msgspec structs ---------------------------------------------------
 # Field for field what kit/core/schemas/review.schema.json allows, and no more: unknown keys are
-# refused, a key the schema leaves optional has a default, a null is refused wherever the schema
-# does not allow one (UNSET marks "absent" without admitting null). tests/unit/test_bulk_reviews.py
-# checks the two against each other on valid and broken files. A decoded file is a tree, never a
-# cycle, so no struct needs the garbage collector to track it (gc=False).
+# refused, a null is refused wherever the schema does not allow one. A key the schema leaves
+# optional is UNSET when the file lacks it (never a default value), so a decoded file tells
+# which keys it had: :func:`_census` counts them to prove the file names no key twice.
+# tests/unit/test_bulk_reviews.py checks the structs against the schema on valid and broken
+# files. A decoded file is a tree, never a cycle, so no struct needs the garbage collector to
+# track it (gc=False).
 
 StatusName = Literal["SELECTED", "NOT_APPLICABLE", "UNSELECTED"]
 ReasonName = Literal["OUT_OF_SCOPE", "BUSINESS_PRIORITIES", "ARCHITECTURE_CONSTRAINTS", "OTHER", "NONE"]
@@ -75,32 +84,33 @@ class ChoiceAnswerData(Struct, forbid_unknown_fields=True, gc=False):
     ChoiceId: str
     Status: StatusName
     Reason: ReasonName | UnsetType = UNSET
-    Notes: Annotated[str, Meta(max_length=CHOICE_NOTES_LIMIT)] = ""
+    Notes: Annotated[str, Meta(max_length=CHOICE_NOTES_LIMIT)] | UnsetType = UNSET
 
 
 class AnswerData(Struct, forbid_unknown_fields=True, gc=False):
-    SelectedChoices: list[str] = []
-    ChoiceAnswers: list[ChoiceAnswerData] = []
-    IsApplicable: bool = True
+    # An absent list stands for an empty one (see _lists).
+    SelectedChoices: list[str] | UnsetType = UNSET
+    ChoiceAnswers: list[ChoiceAnswerData] | UnsetType = UNSET
+    IsApplicable: bool | UnsetType = UNSET
     Reason: ReasonName | UnsetType = UNSET
-    Notes: Annotated[str, Meta(max_length=QUESTION_NOTES_LIMIT)] = ""
+    Notes: Annotated[str, Meta(max_length=QUESTION_NOTES_LIMIT)] | UnsetType = UNSET
 
 
 LensAnswers = dict[str, dict[str, AnswerData]]
 
 
 class WorkloadData(Struct, forbid_unknown_fields=True, gc=False):
-    name: str = ""
-    description: str = ""
-    environment: Literal["PRODUCTION", "PREPRODUCTION"] = "PRODUCTION"
-    owner: str = ""
-    regions: list[str] = []
-    industry: str = ""
-    review_date: str = ""
-    facilitator: str = ""
-    participants: list[str] = []
-    notes: str = ""
-    business_context: dict[str, str] = {}
+    name: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    environment: Literal["PRODUCTION", "PREPRODUCTION"] | UnsetType = UNSET
+    owner: str | UnsetType = UNSET
+    regions: list[str] | UnsetType = UNSET
+    industry: str | UnsetType = UNSET
+    review_date: str | UnsetType = UNSET
+    facilitator: str | UnsetType = UNSET
+    participants: list[str] | UnsetType = UNSET
+    notes: str | UnsetType = UNSET
+    business_context: dict[str, str] | UnsetType = UNSET
 
 
 class LensEntryData(Struct, forbid_unknown_fields=True, gc=False):
@@ -117,11 +127,11 @@ class MilestoneData(Struct, forbid_unknown_fields=True, gc=False):
 
 class ParkedData(Struct, forbid_unknown_fields=True, gc=False):
     text: str
-    owner: str = ""
-    lens: str | None = None
-    question_id: str | None = None
-    created: str = ""
-    done: bool = False
+    owner: str | UnsetType = UNSET
+    lens: str | UnsetType | None = UNSET
+    question_id: str | UnsetType | None = UNSET
+    created: str | UnsetType = UNSET
+    done: bool | UnsetType = UNSET
     # Format version 3: the register entry a parked topic is an open question about.
     risk: str | UnsetType = UNSET
 
@@ -137,13 +147,13 @@ RiskName = Literal["UNANSWERED", "HIGH", "MEDIUM", "NONE", "NOT_APPLICABLE"]
 class AwsSyncData(Struct, forbid_unknown_fields=True, gc=False):
     synced: str
     answers: LensAnswers
-    region: str | None = None
-    lenses: dict[str, str] = {}
-    risks: dict[str, dict[str, RiskName]] = {}
+    region: str | UnsetType | None = UNSET
+    lenses: dict[str, str] | UnsetType = UNSET
+    risks: dict[str, dict[str, RiskName]] | UnsetType = UNSET
 
 
 class SyncData(Struct, forbid_unknown_fields=True, gc=False):
-    aws: dict[str, AwsSyncData] = {}
+    aws: dict[str, AwsSyncData] | UnsetType = UNSET
 
 
 class ReviewFile(Struct, forbid_unknown_fields=True, gc=False):
@@ -152,16 +162,16 @@ class ReviewFile(Struct, forbid_unknown_fields=True, gc=False):
     workload: WorkloadData
     lenses: Annotated[list[LensEntryData], Meta(min_length=1)]
     answers: LensAnswers
-    pillar_priorities: list[str] = []
-    milestones: list[MilestoneData] = []
-    parking_lot: list[ParkedData] = []
-    extensions: dict[str, Any] = {}
+    pillar_priorities: list[str] | UnsetType = UNSET
+    milestones: list[MilestoneData] | UnsetType = UNSET
+    parking_lot: list[ParkedData] | UnsetType = UNSET
+    extensions: dict[str, Any] | UnsetType = UNSET
     # Format version 2: pre-filled marks and sync snapshots (read by the schema check, not analysed).
-    prefilled: dict[str, dict[str, PrefillData]] = {}
+    prefilled: dict[str, dict[str, PrefillData]] | UnsetType = UNSET
     sync: SyncData | UnsetType = UNSET
     # Format version 3: the risk register. Not analysed; a file that has entries is read the slow
     # way, so its entries are checked by the schema and kit.core.register exactly as Review.load does.
-    risk_register: list[Any] = []
+    risk_register: list[Any] | UnsetType = UNSET
 
 
 assert set(ReviewFile.__struct_fields__) == set(schemas.load("review")["properties"])
@@ -329,8 +339,11 @@ class ReviewReader:
             pass  # not the shape pillarkit writes, or not valid: the slow path says which
         else:
             try:
-                # No "Reason" in the bytes (and no \\u escape that could spell one): no reason to look for.
-                return self._fast(document, source, b'"Reason"' in raw or b"\\u" in raw)
+                # msgspec keeps the last of two equal keys: a file that may repeat one is read strictly.
+                colons = _colons(raw)
+                pulled: dict[int, _Pulled] = {}
+                if colons >= 0 and colons == _census(document, pulled):
+                    return self._fast(document, source, pulled)
             except _Unsure:
                 pass
         return self.read_slow(parse_bytes(raw, source, ReviewError), source)
@@ -380,39 +393,45 @@ class ReviewReader:
 
     # --- the fast path ----------------------------------------------------------------
 
-    def _fast(self, document: ReviewFile, source: str, reasons: bool = True) -> ReviewRecord:
+    def _fast(self, document: ReviewFile, source: str, pulled: dict[int, _Pulled]) -> ReviewRecord:
         if document.risk_register:
             raise _Unsure  # its entries are checked by the slow path, with Review.load's errors
         applied, changed = self._lenses(document.lenses)
-        if not (document.answers.keys() | document.prefilled.keys()) <= applied.keys():
+        if not (document.answers.keys() | (document.prefilled or {}).keys()) <= applied.keys():
             raise _Unsure  # answers or pre-filled marks for a lens the review does not apply
+        milestones = document.milestones or []
         layouts = {alias: self.layout(lens) for alias, lens in applied.items()}
+
+        def taken(questions: dict[str, AnswerData] | None) -> _Pulled:
+            if questions is None:
+                return _Pulled({})
+            return pulled.get(id(questions)) or _Pulled(questions)
+
         # Review.load builds every current answer (Answer.from_api), so all of them are checked.
-        current = {
-            alias: _answers(document.answers.get(alias, {}), layout, reasons) for alias, layout in layouts.items()
-        }
-        index, baseline_index = self._pick(document.milestones, source)
+        current = {alias: _answers(taken(document.answers.get(alias)), layout) for alias, layout in layouts.items()}
+        index, baseline_index = self._pick(milestones, source)
 
         def frozen(position: int) -> dict[str, LensRecord]:
             # As milestone_risks reads a milestone: only the questions the lens has.
-            answers = document.milestones[position].answers
-            return {
-                alias: _answers(
-                    {q: a for q, a in answers.get(alias, {}).items() if q in layout.columns}, layout, reasons
-                )
-                for alias, layout in layouts.items()
-            }
+            answers = milestones[position].answers
+            records = {}
+            for alias, layout in layouts.items():
+                questions = answers.get(alias)
+                if questions is not None and not questions.keys() <= layout.columns.keys():
+                    questions = {q: a for q, a in questions.items() if q in layout.columns}
+                records[alias] = _answers(taken(questions), layout)
+            return records
 
         record = ReviewRecord(
             source=source,
-            workload=msgspec.structs.asdict(document.workload),
+            workload=_workload(document.workload),
             lenses=list(applied.items()),
             answers=current if index is None else frozen(index),
             baseline={} if baseline_index is None else frozen(baseline_index),
             synthetic=is_synthetic(document.extensions),
             lens_changed=changed,
         )
-        _name_milestones(record, [(m.name, m.date) for m in document.milestones], index, baseline_index)
+        _name_milestones(record, [(m.name, m.date) for m in milestones], index, baseline_index)
         return record
 
     def _lenses(self, entries: list[LensEntryData]) -> tuple[dict[str, lenses.Lens], int]:
@@ -448,6 +467,149 @@ class ReviewReader:
         return found
 
 
+_WORKLOAD_FIELDS = WorkloadData.__struct_fields__
+_WORKLOAD_DEFAULTS = Workload().to_dict()
+
+
+def _workload(workload: WorkloadData) -> dict[str, Any]:
+    """The workload as ``Workload.to_dict`` gives it: the file's fields, and the defaults of those it lacks."""
+    given = zip(_WORKLOAD_FIELDS, msgspec.structs.astuple(workload))
+    return {**_WORKLOAD_DEFAULTS, **{name: value for name, value in given if value is not UNSET}}
+
+
+# --- proving that no key appears twice ----------------------------------------------------------
+#
+# msgspec, like most JSON readers, keeps the last of two equal keys in one object; the kit's
+# reader (kit.core.jsonio) refuses such a file, naming the key and its place. Re-reading every file
+# strictly would cost more than reading it, so a file is proved free of repeated keys by counting.
+#
+# Every ':' byte of valid JSON text is either the separator after a key or a character inside a
+# string. So the text's colons are (the keys it writes) + (the colons in its strings). The decoded
+# file has one entry per distinct key of each object and the strings of the values kept, so
+# (keys present after decoding) + (colons in some of the decoded strings) is at most that, and
+# equal to it only if no object lost a key to a repeat. :func:`_census` counts the left side
+# (never more than is there: optional keys are UNSET when absent), :func:`_colons` the right one.
+# Equal counts prove the file has no repeated key; otherwise it is read by kit.core.jsonio, which
+# refuses the repeat with its place or reads the file exactly (a colon in an id, say).
+#
+# Escapes change nothing of this but one: a "\u003a" escape puts a colon in a decoded string that
+# is not a ':' byte of the text, so a file that has one is always read strictly. (Keys spelled
+# differently, "a" and "\u0061", are one key once decoded, and the census counts it once.)
+
+_ENCODER = msgspec.json.Encoder()
+_NOTES = attrgetter("Notes")
+_COLON = ord(":")
+_ESCAPED_COLON = re.compile(rb"\\u003[aA]")
+
+
+def _colons(raw: bytes) -> int:
+    """The ':' bytes of the text, or -1 (matching no census) when it may spell a colon as an escape."""
+    if b"\\" in raw and _ESCAPED_COLON.search(raw):
+        return -1
+    import numpy as np  # with pandas, which the portfolio uses; counts bytes several times faster than bytes.count
+
+    return int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) == _COLON))
+
+
+def _census(document: ReviewFile, pulled: dict[int, _Pulled]) -> int:
+    """Keys the decoded file has, plus the colons in the strings that can hold them (see above).
+
+    Each lens's answers are pulled apart on the way (:class:`_Pulled`), into ``pulled`` by the
+    identity of their dict, so the analysis reads them without a second pass.
+    """
+    milestones = document.milestones
+    # Everything but the answers, encoded: its colons are its keys and its strings' colons, exactly.
+    rest = msgspec.structs.replace(document, answers={}, milestones=UNSET)
+    count = _ENCODER.encode(rest).count(b":") + _answers_census(document.answers, pulled)
+    if milestones is not UNSET:
+        count += 1
+        for milestone in milestones:
+            count += 3 + milestone.name.count(":") + milestone.date.count(":")
+            count += _answers_census(milestone.answers, pulled)
+    return count
+
+
+def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled]) -> int:
+    """Keys of a lens-to-question-to-answer map, and the colons of its notes (ids are counted as having none)."""
+    count = len(answers)
+    for questions in answers.values():
+        found = pulled[id(questions)] = _Pulled(questions)
+        count += found.keys
+    return count
+
+
+_ANSWER_FIELDS = attrgetter("SelectedChoices", "ChoiceAnswers", "IsApplicable", "Reason", "Notes")
+_ENTRY_FIELDS = attrgetter("ChoiceId", "Status", "Reason", "Notes")
+
+
+class _Pulled:
+    """One lens's answers pulled apart into columns (a tuple per field, over every answer or every entry).
+
+    One pass over the answers and one over their entries serve both the census (``keys``: the
+    keys these answers have, and the colons of their notes) and :func:`_together`.
+    """
+
+    __slots__ = (
+        "chosen_lists",
+        "entry_lists",
+        "entry_reasons",
+        "flags",
+        "ids",
+        "keys",
+        "questions",
+        "reasons",
+        "statuses",
+    )
+
+    def __init__(self, questions: dict[str, AnswerData]):
+        self.questions = questions
+        chosen: tuple[Any, ...] = ()
+        entries: tuple[Any, ...] = ()
+        flags: tuple[Any, ...] = ()
+        reasons: tuple[Any, ...] = ()
+        notes: tuple[Any, ...] = ()
+        if questions:
+            chosen, entries, flags, reasons, notes = zip(*map(_ANSWER_FIELDS, questions.values()))
+        # Each answer: its question's key, and those it has of its five keys (Reason and Notes below).
+        keys = 4 * len(questions) - chosen.count(UNSET) - entries.count(UNSET) - flags.count(UNSET)
+        keys += _optional_keys(reasons, notes)
+        self.chosen_lists: Sequence[list[str]] = _lists(chosen)
+        self.entry_lists: Sequence[list[ChoiceAnswerData]] = _lists(entries)
+        self.flags: tuple[bool | UnsetType, ...] = flags
+        self.reasons: tuple[str | UnsetType, ...] = reasons
+        ids: tuple[Any, ...] = ()
+        statuses: tuple[Any, ...] = ()
+        entry_reasons: tuple[Any, ...] = ()
+        entry_notes: tuple[Any, ...] = ()
+        flat = list(chain.from_iterable(self.entry_lists))
+        if flat:
+            ids, statuses, entry_reasons, entry_notes = zip(*map(_ENTRY_FIELDS, flat))
+        # Each entry: ChoiceId, Status, and those it has of Reason and Notes.
+        self.keys = keys + 2 * len(flat) + _optional_keys(entry_reasons, entry_notes)
+        self.ids: tuple[str, ...] = ids
+        self.statuses: tuple[str, ...] = statuses
+        self.entry_reasons: tuple[str | UnsetType, ...] = entry_reasons
+
+
+def _optional_keys(reasons: tuple[Any, ...], notes: tuple[Any, ...]) -> int:
+    """How many Reason and Notes keys there are, plus the colons in those notes."""
+    absent = notes.count(UNSET)
+    count = 2 * len(notes) - absent - reasons.count(UNSET)
+    if absent != len(notes):
+        count += sum(note.count(":") for note in notes if note is not UNSET)
+    return count
+
+
+_ItemT = TypeVar("_ItemT")
+
+
+def _lists(found: Sequence[list[_ItemT] | UnsetType]) -> Sequence[list[_ItemT]]:
+    """Lists read from answers, an absent one (UNSET) as the empty list it stands for."""
+    if UNSET in found:
+        return [[] if item is UNSET else item for item in found]
+    return cast(Sequence[list[_ItemT]], found)
+
+
 def _name_milestones(
     record: ReviewRecord, names: list[tuple[str, str]], index: int | None, baseline: int | None
 ) -> None:
@@ -457,22 +619,21 @@ def _name_milestones(
         record.baseline_name, record.baseline_date = names[baseline]
 
 
-def _answers(answers: dict[str, AnswerData], layout: LensLayout, reasons: bool = True) -> LensRecord:
+def _answers(pulled: _Pulled, layout: LensLayout) -> LensRecord:
     """One lens's answers (already of the schema's shape) checked as ``Answer.from_api`` does, as columns.
 
     All answers are taken together in a few list operations (:func:`_together`); only answers
     naming a question or choice the lens lacks are taken one by one (:func:`_one_by_one`).
-    ``reasons`` False says the file holds no ``Reason`` key at all, so none is looked for.
     """
     record = LensRecord()
-    if answers and not _together(answers, layout, record, reasons):
+    if pulled.questions and not _together(pulled, layout, record):
         record = LensRecord()
-        for qid, answer in answers.items():
+        for qid, answer in pulled.questions.items():
             _one_by_one(qid, answer, layout, record)
     return record
 
 
-def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRecord, reasons: bool) -> bool:
+def _together(pulled: _Pulled, layout: LensLayout, record: LensRecord) -> bool:
     """Every answer of one lens at once; False (``record`` to be discarded) when one names an id the lens lacks.
 
     Each choice id becomes its column, looked up in its own question's map; columns are unique
@@ -483,33 +644,29 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
     ``SelectedChoices`` and of ``ChoiceAnswers``: no column twice in ``ChoiceAnswers``, every
     SELECTED entry selected, nothing selected that has another status there.
     """
+    answers = pulled.questions
     found_maps: list[dict[str, int] | None] = list(map(layout.columns.get, answers))
     if None in found_maps:
         return False
     column_maps = cast(list[dict[str, int]], found_maps)
-    values = list(answers.values())
-    chosen_lists = list(map(_SELECTED_CHOICES, values))
-    entry_lists = list(map(_CHOICE_ANSWERS, values))
-    flags = list(map(_IS_APPLICABLE, values))
+    chosen_lists, entry_lists, flags = pulled.chosen_lists, pulled.entry_lists, pulled.flags
     question_index = layout.question_index
     if False in flags:
-        record.questions_not_applicable.extend(question_index[q] for q, f in zip(answers, flags) if not f)
-    if reasons:
-        given = list(map(_REASON, values))
-        if given.count(UNSET) != len(given):
-            record.question_reasons.extend(
-                (question_index[q], REASON_CODES[r]) for q, r in zip(answers, given) if r is not UNSET
-            )
-    entries = list(chain.from_iterable(entry_lists))
-    ids = list(map(_CHOICE_ID, entries))
+        record.questions_not_applicable.extend(question_index[q] for q, f in zip(answers, flags) if f is False)
+    given = pulled.reasons
+    if given.count(UNSET) != len(given):
+        record.question_reasons.extend(
+            (question_index[q], REASON_CODES[r]) for q, r in zip(answers, given) if r is not UNSET
+        )
+    ids = pulled.ids
     found_columns = list(map(_COLUMN_OF, chain.from_iterable(map(repeat, column_maps, map(len, entry_lists))), ids))
     if None in found_columns:
         return False  # a choice its question lacks
     columns = cast(list[int], found_columns)
     if len(set(columns)) != len(columns):
         raise _Unsure  # a choice listed twice in one answer's ChoiceAnswers
-    statuses = list(map(_STATUS, entries))
-    chosen = list(chain.from_iterable(chosen_lists))
+    statuses = pulled.statuses
+    chosen = tuple(chain.from_iterable(chosen_lists))
     chosen_lengths = list(map(len, chosen_lists))
     entry_lengths = list(map(len, entry_lists))
     others = len(statuses) - statuses.count(SELECTED)
@@ -526,7 +683,7 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
         kept_ids, kept_columns = list(ids), list(columns)
         for position in reversed(apart):
             del kept_ids[position], kept_columns[position]
-        if chosen == kept_ids:
+        if chosen == tuple(kept_ids):
             # Each answer must select exactly its own SELECTED entries: its entries less those set apart.
             ends = list(accumulate(entry_lengths))
             expected = list(entry_lengths)
@@ -540,19 +697,21 @@ def _together(answers: dict[str, AnswerData], layout: LensLayout, record: LensRe
         record.not_applicable.extend(columns[i] for i in _positions(statuses, NOT_APPLICABLE))
     if selected is None:
         selected = _by_sets(column_maps, chosen_lists, chosen, columns, statuses, None)
-    if reasons:
-        given = list(map(_REASON, entries))
-        if given.count(UNSET) != len(given):
-            present = list(map(is_not, given, repeat(UNSET)))
-            record.choice_reasons.extend(
-                zip(compress(columns, present), map(REASON_CODES.__getitem__, compress(given, present)))
+    given = pulled.entry_reasons
+    if given.count(UNSET) != len(given):
+        present = list(map(is_not, given, repeat(UNSET)))
+        record.choice_reasons.extend(
+            zip(
+                compress(columns, present),
+                map(REASON_CODES.__getitem__, compress(cast(tuple[str, ...], given), present)),
             )
+        )
     record.selected.extend(selected)
     return True
 
 
-def _positions(items: list[str], value: str) -> list[int]:
-    """Where ``value`` stands in ``items`` (list.index repeatedly: a C search per hit, not a loop per item)."""
+def _positions(items: Sequence[str], value: str) -> list[int]:
+    """Where ``value`` stands in ``items`` (index repeatedly: a C search per hit, not a loop per item)."""
     found = []
     start = 0
     try:
@@ -566,10 +725,10 @@ def _positions(items: list[str], value: str) -> list[int]:
 
 def _by_sets(
     column_maps: list[dict[str, int]],
-    chosen_lists: list[list[str]],
-    chosen: list[str],
+    chosen_lists: Sequence[list[str]],
+    chosen: Sequence[str],
     columns: list[int],
-    statuses: list[str],
+    statuses: Sequence[str],
     is_selected: list[bool] | None,
 ) -> list[int]:
     """The selected columns of answers in any valid arrangement, checked with set relations (see :func:`_together`)."""
@@ -599,19 +758,21 @@ def _one_by_one(qid: str, answer: AnswerData, layout: LensLayout, record: LensRe
         record.orphans += 1
     else:
         index = layout.question_index[qid]
-        if not answer.IsApplicable:
+        if answer.IsApplicable is False:
             record.questions_not_applicable.append(index)
         if answer.Reason is not UNSET:
             record.question_reasons.append((index, REASON_CODES[answer.Reason]))
+    entries = answer.ChoiceAnswers or []
+    chosen = answer.SelectedChoices or []
     status_of: dict[str, str] = {}
-    for entry in answer.ChoiceAnswers:
+    for entry in entries:
         if entry.ChoiceId in status_of:
             raise _Unsure
         status_of[entry.ChoiceId] = entry.Status
         if entry.Reason is not UNSET and entry.ChoiceId in columns:
             record.choice_reasons.append((columns[entry.ChoiceId], REASON_CODES[entry.Reason]))
-    listed = set(answer.SelectedChoices)
-    for cid in answer.SelectedChoices:
+    listed = set(chosen)
+    for cid in chosen:
         if status_of.setdefault(cid, SELECTED) != SELECTED:
             raise _Unsure
     for cid, status in status_of.items():

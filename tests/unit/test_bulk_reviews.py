@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,208 @@ def test_a_parked_question_from_a_removed_entry_takes_the_fast_path(tmp_path):
     document["risk_register"] = []  # the entry was removed; its parked question still names it
     kind, record = assert_same(ReviewReader(), write(tmp_path, document, "parked.json"))
     assert kind == "ok" and not record.slow
+
+
+# --- a key twice in one object --------------------------------------------------------------
+# msgspec keeps the last of two equal keys; Review.load (kit.core.jsonio) refuses the file. The
+# bulk reader must refuse it too, with Review.load's very line, wherever the repeat is, however
+# the key is spelled, and whatever whitespace surrounds it.
+
+REPEAT = re.compile(
+    r"^(?P<file>.+?): (?P<where>.+), line \d+, column \d+: the key '(?P<key>.+)' appears twice in this object$"
+)
+
+
+def text_with_repeat(
+    node: object,
+    target: list,
+    key: str,
+    value: object = None,
+    spelling: str | None = None,
+    gap: str = "",
+    first: bool = False,
+    at: list | None = None,
+) -> str:
+    """``node`` as JSON text whose object at ``target`` holds ``key`` a second time.
+
+    The repeat has ``value`` (by default the same value as the original), is written as
+    ``spelling`` (by default the key itself), with ``gap`` before its colon, and comes before the
+    original when ``first``, after it otherwise.
+    """
+    at = [] if at is None else at
+    if isinstance(node, dict):
+        items = [
+            f"{json.dumps(k)}: {text_with_repeat(v, target, key, value, spelling, gap, first, at + [k])}"
+            for k, v in node.items()
+        ]
+        if at == target:
+            assert key in node, (target, key)
+            repeat = f"{spelling or json.dumps(key)}{gap}:{gap} {json.dumps(node[key] if value is None else value)}"
+            items.insert(0, repeat) if first else items.append(repeat)
+        return "{" + ",\n ".join(items) + "}"
+    if isinstance(node, list):
+        return (
+            "["
+            + ", ".join(
+                text_with_repeat(v, target, key, value, spelling, gap, first, at + [i]) for i, v in enumerate(node)
+            )
+            + "]"
+        )
+    return json.dumps(node)
+
+
+def escaped(key: str, every: bool = False) -> str:
+    """The key as a JSON string with its first character (or every character) as a \\u escape."""
+    chars = [f"\\u{ord(c):04x}" if every or i == 0 else c for i, c in enumerate(key)]
+    return '"' + "".join(chars) + '"'
+
+
+def _repeat_document() -> dict:
+    """A review with every part the reader reads: a milestone, a parked item, nested extensions, an embedded lens."""
+    document = json.loads(json.dumps(with_milestone()))
+    document["extensions"]["team"] = {"board": {"column": "doing", "limit": 3}}
+    document["parking_lot"] = [{"text": "Ask: who owns the runbook?", "owner": "Ana"}]
+    lens_document = copy.deepcopy(lenses.bundled("serverless").document)
+    document["lenses"].append({"alias": "mine", "lens": lens_document})
+    return document
+
+
+def _repeat_places(document: dict) -> dict[str, tuple[list, str]]:
+    qid = next(q for q, a in document["answers"]["wellarchitected"].items() if a["ChoiceAnswers"])
+    frozen = document["milestones"][0]["answers"]["wellarchitected"]
+    old = next(q for q, a in frozen.items() if a["ChoiceAnswers"])
+    return {
+        "top level": ([], "format"),
+        "the workload": (["workload"], "name"),
+        "the business context": (
+            ["workload", "business_context"],
+            next(iter(document["workload"]["business_context"])),
+        ),
+        "a lens entry": (["lenses", 0], "alias"),
+        "the answers' lenses": (["answers"], "wellarchitected"),
+        "a lens's questions": (["answers", "wellarchitected"], qid),
+        "an answer": (["answers", "wellarchitected", qid], "IsApplicable"),
+        "an answer's lists": (["answers", "wellarchitected", qid], "SelectedChoices"),
+        "a choice entry": (["answers", "wellarchitected", qid, "ChoiceAnswers", 0], "Status"),
+        "a milestone": (["milestones", 0], "date"),
+        "a milestone's choice entry": (
+            ["milestones", 0, "answers", "wellarchitected", old, "ChoiceAnswers", 0],
+            "ChoiceId",
+        ),
+        "a parked item": (["parking_lot", 0], "text"),
+        "nested extensions": (["extensions", "team", "board"], "limit"),
+        "an embedded lens": (["lenses", 1, "lens", "pillars", 0, "questions", 0], "title"),
+    }
+
+
+REPEAT_DOCUMENT = _repeat_document()
+REPEAT_PLACES = _repeat_places(REPEAT_DOCUMENT)
+
+
+def assert_refused_as_review_load_does(reader: ReviewReader, path: Path, key: str) -> str:
+    kind, message = assert_same(reader, path)
+    assert kind == "error", message
+    found = REPEAT.match(message)
+    assert found, message
+    assert found["file"] == str(path) and found["key"] == key
+    assert "\n" not in message
+    return found["where"]
+
+
+def test_the_repeat_document_itself_is_read_the_fast_way(tmp_path):
+    path = write(tmp_path, None, "plain.json", raw=text_with_repeat(REPEAT_DOCUMENT, ["nowhere"], "x").encode())
+    kind, record = assert_same(ReviewReader(), path)
+    assert kind == "ok" and not record.slow and "mine" in record.answers
+
+
+@pytest.mark.parametrize("place", sorted(REPEAT_PLACES))
+@pytest.mark.parametrize("milestone", [None, LATEST])
+def test_a_key_twice_is_refused_with_review_load_s_line_at_every_depth(tmp_path, place, milestone):
+    target, key = REPEAT_PLACES[place]
+    path = write(tmp_path, None, "twice.json", raw=text_with_repeat(REPEAT_DOCUMENT, target, key).encode())
+    where = assert_refused_as_review_load_does(ReviewReader(milestone), path, key)
+    assert where.endswith(key)  # the path names the repeated key
+
+
+@pytest.mark.parametrize(
+    "spelling, gap, first",
+    [
+        ("plain", "", False),
+        ("plain", " ", True),
+        ("plain", "\n\t ", False),
+        ("first character escaped", "", False),
+        ("every character escaped", "\r\n", True),
+    ],
+)
+@pytest.mark.parametrize("place", ["an answer", "a choice entry", "a lens's questions", "nested extensions"])
+def test_a_key_twice_is_refused_however_it_is_spelled_and_spaced(tmp_path, place, spelling, gap, first):
+    target, key = REPEAT_PLACES[place]
+    written = {
+        "plain": None,
+        "first character escaped": escaped(key),
+        "every character escaped": escaped(key, every=True),
+    }
+    raw = text_with_repeat(REPEAT_DOCUMENT, target, key, spelling=written[spelling], gap=gap, first=first)
+    assert_refused_as_review_load_does(ReviewReader(), write(tmp_path, None, "twice.json", raw=raw.encode()), key)
+
+
+def test_a_key_twice_is_refused_whatever_colons_the_text_holds(tmp_path):
+    """Colons in notes, ids and a \\u003a escape: none of them may hide a repeated key."""
+    document = json.loads(json.dumps(REPEAT_DOCUMENT))
+    answers = document["answers"]["wellarchitected"]
+    qid = next(iter(answers))
+    answers[qid]["Notes"] = "Owner: ops; see https://example.com/a:b"
+    answers[qid]["ChoiceAnswers"][0]["Notes"] = 'quoted ":" and a colon: here'
+    document["workload"]["notes"] = "time: 10:30"
+    target, key = (["answers", "wellarchitected", qid], "IsApplicable")
+    reader = ReviewReader()
+    for index, extra in enumerate(["", "\\u003a", "\\u003A"]):
+        raw = text_with_repeat(document, target, key).replace('"time: 10:30"', f'"time: 10:30{extra}"')
+        assert_refused_as_review_load_does(reader, write(tmp_path, None, f"twice-{index}.json", raw=raw.encode()), key)
+        # The same text without the repeat is read, and gives the slow path's record.
+        plain = text_with_repeat(document, ["nowhere"], key).replace('"time: 10:30"', f'"time: 10:30{extra}"')
+        kind, record = assert_same(reader, write(tmp_path, None, f"once-{index}.json", raw=plain.encode()))
+        assert kind == "ok" and record.slow == bool(extra)  # an escaped colon is read strictly
+
+
+def test_a_key_twice_with_a_different_value_is_refused_too(tmp_path):
+    target, key = REPEAT_PLACES["a choice entry"]
+    for first in (False, True):
+        raw = text_with_repeat(REPEAT_DOCUMENT, target, key, value="NOT_APPLICABLE", first=first)
+        assert_refused_as_review_load_does(ReviewReader(), write(tmp_path, None, "twice.json", raw=raw.encode()), key)
+
+
+def _objects(node: object, at: list) -> list[tuple[list, str]]:
+    """(path, key) for every key of every object in ``node``."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.append((at, key))
+            found.extend(_objects(value, at + [key]))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_objects(value, at + [index]))
+    return found
+
+
+def test_random_repeats_anywhere_are_all_refused(tmp_path):
+    """Seeded: any key of any object, repeated with any spelling, spacing, order and value."""
+    rng = random.Random(17)
+    reader = ReviewReader()
+    places = _objects(REPEAT_DOCUMENT, [])
+    for index in range(60):
+        target, key = rng.choice(places)
+        spelling = rng.choice([None, escaped(key), escaped(key, every=True)])
+        value = rng.choice([None, None, "other", 0, [], {}])
+        raw = text_with_repeat(
+            REPEAT_DOCUMENT, target, key, value, spelling, rng.choice(["", " ", "\n  "]), rng.random() < 0.5
+        )
+        path = write(tmp_path, None, f"random-{index}.json", raw=raw.encode())
+        kind, message = outcome(reader, path)
+        assert kind == "error", (target, key)
+        with pytest.raises(ReviewError) as loaded:
+            Review.load(path)
+        assert message == str(loaded.value)
+        if REPEAT.match(message) is None:
+            # A value other than the original can break the file before the repeat is reached.
+            assert value is not None, message

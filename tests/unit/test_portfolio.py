@@ -263,3 +263,23 @@ def test_anonymised_copies_keep_the_counts_and_drop_the_names(folder):
     assert shared.facets["workload"] != portfolio.anonymised(key="other").facets["workload"]
     assert portfolio.anonymised().facets["workload"] == portfolios.read([folder]).anonymised().facets["workload"]
     assert all(s.file.startswith("skipped-file-") for s in shared.skipped)
+
+
+def test_a_file_with_a_key_twice_is_skipped_with_review_load_s_line(tmp_path):
+    """msgspec would keep the last of two equal keys; the portfolio skips the file as every other command refuses it."""
+    document = synthetic.review_document(0, 5)
+    text = json.dumps(document, indent=2)
+    qid = next(iter(document["answers"]["wellarchitected"]))
+    marker = f'"{qid}": {{\n'
+    assert text.count(marker) == 1
+    (tmp_path / "fine.json").write_text(text, encoding="utf-8")
+    (tmp_path / "twice.json").write_text(text.replace(marker, marker + '"IsApplicable" : false,\n'), encoding="utf-8")
+    portfolio = portfolios.read([tmp_path])
+    assert len(portfolio) == 1 and portfolio.reviews["file"].tolist() == [str(tmp_path / "fine.json")]
+    [skipped] = portfolio.skipped
+    with pytest.raises(ReviewError) as loaded:
+        Review.load(tmp_path / "twice.json")
+    assert skipped.line == str(loaded.value)
+    assert skipped.line.startswith(f"{tmp_path / 'twice.json'}: answers.wellarchitected.{qid}.IsApplicable, line ")
+    assert skipped.line.endswith(": the key 'IsApplicable' appears twice in this object")
+    assert portfolio.to_json()["skipped"] == [{"file": skipped.file, "error": skipped.error}]
