@@ -46,7 +46,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from kit.core import lens as lenses
 from kit.core import schemas
 from kit.core.errors import LensError, ReviewError
-from kit.core.jsonio import FilePath, JsonObject, parse_bytes, read_bytes
+from kit.core.jsonio import FilePath, JsonObject, parse_bytes, read_bytes, size_limit
 from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer, Review, Workload
 from kit.core.synthetic import is_synthetic
 from kit.core.vocabulary import REASONS, RISKS, ChoiceStatus
@@ -318,6 +318,8 @@ class ReviewReader:
         self._layouts: dict[int, LensLayout] = {}
         self._embedded: dict[str, lenses.Lens | None] = {}
         self._bundled = frozenset(lenses.bundled_aliases())
+        # Looked up once (an environment variable), not once per file.
+        self._size_limit = size_limit()
 
     def layout(self, lens: lenses.Lens) -> LensLayout:
         found = self._layouts.get(id(lens))
@@ -330,7 +332,7 @@ class ReviewReader:
     def read_file(self, path: FilePath) -> ReviewRecord:
         """One file; :class:`ReviewError` (or :class:`MilestoneMissing`) naming it when it cannot be analysed."""
         source = str(path)
-        return self.read_bytes(read_bytes(path, ReviewError), source)
+        return self.read_bytes(read_bytes(path, ReviewError, self._size_limit), source)
 
     def read_bytes(self, raw: bytes, source: str) -> ReviewRecord:
         try:
@@ -342,8 +344,10 @@ class ReviewReader:
                 # msgspec keeps the last of two equal keys: a file that may repeat one is read strictly.
                 colons = _colons(raw)
                 pulled: dict[int, _Pulled] = {}
-                if colons >= 0 and colons == _census(document, pulled):
-                    return self._fast(document, source, pulled)
+                # A key the text never names needs no looking for (see _Pulled).
+                reasons = b'"Reason"' in raw
+                if colons >= 0 and colons == _census(document, pulled, reasons):
+                    return self._fast(document, source, pulled, reasons)
             except _Unsure:
                 pass
         return self.read_slow(parse_bytes(raw, source, ReviewError), source)
@@ -393,7 +397,9 @@ class ReviewReader:
 
     # --- the fast path ----------------------------------------------------------------
 
-    def _fast(self, document: ReviewFile, source: str, pulled: dict[int, _Pulled]) -> ReviewRecord:
+    def _fast(
+        self, document: ReviewFile, source: str, pulled: dict[int, _Pulled], reasons: bool = True
+    ) -> ReviewRecord:
         if document.risk_register:
             raise _Unsure  # its entries are checked by the slow path, with Review.load's errors
         applied, changed = self._lenses(document.lenses)
@@ -405,7 +411,7 @@ class ReviewReader:
         def taken(questions: dict[str, AnswerData] | None) -> _Pulled:
             if questions is None:
                 return _Pulled({})
-            return pulled.get(id(questions)) or _Pulled(questions)
+            return pulled.get(id(questions)) or _Pulled(questions, reasons, notes=False)
 
         # Review.load builds every current answer (Answer.from_api), so all of them are checked.
         current = {alias: _answers(taken(document.answers.get(alias)), layout) for alias, layout in layouts.items()}
@@ -511,7 +517,7 @@ def _colons(raw: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) == _COLON))
 
 
-def _census(document: ReviewFile, pulled: dict[int, _Pulled]) -> int:
+def _census(document: ReviewFile, pulled: dict[int, _Pulled], reasons: bool = True, notes: bool = True) -> int:
     """Keys the decoded file has, plus the colons in the strings that can hold them (see above).
 
     Each lens's answers are pulled apart on the way (:class:`_Pulled`), into ``pulled`` by the
@@ -520,33 +526,34 @@ def _census(document: ReviewFile, pulled: dict[int, _Pulled]) -> int:
     milestones = document.milestones
     # Everything but the answers, encoded: its colons are its keys and its strings' colons, exactly.
     rest = msgspec.structs.replace(document, answers={}, milestones=UNSET)
-    count = _ENCODER.encode(rest).count(b":") + _answers_census(document.answers, pulled)
+    count = _ENCODER.encode(rest).count(b":") + _answers_census(document.answers, pulled, reasons, notes)
     if milestones is not UNSET:
         count += 1
         for milestone in milestones:
             count += 3 + milestone.name.count(":") + milestone.date.count(":")
-            count += _answers_census(milestone.answers, pulled)
+            count += _answers_census(milestone.answers, pulled, reasons, notes)
     return count
 
 
-def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled]) -> int:
+def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled], reasons: bool, notes: bool) -> int:
     """Keys of a lens-to-question-to-answer map, and the colons of its notes (ids are counted as having none)."""
     count = len(answers)
     for questions in answers.values():
-        found = pulled[id(questions)] = _Pulled(questions)
+        found = pulled[id(questions)] = _Pulled(questions, reasons, notes)
         count += found.keys
     return count
 
 
-_ANSWER_FIELDS = attrgetter("SelectedChoices", "ChoiceAnswers", "IsApplicable", "Reason", "Notes")
-_ENTRY_FIELDS = attrgetter("ChoiceId", "Status", "Reason", "Notes")
+_NO_VALUES: list[Any] = []
 
 
 class _Pulled:
-    """One lens's answers pulled apart into columns (a tuple per field, over every answer or every entry).
+    """One lens's answers pulled apart into columns: a list per field, over every answer or every entry.
 
-    One pass over the answers and one over their entries serve both the census (``keys``: the
-    keys these answers have, and the colons of their notes) and :func:`_together`.
+    The same lists serve the census (``keys``: the keys these answers have, and the colons of
+    their notes) and :func:`_together`. ``reasons`` and ``notes`` False say the file's text has
+    no such key, so none is looked for: the census then counts none, which can only make it
+    fall short (a key spelled with escapes is still there), never exceed what the file has.
     """
 
     __slots__ = (
@@ -561,41 +568,36 @@ class _Pulled:
         "statuses",
     )
 
-    def __init__(self, questions: dict[str, AnswerData]):
+    def __init__(self, questions: dict[str, AnswerData], reasons: bool = True, notes: bool = True):
         self.questions = questions
-        chosen: tuple[Any, ...] = ()
-        entries: tuple[Any, ...] = ()
-        flags: tuple[Any, ...] = ()
-        reasons: tuple[Any, ...] = ()
-        notes: tuple[Any, ...] = ()
-        if questions:
-            chosen, entries, flags, reasons, notes = zip(*map(_ANSWER_FIELDS, questions.values()))
-        # Each answer: its question's key, and those it has of its five keys (Reason and Notes below).
-        keys = 4 * len(questions) - chosen.count(UNSET) - entries.count(UNSET) - flags.count(UNSET)
-        keys += _optional_keys(reasons, notes)
-        self.chosen_lists: Sequence[list[str]] = _lists(chosen)
-        self.entry_lists: Sequence[list[ChoiceAnswerData]] = _lists(entries)
-        self.flags: tuple[bool | UnsetType, ...] = flags
-        self.reasons: tuple[str | UnsetType, ...] = reasons
-        ids: tuple[Any, ...] = ()
-        statuses: tuple[Any, ...] = ()
-        entry_reasons: tuple[Any, ...] = ()
-        entry_notes: tuple[Any, ...] = ()
+        values = list(questions.values())
+        chosen = list(map(_SELECTED_CHOICES, values))
+        entries = list(map(_CHOICE_ANSWERS, values))
+        flags = list(map(_IS_APPLICABLE, values))
+        # Each answer: its question's key, and those it has of its five keys.
+        keys = 4 * len(values) - chosen.count(UNSET) - entries.count(UNSET) - flags.count(UNSET)
+        self.chosen_lists: list[list[str]] = _lists(chosen)
+        self.entry_lists: list[list[ChoiceAnswerData]] = _lists(entries)
+        self.flags: list[bool | UnsetType] = flags
+        self.reasons: list[str | UnsetType] = list(map(_REASON, values)) if reasons else _NO_VALUES
+        keys += _present(self.reasons) + (_noted(list(map(_NOTES, values))) if notes else 0)
         flat = list(chain.from_iterable(self.entry_lists))
-        if flat:
-            ids, statuses, entry_reasons, entry_notes = zip(*map(_ENTRY_FIELDS, flat))
+        self.ids: list[str] = list(map(_CHOICE_ID, flat))
+        self.statuses: list[str] = list(map(_STATUS, flat))
+        self.entry_reasons: list[str | UnsetType] = list(map(_REASON, flat)) if reasons else _NO_VALUES
         # Each entry: ChoiceId, Status, and those it has of Reason and Notes.
-        self.keys = keys + 2 * len(flat) + _optional_keys(entry_reasons, entry_notes)
-        self.ids: tuple[str, ...] = ids
-        self.statuses: tuple[str, ...] = statuses
-        self.entry_reasons: tuple[str | UnsetType, ...] = entry_reasons
+        keys += 2 * len(flat) + _present(self.entry_reasons)
+        self.keys = keys + (_noted(list(map(_NOTES, flat))) if notes else 0)
 
 
-def _optional_keys(reasons: tuple[Any, ...], notes: tuple[Any, ...]) -> int:
-    """How many Reason and Notes keys there are, plus the colons in those notes."""
-    absent = notes.count(UNSET)
-    count = 2 * len(notes) - absent - reasons.count(UNSET)
-    if absent != len(notes):
+def _present(values: list[Any]) -> int:
+    return len(values) - values.count(UNSET)
+
+
+def _noted(notes: list[Any]) -> int:
+    """How many Notes keys there are, plus the colons in those notes."""
+    count = _present(notes)
+    if count:
         count += sum(note.count(":") for note in notes if note is not UNSET)
     return count
 
@@ -603,11 +605,11 @@ def _optional_keys(reasons: tuple[Any, ...], notes: tuple[Any, ...]) -> int:
 _ItemT = TypeVar("_ItemT")
 
 
-def _lists(found: Sequence[list[_ItemT] | UnsetType]) -> Sequence[list[_ItemT]]:
+def _lists(found: list[list[_ItemT] | UnsetType]) -> list[list[_ItemT]]:
     """Lists read from answers, an absent one (UNSET) as the empty list it stands for."""
     if UNSET in found:
         return [[] if item is UNSET else item for item in found]
-    return cast(Sequence[list[_ItemT]], found)
+    return cast(list[list[_ItemT]], found)
 
 
 def _name_milestones(
@@ -666,7 +668,7 @@ def _together(pulled: _Pulled, layout: LensLayout, record: LensRecord) -> bool:
     if len(set(columns)) != len(columns):
         raise _Unsure  # a choice listed twice in one answer's ChoiceAnswers
     statuses = pulled.statuses
-    chosen = tuple(chain.from_iterable(chosen_lists))
+    chosen = list(chain.from_iterable(chosen_lists))
     chosen_lengths = list(map(len, chosen_lists))
     entry_lengths = list(map(len, entry_lists))
     others = len(statuses) - statuses.count(SELECTED)
@@ -683,7 +685,7 @@ def _together(pulled: _Pulled, layout: LensLayout, record: LensRecord) -> bool:
         kept_ids, kept_columns = list(ids), list(columns)
         for position in reversed(apart):
             del kept_ids[position], kept_columns[position]
-        if chosen == tuple(kept_ids):
+        if chosen == kept_ids:
             # Each answer must select exactly its own SELECTED entries: its entries less those set apart.
             ends = list(accumulate(entry_lengths))
             expected = list(entry_lengths)
@@ -703,7 +705,7 @@ def _together(pulled: _Pulled, layout: LensLayout, record: LensRecord) -> bool:
         record.choice_reasons.extend(
             zip(
                 compress(columns, present),
-                map(REASON_CODES.__getitem__, compress(cast(tuple[str, ...], given), present)),
+                map(REASON_CODES.__getitem__, compress(cast(list[str], given), present)),
             )
         )
     record.selected.extend(selected)
