@@ -558,6 +558,7 @@ class _Pulled:
 
     __slots__ = (
         "chosen_lists",
+        "entries_with_reason",
         "entry_lists",
         "entry_reasons",
         "flags",
@@ -566,6 +567,7 @@ class _Pulled:
         "questions",
         "reasons",
         "statuses",
+        "with_reason",
     )
 
     def __init__(self, questions: dict[str, AnswerData], reasons: bool = True, notes: bool = True):
@@ -574,19 +576,23 @@ class _Pulled:
         chosen = list(map(_SELECTED_CHOICES, values))
         entries = list(map(_CHOICE_ANSWERS, values))
         flags = list(map(_IS_APPLICABLE, values))
+        no_chosen, no_entries = chosen.count(UNSET), entries.count(UNSET)
         # Each answer: its question's key, and those it has of its five keys.
-        keys = 4 * len(values) - chosen.count(UNSET) - entries.count(UNSET) - flags.count(UNSET)
-        self.chosen_lists: list[list[str]] = _lists(chosen)
-        self.entry_lists: list[list[ChoiceAnswerData]] = _lists(entries)
+        keys = 4 * len(values) - no_chosen - no_entries - flags.count(UNSET)
+        self.chosen_lists: list[list[str]] = _lists(chosen, no_chosen)
+        self.entry_lists: list[list[ChoiceAnswerData]] = _lists(entries, no_entries)
         self.flags: list[bool | UnsetType] = flags
         self.reasons: list[str | UnsetType] = list(map(_REASON, values)) if reasons else _NO_VALUES
-        keys += _present(self.reasons) + (_noted(list(map(_NOTES, values))) if notes else 0)
+        #: How many answers, and entries, give a reason.
+        self.with_reason = _present(self.reasons)
+        keys += self.with_reason + (_noted(list(map(_NOTES, values))) if notes else 0)
         flat = list(chain.from_iterable(self.entry_lists))
         self.ids: list[str] = list(map(_CHOICE_ID, flat))
         self.statuses: list[str] = list(map(_STATUS, flat))
         self.entry_reasons: list[str | UnsetType] = list(map(_REASON, flat)) if reasons else _NO_VALUES
+        self.entries_with_reason = _present(self.entry_reasons)
         # Each entry: ChoiceId, Status, and those it has of Reason and Notes.
-        keys += 2 * len(flat) + _present(self.entry_reasons)
+        keys += 2 * len(flat) + self.entries_with_reason
         self.keys = keys + (_noted(list(map(_NOTES, flat))) if notes else 0)
 
 
@@ -605,9 +611,9 @@ def _noted(notes: list[Any]) -> int:
 _ItemT = TypeVar("_ItemT")
 
 
-def _lists(found: list[list[_ItemT] | UnsetType]) -> list[list[_ItemT]]:
-    """Lists read from answers, an absent one (UNSET) as the empty list it stands for."""
-    if UNSET in found:
+def _lists(found: list[list[_ItemT] | UnsetType], absent: int) -> list[list[_ItemT]]:
+    """Lists read from answers (``absent`` of them UNSET), an absent one as the empty list it stands for."""
+    if absent:
         return [[] if item is UNSET else item for item in found]
     return cast(list[list[_ItemT]], found)
 
@@ -656,21 +662,22 @@ def _together(pulled: _Pulled, layout: LensLayout, record: LensRecord) -> bool:
     if False in flags:
         record.questions_not_applicable.extend(question_index[q] for q, f in zip(answers, flags) if f is False)
     given = pulled.reasons
-    if given.count(UNSET) != len(given):
+    if pulled.with_reason:
         record.question_reasons.extend(
             (question_index[q], REASON_CODES[r]) for q, r in zip(answers, given) if r is not UNSET
         )
     ids = pulled.ids
-    found_columns = list(map(_COLUMN_OF, chain.from_iterable(map(repeat, column_maps, map(len, entry_lists))), ids))
-    if None in found_columns:
+    entry_lengths = list(map(len, entry_lists))
+    found_columns = list(map(_COLUMN_OF, chain.from_iterable(map(repeat, column_maps, entry_lengths)), ids))
+    distinct = set(found_columns)
+    if None in distinct:
         return False  # a choice its question lacks
     columns = cast(list[int], found_columns)
-    if len(set(columns)) != len(columns):
+    if len(distinct) != len(columns):
         raise _Unsure  # a choice listed twice in one answer's ChoiceAnswers
     statuses = pulled.statuses
     chosen = list(chain.from_iterable(chosen_lists))
     chosen_lengths = list(map(len, chosen_lists))
-    entry_lengths = list(map(len, entry_lists))
     others = len(statuses) - statuses.count(SELECTED)
     selected: list[int] | None = None
     if not others:
@@ -678,7 +685,8 @@ def _together(pulled: _Pulled, layout: LensLayout, record: LensRecord) -> bool:
             selected = columns
     else:
         # The few entries that are not SELECTED, found by C-level searches rather than a loop over every entry.
-        apart = _positions(statuses, NOT_APPLICABLE) + _positions(statuses, UNSELECTED)
+        set_aside = _positions(statuses, NOT_APPLICABLE)
+        apart = set_aside + _positions(statuses, UNSELECTED)
         if len(apart) != others:
             raise _Unsure  # a status msgspec should have refused; let the slow path word it
         apart.sort()
@@ -696,11 +704,11 @@ def _together(pulled: _Pulled, layout: LensLayout, record: LensRecord) -> bool:
         if selected is None:
             is_selected = list(map(SELECTED.__eq__, statuses))
             selected = _by_sets(column_maps, chosen_lists, chosen, columns, statuses, is_selected)
-        record.not_applicable.extend(columns[i] for i in _positions(statuses, NOT_APPLICABLE))
+        record.not_applicable.extend(map(columns.__getitem__, set_aside))
     if selected is None:
         selected = _by_sets(column_maps, chosen_lists, chosen, columns, statuses, None)
     given = pulled.entry_reasons
-    if given.count(UNSET) != len(given):
+    if pulled.entries_with_reason:
         present = list(map(is_not, given, repeat(UNSET)))
         record.choice_reasons.extend(
             zip(
