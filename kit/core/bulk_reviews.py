@@ -46,7 +46,16 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from kit.core import lens as lenses
 from kit.core import schemas
 from kit.core.errors import LensError, ReviewError
-from kit.core.jsonio import FilePath, JsonObject, parse_bytes, read_bytes, size_limit
+from kit.core.jsonio import (
+    MAX_DEPTH,
+    MAX_SAFE_INTEGER,
+    FilePath,
+    JsonObject,
+    _max_depth,
+    parse_bytes,
+    read_bytes,
+    size_limit,
+)
 from kit.core.review import CHOICE_NOTES_LIMIT, QUESTION_NOTES_LIMIT, Answer, Review, Workload
 from kit.core.synthetic import is_synthetic
 from kit.core.vocabulary import REASONS, RISKS, ChoiceStatus
@@ -521,18 +530,35 @@ def _census(document: ReviewFile, pulled: dict[int, _Pulled], reasons: bool = Tr
     """Keys the decoded file has, plus the colons in the strings that can hold them (see above).
 
     Each lens's answers are pulled apart on the way (:class:`_Pulled`), into ``pulled`` by the
-    identity of their dict, so the analysis reads them without a second pass.
+    identity of their dict, so the analysis reads them without a second pass. -1 (no census
+    matches it) when a free-form part of the file may hold what only kit.core.jsonio refuses.
     """
     milestones = document.milestones
     # Everything but the answers, encoded: its colons are its keys and its strings' colons, exactly.
-    rest = msgspec.structs.replace(document, answers={}, milestones=UNSET)
-    count = _ENCODER.encode(rest).count(b":") + _answers_census(document.answers, pulled, reasons, notes)
+    rest = _ENCODER.encode(msgspec.structs.replace(document, answers={}, milestones=UNSET))
+    if _strict_only(rest):
+        return -1
+    count = rest.count(b":") + _answers_census(document.answers, pulled, reasons, notes)
     if milestones is not UNSET:
         count += 1
         for milestone in milestones:
             count += 3 + milestone.name.count(":") + milestone.date.count(":")
             count += _answers_census(milestone.answers, pulled, reasons, notes)
     return count
+
+
+#: Sixteen digits in a row: maybe a whole number past MAX_SAFE_INTEGER (which has sixteen).
+_LONG_NUMBER = re.compile(rb"[0-9]{%d}" % len(str(MAX_SAFE_INTEGER)))
+
+
+def _strict_only(rest: bytes) -> bool:
+    """Whether the free-form parts (extensions, embedded lenses) may hold values msgspec takes and
+    kit.core.jsonio refuses: a whole number past ±(2**53 - 1), or nesting past MAX_DEPTH. The
+    typed parts cannot: they hold no numbers and nest a fixed few levels.
+    """
+    if _LONG_NUMBER.search(rest):
+        return True
+    return rest.count(b"[") + rest.count(b"{") > MAX_DEPTH and _max_depth(rest.decode("utf-8")) > MAX_DEPTH
 
 
 def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled], reasons: bool, notes: bool) -> int:

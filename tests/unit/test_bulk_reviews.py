@@ -8,13 +8,14 @@ import random
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 
+from kit.core import bulk_reviews, synthetic
 from kit.core import lens as lenses
-from kit.core import synthetic
 from kit.core.bulk_reviews import LATEST, MilestoneMissing, ReviewReader
 from kit.core.errors import ReviewError
-from kit.core.jsonio import read_json
+from kit.core.jsonio import MAX_DEPTH, MAX_SAFE_INTEGER, read_json
 from kit.core.review import Review
 
 
@@ -562,3 +563,50 @@ def test_random_repeats_anywhere_are_all_refused(tmp_path):
         if REPEAT.match(message) is None:
             # A value other than the original can break the file before the repeat is reached.
             assert value is not None, message
+
+
+# --- what msgspec takes and Review.load refuses, in the free-form parts ----------------------
+
+
+def _nested(depth: int) -> object:
+    value: object = "bottom"
+    for _ in range(depth):
+        value = {"down": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    "extension, ok",
+    [
+        ({"count": MAX_SAFE_INTEGER}, True),
+        ({"count": MAX_SAFE_INTEGER + 1}, False),
+        ({"count": -(MAX_SAFE_INTEGER + 1)}, False),
+        ({"deep": _nested(MAX_DEPTH - 4)}, True),
+        ({"deep": _nested(MAX_DEPTH + 1)}, False),
+        ({"deep": [_nested(MAX_DEPTH)]}, False),
+    ],
+    ids=["the largest safe number", "one past it", "one past it below zero", "deep", "too deep", "too deep in a list"],
+)
+def test_numbers_and_nesting_in_extensions_get_review_load_s_outcome(tmp_path, extension, ok):
+    document = base_document()
+    document["extensions"]["team"] = extension
+    kind, result = assert_same(ReviewReader(), write(tmp_path, document, "free.json"))
+    assert (kind == "ok") is ok, result
+    if not ok:
+        assert "extensions.team." in result and "\n" not in result
+
+
+def test_a_number_past_the_safe_range_in_an_embedded_lens_gets_review_load_s_error(tmp_path):
+    document = copy.deepcopy(REPEAT_DOCUMENT)
+    document["lenses"][1]["lens"]["pillars"][0]["questions"][0]["weight"] = 2**60
+    kind, message = assert_same(ReviewReader(), write(tmp_path, document, "lens.json"))
+    assert kind == "error" and f"is beyond ±{MAX_SAFE_INTEGER}" in message
+
+
+def test_every_optional_field_is_unset_when_absent():
+    """The repeat census counts a key only when the decoded file has it: no field may default to a value."""
+    structs = [v for v in vars(bulk_reviews).values() if isinstance(v, type) and issubclass(v, msgspec.Struct)]
+    assert len(structs) >= 10
+    for struct in structs:
+        for info in msgspec.structs.fields(struct):
+            assert info.required or info.default is msgspec.UNSET, (struct.__name__, info.name)
