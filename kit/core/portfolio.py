@@ -650,17 +650,7 @@ class Portfolio:
         import numpy as np
 
         result = {}
-        for name in (
-            "file",
-            "workload",
-            "industry",
-            "environment",
-            "regions",
-            "review_date",
-            "year",
-            "facilitator",
-            "milestone",
-        ):
+        for name in TABLE_REVIEW_COLUMNS:
             values = self.facets[name]
             if name == "regions":
                 values = [", ".join(r) for r in values]
@@ -738,8 +728,8 @@ class Portfolio:
         )
 
 
-TABLE_COLUMNS = (
-    "review",
+#: The long table's columns that describe the review a row comes from, rather than the row's answer.
+TABLE_REVIEW_COLUMNS = (
     "file",
     "workload",
     "industry",
@@ -749,6 +739,10 @@ TABLE_COLUMNS = (
     "year",
     "facilitator",
     "milestone",
+)
+TABLE_COLUMNS = (
+    "review",
+    *TABLE_REVIEW_COLUMNS,
     "lens",
     "pillar",
     "question",
