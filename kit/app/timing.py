@@ -47,16 +47,19 @@ class LoopScheduler:
         self._loop = _running_loop()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Handle | None:
-        loop = _running_loop() or self._loop
-        if loop is None or loop.is_closed() or not loop.is_running():
-            return None
-        return loop.call_later(delay, callback)
+        loop = self._live_loop()
+        return None if loop is None else loop.call_later(delay, callback)
 
     def call_soon(self, callback: Callable[[], None]) -> Handle | None:
+        loop = self._live_loop()
+        return None if loop is None else loop.call_soon(callback)
+
+    def _live_loop(self) -> asyncio.AbstractEventLoop | None:
+        """The loop to schedule on, or None when none is running (plain Python, or the kernel is exiting)."""
         loop = _running_loop() or self._loop
         if loop is None or loop.is_closed() or not loop.is_running():
             return None
-        return loop.call_soon(callback)
+        return loop
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
