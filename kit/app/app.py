@@ -554,9 +554,9 @@ class ReviewApp(SessionView):
         The session keeps the change for Undo and saves it. Then the chart is redrawn first (it
         is what everyone watches), and the rest follows: the badge, the checkboxes (so "None of
         these" unticks the others on screen), totals, progress, the overview, and what the
-        session said about saving and undo. After a rescore the rest waits for the loop's next
-        turn (:meth:`Scheduler.call_soon`): the kernel's messages leave from another thread,
-        which gets its turn only when this one pauses, so the chart's message goes out at once
+        session said about saving and undo. After a rescore the rest waits until the chart's
+        message has left (:meth:`Scheduler.call_soon`): the kernel's messages leave from another
+        thread, which gets its turn only when this one pauses, so the chart goes out at once
         instead of after every other update. An error from the setter, or a window that does
         not write, leaves the review and the screen as they were, and propagates.
         """
