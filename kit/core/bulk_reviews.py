@@ -340,8 +340,11 @@ class ReviewReader:
 
     def read_file(self, path: FilePath) -> ReviewRecord:
         """One file; :class:`ReviewError` (or :class:`MilestoneMissing`) naming it when it cannot be analysed."""
-        source = str(path)
-        return self.read_bytes(read_bytes(path, ReviewError, self._size_limit), source)
+        return self.read_bytes(self.load(path), str(path))
+
+    def load(self, path: FilePath) -> bytes:
+        """A file's bytes, or the :class:`ReviewError` ``Review.load`` gives for one missing or too large."""
+        return read_bytes(path, ReviewError, self._size_limit)
 
     def read_bytes(self, raw: bytes, source: str) -> ReviewRecord:
         try:
@@ -353,10 +356,8 @@ class ReviewReader:
                 # msgspec keeps the last of two equal keys: a file that may repeat one is read strictly.
                 colons = _colons(raw)
                 pulled: dict[int, _Pulled] = {}
-                # A key the text never names needs no looking for (see _Pulled).
-                reasons = b'"Reason"' in raw
-                if colons >= 0 and colons == _census(document, pulled, reasons):
-                    return self._fast(document, source, pulled, reasons)
+                if colons >= 0 and colons == _census(document, pulled):
+                    return self._fast(document, source, pulled)
             except _Unsure:
                 pass
         return self.read_slow(parse_bytes(raw, source, ReviewError), source)
