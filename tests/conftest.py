@@ -19,6 +19,9 @@ def _isolated(tmp_path, monkeypatch):
     # Keep a developer's own Jupyter and pillarkit settings out of the tests.
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / ".jupyter"))
     monkeypatch.setenv("HOME", str(tmp_path))
+    # The portfolio's cache, too, goes to the test's own home (~/.cache/pillarkit).
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("PILLARKIT_CACHE", raising=False)
 
 
 @pytest.fixture

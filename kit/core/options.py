@@ -189,6 +189,13 @@ PSEUDONYM_KEY: Option[str] = Option(
     "(empty: derived from the portfolio's own names, so the same files give the same pseudonyms)",
     "PILLARKIT_PSEUDONYM_KEY",
 )
+CACHE: Option[str] = Option(
+    "cache",
+    "",
+    "the folder where the portfolio keeps what it read from each review file, so reading a folder again "
+    "costs a hash per file (default: pillarkit in the user's cache folder; `off`: keep nothing)",
+    "PILLARKIT_CACHE",
+)
 DEMO_REVIEWS: Option[int] = Option("demo_reviews", 150, "how many synthetic reviews `pillarkit demo portfolio` writes")
 DEMO_SEED: Option[int] = Option(
     "demo_seed", 2020, "the seed of the synthetic demo portfolio (the same seed, the same files)"
@@ -223,6 +230,7 @@ ALL: tuple[Option[int] | Option[float] | Option[str], ...] = (
     CHROMIUM,
     PDF_TIMEOUT_SECONDS,
     PSEUDONYM_KEY,
+    CACHE,
     DEMO_REVIEWS,
     DEMO_SEED,
     TOP_QUESTIONS,

@@ -36,11 +36,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import chain, compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kit.core import bulk_reviews, fieldstats, options, scoring
+from kit.core import bulk_reviews, fieldstats, options, record_cache, scoring
 from kit.core import milestones as milestone_changes
 from kit.core.errors import PillarkitError, ReviewError
 from kit.core.jsonio import FilePath, JsonObject
@@ -121,6 +122,7 @@ def read(
     paths: Iterable[FilePath],
     milestone: str | None = None,
     documents: Iterable[tuple[str, object | PillarkitError]] = (),
+    cache: bool | Path = True,
 ) -> Portfolio:
     """Read, score and gather review files and folders into a :class:`Portfolio`.
 
@@ -128,13 +130,19 @@ def read(
     milestone, or a milestone's name; a review without it is skipped, with a line saying so.
     ``documents`` adds reviews from elsewhere (the WA Tool), after the files: (name, the review's
     JSON), or (name, the error that kept it from being read), which is skipped with its line.
+    ``cache`` keeps what each file gave for the next reading (:mod:`kit.core.record_cache`):
+    True for the configured folder (``PILLARKIT_CACHE``), a folder, or False for none.
     """
+    given = [Path(p) for p in paths]
     reader = bulk_reviews.ReviewReader(milestone)
     builder = _Builder(milestone)
+    where = record_cache.folder() if cache is True else (cache or None)
+    kept = record_cache.RecordCache.for_reading(where, given, milestone) if where and given else None
+    read_file = reader.read_file if kept is None else partial(kept.read, reader)
     with _without_cycle_collection():
-        for path in review_files(paths):
+        for path in review_files(given):
             try:
-                builder.add(reader.read_file(path))
+                builder.add(read_file(path))
             except PillarkitError as exc:
                 builder.skip(str(path), exc)
         for source, data in documents:
@@ -145,6 +153,9 @@ def read(
                 builder.add(reader.read_bytes(json.dumps(data).encode("utf-8"), source))
             except PillarkitError as exc:
                 builder.skip(source, exc)
+    if kept is not None:
+        kept.save()
+        builder.cached = kept.hits
     return builder.build()
 
 
@@ -268,6 +279,7 @@ class _Builder:
         self.lens_changed = 0
         self.orphans = 0
         self.slow = 0
+        self.cached = 0
 
     def skip(self, source: str, exc: PillarkitError) -> None:
         self.skipped.append(Skipped(source, _error_text(exc, source)))
@@ -326,6 +338,7 @@ class _Builder:
             )
         result = Portfolio(self.facets, lenses, self.skipped, notices, milestone=self.milestone)
         result.slow_reads = self.slow
+        result.cached_reads = self.cached
         return result
 
 
@@ -438,6 +451,8 @@ class Portfolio:
         self.anonymous = anonymous
         #: How many files the fast path handed to Review.from_dict (for the benchmark and the tests).
         self.slow_reads = 0
+        #: Files whose record came from the cache (their bytes were read and hashed, not parsed).
+        self.cached_reads = 0
         self._reviews: pd.DataFrame | None = None
 
     def __len__(self) -> int:
