@@ -407,9 +407,7 @@ class ReviewReader:
 
     # --- the fast path ----------------------------------------------------------------
 
-    def _fast(
-        self, document: ReviewFile, source: str, pulled: dict[int, _Pulled], reasons: bool = True
-    ) -> ReviewRecord:
+    def _fast(self, document: ReviewFile, source: str, pulled: dict[int, _Pulled]) -> ReviewRecord:
         if document.risk_register:
             raise _Unsure  # its entries are checked by the slow path, with Review.load's errors
         applied, changed = self._lenses(document.lenses)
@@ -421,7 +419,7 @@ class ReviewReader:
         def taken(questions: dict[str, AnswerData] | None) -> _Pulled:
             if questions is None:
                 return _Pulled({})
-            return pulled.get(id(questions)) or _Pulled(questions, reasons, notes=False)
+            return pulled.get(id(questions)) or _Pulled(questions, notes=False)
 
         # Review.load builds every current answer (Answer.from_api), so all of them are checked.
         current = {alias: _answers(taken(document.answers.get(alias)), layout) for alias, layout in layouts.items()}
@@ -527,7 +525,7 @@ def _colons(raw: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) == _COLON))
 
 
-def _census(document: ReviewFile, pulled: dict[int, _Pulled], reasons: bool = True, notes: bool = True) -> int:
+def _census(document: ReviewFile, pulled: dict[int, _Pulled], notes: bool = True) -> int:
     """Keys the decoded file has, plus the colons in the strings that can hold them (see above).
 
     Each lens's answers are pulled apart on the way (:class:`_Pulled`), into ``pulled`` by the
@@ -539,12 +537,12 @@ def _census(document: ReviewFile, pulled: dict[int, _Pulled], reasons: bool = Tr
     rest = _ENCODER.encode(msgspec.structs.replace(document, answers={}, milestones=UNSET))
     if _strict_only(rest):
         return -1
-    count = rest.count(b":") + _answers_census(document.answers, pulled, reasons, notes)
+    count = rest.count(b":") + _answers_census(document.answers, pulled, notes)
     if milestones is not UNSET:
         count += 1
         for milestone in milestones:
             count += 3 + milestone.name.count(":") + milestone.date.count(":")
-            count += _answers_census(milestone.answers, pulled, reasons, notes)
+            count += _answers_census(milestone.answers, pulled, notes)
     return count
 
 
@@ -562,25 +560,22 @@ def _strict_only(rest: bytes) -> bool:
     return rest.count(b"[") + rest.count(b"{") > MAX_DEPTH and _max_depth(rest.decode("utf-8")) > MAX_DEPTH
 
 
-def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled], reasons: bool, notes: bool) -> int:
+def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled], notes: bool) -> int:
     """Keys of a lens-to-question-to-answer map, and the colons of its notes (ids are counted as having none)."""
     count = len(answers)
     for questions in answers.values():
-        found = pulled[id(questions)] = _Pulled(questions, reasons, notes)
+        found = pulled[id(questions)] = _Pulled(questions, notes)
         count += found.keys
     return count
-
-
-_NO_VALUES: list[Any] = []
 
 
 class _Pulled:
     """One lens's answers pulled apart into columns: a list per field, over every answer or every entry.
 
     The same lists serve the census (``keys``: the keys these answers have, and the colons of
-    their notes) and :func:`_together`. ``reasons`` and ``notes`` False say the file's text has
-    no such key, so none is looked for: the census then counts none, which can only make it
-    fall short (a key spelled with escapes is still there), never exceed what the file has.
+    their notes) and :func:`_together`. ``notes`` False (answers the census does not count) says
+    no notes need counting: the census would then count none, which can only make it fall
+    short, never exceed what the file has.
     """
 
     __slots__ = (
@@ -597,7 +592,7 @@ class _Pulled:
         "with_reason",
     )
 
-    def __init__(self, questions: dict[str, AnswerData], reasons: bool = True, notes: bool = True):
+    def __init__(self, questions: dict[str, AnswerData], notes: bool = True):
         self.questions = questions
         values = list(questions.values())
         chosen = list(map(_SELECTED_CHOICES, values))
@@ -609,14 +604,14 @@ class _Pulled:
         self.chosen_lists: list[list[str]] = _lists(chosen, no_chosen)
         self.entry_lists: list[list[ChoiceAnswerData]] = _lists(entries, no_entries)
         self.flags: list[bool | UnsetType] = flags
-        self.reasons: list[str | UnsetType] = list(map(_REASON, values)) if reasons else _NO_VALUES
+        self.reasons: list[str | UnsetType] = list(map(_REASON, values))
         #: How many answers, and entries, give a reason.
         self.with_reason = _present(self.reasons)
         keys += self.with_reason + (_noted(list(map(_NOTES, values))) if notes else 0)
         flat = list(chain.from_iterable(self.entry_lists))
         self.ids: list[str] = list(map(_CHOICE_ID, flat))
         self.statuses: list[str] = list(map(_STATUS, flat))
-        self.entry_reasons: list[str | UnsetType] = list(map(_REASON, flat)) if reasons else _NO_VALUES
+        self.entry_reasons: list[str | UnsetType] = list(map(_REASON, flat))
         self.entries_with_reason = _present(self.entry_reasons)
         # Each entry: ChoiceId, Status, and those it has of Reason and Notes.
         keys += 2 * len(flat) + self.entries_with_reason

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,10 @@ class _Entry(msgspec.Struct, array_like=True, gc=False):
     lens_changed: int
     slow: bool
 
+
+#: What an entry and a record hold alike (the record adds its file's name; the lenses differ in form).
+_SAME = tuple(name for name in _Entry.__struct_fields__ if name != "lenses")
+assert set(_SAME) | {"source", "lenses"} == {f.name for f in fields(ReviewRecord)}
 
 _ENTRIES = msgspec.msgpack.Decoder(dict[str, _Entry])
 _ENCODER = msgspec.msgpack.Encoder()
@@ -150,19 +155,7 @@ class RecordCache:
             if not lens.bundled or self._hash_of(alias) != lens.content_hash:
                 return None  # an embedded lens: its file is read each time
             named.append((alias, lens.content_hash))
-        return _Entry(
-            workload=record.workload,
-            lenses=named,
-            answers=record.answers,
-            baseline=record.baseline,
-            milestone=record.milestone,
-            milestone_date=record.milestone_date,
-            baseline_name=record.baseline_name,
-            baseline_date=record.baseline_date,
-            synthetic=record.synthetic,
-            lens_changed=record.lens_changed,
-            slow=record.slow,
-        )
+        return _Entry(lenses=named, **{name: getattr(record, name) for name in _SAME})
 
     def _record(self, entry: _Entry, source: str) -> ReviewRecord | None:
         applied = []
@@ -170,20 +163,7 @@ class RecordCache:
             if self._hash_of(alias) != content_hash:
                 return None  # the bundled lens changed since: read the file again
             applied.append((alias, lenses.bundled(alias)))
-        return ReviewRecord(
-            source=source,
-            workload=entry.workload,
-            lenses=applied,
-            answers=entry.answers,
-            baseline=entry.baseline,
-            milestone=entry.milestone,
-            milestone_date=entry.milestone_date,
-            baseline_name=entry.baseline_name,
-            baseline_date=entry.baseline_date,
-            synthetic=entry.synthetic,
-            lens_changed=entry.lens_changed,
-            slow=entry.slow,
-        )
+        return ReviewRecord(source=source, lenses=applied, **{name: getattr(entry, name) for name in _SAME})
 
 
 def _touch(path: Path) -> None:
