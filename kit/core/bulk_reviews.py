@@ -47,11 +47,10 @@ from kit.core import lens as lenses
 from kit.core import schemas
 from kit.core.errors import LensError, ReviewError
 from kit.core.jsonio import (
-    MAX_DEPTH,
     MAX_SAFE_INTEGER,
     FilePath,
     JsonObject,
-    _max_depth,
+    nested_too_deep,
     parse_bytes,
     read_bytes,
     size_limit,
@@ -552,12 +551,12 @@ _LONG_NUMBER = re.compile(rb"[0-9]{%d}" % len(str(MAX_SAFE_INTEGER)))
 
 def _strict_only(rest: bytes) -> bool:
     """Whether the free-form parts (extensions, embedded lenses) may hold values msgspec takes and
-    kit.core.jsonio refuses: a whole number past ±(2**53 - 1), or nesting past MAX_DEPTH. The
+    kit.core.jsonio refuses: a whole number past ±(2**53 - 1), or nesting past ``jsonio.MAX_DEPTH``. The
     typed parts cannot: they hold no numbers and nest a fixed few levels.
     """
     if _LONG_NUMBER.search(rest):
         return True
-    return rest.count(b"[") + rest.count(b"{") > MAX_DEPTH and _max_depth(rest.decode("utf-8")) > MAX_DEPTH
+    return nested_too_deep(rest.decode("utf-8"))
 
 
 def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled], notes: bool) -> int:

@@ -248,7 +248,7 @@ def parse_json(text: str, source: str, error: type[PillarkitError]) -> object:
         raise error.at(source, where, f"invalid JSON: {exc.msg}") from None
     except (_Suspect, RecursionError):
         raise _refused(text, source, error, "invalid JSON: a value other JSON readers would refuse") from None
-    if text.count("[") + text.count("{") > MAX_DEPTH and _max_depth(text) > MAX_DEPTH:
+    if nested_too_deep(text):
         raise _refused(text, source, error, f"nested deeper than {MAX_DEPTH} levels")
     if _SURROGATE_ESCAPE.search(text):
         problem = _problem_in(data, depth=False, numbers=False)
@@ -271,6 +271,11 @@ def _refused(text: str, source: str, error: type[PillarkitError], fallback: str)
 _STRING_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]++")
 _BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def nested_too_deep(text: str) -> bool:
+    """Whether valid JSON text nests past :data:`MAX_DEPTH` (counting brackets first: most text has too few to try)."""
+    return text.count("[") + text.count("{") > MAX_DEPTH and _max_depth(text) > MAX_DEPTH
 
 
 def _max_depth(text: str) -> int:
