@@ -524,7 +524,7 @@ def _colons(raw: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) == _COLON))
 
 
-def _census(document: ReviewFile, pulled: dict[int, _Pulled], notes: bool = True) -> int:
+def _census(document: ReviewFile, pulled: dict[int, _Pulled]) -> int:
     """Keys the decoded file has, plus the colons in the strings that can hold them (see above).
 
     Each lens's answers are pulled apart on the way (:class:`_Pulled`), into ``pulled`` by the
@@ -536,12 +536,12 @@ def _census(document: ReviewFile, pulled: dict[int, _Pulled], notes: bool = True
     rest = _ENCODER.encode(msgspec.structs.replace(document, answers={}, milestones=UNSET))
     if _strict_only(rest):
         return -1
-    count = rest.count(b":") + _answers_census(document.answers, pulled, notes)
+    count = rest.count(b":") + _answers_census(document.answers, pulled)
     if milestones is not UNSET:
         count += 1
         for milestone in milestones:
             count += 3 + milestone.name.count(":") + milestone.date.count(":")
-            count += _answers_census(milestone.answers, pulled, notes)
+            count += _answers_census(milestone.answers, pulled)
     return count
 
 
@@ -559,11 +559,11 @@ def _strict_only(rest: bytes) -> bool:
     return nested_too_deep(rest.decode("utf-8"))
 
 
-def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled], notes: bool) -> int:
+def _answers_census(answers: LensAnswers, pulled: dict[int, _Pulled]) -> int:
     """Keys of a lens-to-question-to-answer map, and the colons of its notes (ids are counted as having none)."""
     count = len(answers)
     for questions in answers.values():
-        found = pulled[id(questions)] = _Pulled(questions, notes)
+        found = pulled[id(questions)] = _Pulled(questions)
         count += found.keys
     return count
 

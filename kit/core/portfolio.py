@@ -153,10 +153,11 @@ def read(
                 builder.add(reader.read_bytes(json.dumps(data).encode("utf-8"), source))
             except PillarkitError as exc:
                 builder.skip(source, exc)
+    result = builder.build()
     if kept is not None:
         kept.save()
-        builder.cached = kept.hits
-    return builder.build()
+        result.cached_reads = kept.hits
+    return result
 
 
 @contextmanager
@@ -279,7 +280,6 @@ class _Builder:
         self.lens_changed = 0
         self.orphans = 0
         self.slow = 0
-        self.cached = 0
 
     def skip(self, source: str, exc: PillarkitError) -> None:
         self.skipped.append(Skipped(source, _error_text(exc, source)))
@@ -338,7 +338,6 @@ class _Builder:
             )
         result = Portfolio(self.facets, lenses, self.skipped, notices, milestone=self.milestone)
         result.slow_reads = self.slow
-        result.cached_reads = self.cached
         return result
 
 
